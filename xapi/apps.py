@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class XapiConfig(AppConfig):
+    name = "xapi"
+    label = "xapi"
+    verbose_name = _("Entrepôt xAPI (LRS)")
+    default_auto_field = "django.db.models.BigAutoField"

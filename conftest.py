@@ -1,6 +1,7 @@
-"""Root conftest: environment for the test settings, set before Django loads."""
+"""Root conftest."""
 
 import os
 
-os.environ.setdefault("RELAIS_TESTING", "1")
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+# Playwright's sync API runs an event loop in the test thread; the ORM calls
+# the journeys make between browser steps are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -1,1 +1,127 @@
+"""Competency frameworks (CRCN, CRCN Édu), the evidence statements give, and levels derived from it."""
 
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Framework(models.Model):
+    slug = models.SlugField(_("identifiant"), max_length=40, unique=True)
+    title = models.CharField(_("titre"), max_length=200)
+    short_name = models.CharField(_("nom court"), max_length=40)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("référentiel")
+        verbose_name_plural = _("référentiels")
+
+    def __str__(self):
+        return self.short_name
+
+    @property
+    def iri(self) -> str:
+        from .alignment import framework_iri
+
+        return framework_iri(self.slug)
+
+
+class Domain(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="domains")
+    code = models.CharField(_("code"), max_length=10)
+    name = models.CharField(_("nom"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["framework", "code"]
+        verbose_name = _("domaine")
+        verbose_name_plural = _("domaines")
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="domain_unique_code")]
+
+    def __str__(self):
+        return f"{self.code}. {self.name}"
+
+
+class Competency(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="competencies")
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="competencies")
+    code = models.CharField(_("code"), max_length=10)
+    name = models.CharField(_("nom"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    lsu_code = models.CharField(_("code LSU"), max_length=20, blank=True)
+    pix_label = models.CharField(_("libellé Pix"), max_length=200, blank=True)
+    # The IRI statements carry in context.contextActivities.other.
+    iri = models.CharField(_("IRI"), max_length=300, unique=True)
+
+    class Meta:
+        ordering = ["framework", "code"]
+        verbose_name = _("compétence")
+        verbose_name_plural = _("compétences")
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="competency_unique_code")]
+
+    def __str__(self):
+        return f"{self.framework.short_name} {self.code} — {self.name}"
+
+    @property
+    def key(self) -> str:
+        """`<framework slug>/<code>`, the value stored in course blocks."""
+        return f"{self.framework.slug}/{self.code}"
+
+
+class Level(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="levels")
+    number = models.PositiveSmallIntegerField(_("niveau"))
+    label = models.CharField(_("libellé"), max_length=100)
+    group = models.CharField(_("groupe"), max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["framework", "number"]
+        verbose_name = _("niveau")
+        verbose_name_plural = _("niveaux")
+        constraints = [models.UniqueConstraint(fields=["framework", "number"], name="level_unique_number")]
+
+    def __str__(self):
+        return f"{self.framework.short_name} {self.number} — {self.label}"
+
+
+class Evidence(models.Model):
+    """What one stored statement says of one teacher's competency. Rebuildable from statements."""
+
+    class Kind(models.TextChoices):
+        ASSESSMENT = "assessment", _("évaluation notée")
+        VALIDATED_TASK = "validated_task", _("production validée par un formateur")
+        COMPLETION = "completion", _("activité terminée")
+        ATTENDANCE = "attendance", _("présence à une session")
+        CERTIFIED = "certified", _("résultat certifié")
+
+    # No foreign key into the statement table: it may be partitioned by stored time.
+    statement_id = models.UUIDField(_("déclaration"), db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evidence")
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="evidence")
+    level = models.PositiveSmallIntegerField(_("niveau attesté"))
+    kind = models.CharField(_("nature"), max_length=20, choices=Kind.choices)
+    occurred_at = models.DateTimeField(_("date"))
+    activity_id = models.CharField(_("activité"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("preuve")
+        verbose_name_plural = _("preuves")
+        constraints = [
+            models.UniqueConstraint(fields=["statement_id", "competency"], name="evidence_unique_statement_competency")
+        ]
+        indexes = [models.Index(fields=["user", "competency"], name="evidence_user_competency")]
+
+
+class CompetencyState(models.Model):
+    """A teacher's current level in one competency: derived, never edited by hand."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="competency_states")
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="states")
+    level = models.PositiveSmallIntegerField(_("niveau"))
+    updated_at = models.DateTimeField(_("mis à jour le"))
+
+    class Meta:
+        verbose_name = _("niveau d'un enseignant")
+        verbose_name_plural = _("niveaux des enseignants")
+        constraints = [models.UniqueConstraint(fields=["user", "competency"], name="state_unique_user_competency")]

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "competencies"
-urlpatterns = []
+urlpatterns = [
+    path("mes-competences/", views.my_competencies, name="my_competencies"),
+    path("tableau-de-bord/", views.dashboard, name="dashboard"),
+]

@@ -1,1 +1,170 @@
+"""The catalogue: Wagtail pages for courses and their modules, and each teacher's progress."""
 
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import ActivityStreamBlock
+
+
+class CatalogPage(Page):
+    """A territory's catalogue of courses: the home page of its site."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.CoursePage"]
+
+    class Meta:
+        verbose_name = _("catalogue")
+        verbose_name_plural = _("catalogues")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["courses"] = CoursePage.objects.live().public().child_of(self).specific()
+        if request.user.is_authenticated:
+            context["enrolled_ids"] = set(
+                Enrollment.objects.filter(user=request.user).values_list("course_id", flat=True)
+            )
+        return context
+
+
+class CoursePage(Page):
+    """A course ("parcours"): a sequence of modules."""
+
+    class Audience(models.TextChoices):
+        PRIMARY = "1d", _("1er degré")
+        SECONDARY = "2d", _("2nd degré")
+        ALL = "all", _("Tous")
+
+    class Format(models.TextChoices):
+        HYBRID = "hybride", _("Hybride")
+        ONLINE = "distanciel", _("À distance")
+        IN_PERSON = "presentiel", _("En présentiel")
+
+    summary = models.TextField(_("résumé"), max_length=600)
+    body = RichTextField(_("présentation"), blank=True)
+    audience = models.CharField(_("public"), max_length=3, choices=Audience.choices, default=Audience.ALL)
+    format = models.CharField(_("format"), max_length=12, choices=Format.choices, default=Format.HYBRID)
+    duration_hours = models.PositiveSmallIntegerField(_("durée (heures)"), default=3)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        FieldPanel("audience"),
+        FieldPanel("format"),
+        FieldPanel("duration_hours"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+
+    parent_page_types = ["courses.CatalogPage"]
+    subpage_types = ["courses.ModulePage"]
+
+    class Meta:
+        verbose_name = _("parcours de formation")
+        verbose_name_plural = _("parcours de formation")
+
+    def modules(self):
+        return ModulePage.objects.live().child_of(self).specific()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        modules = list(self.modules())
+        context["modules"] = modules
+        if request.user.is_authenticated:
+            context["enrollment"] = Enrollment.objects.filter(user=request.user, course=self).first()
+            context["completed_module_ids"] = set(
+                ModuleCompletion.objects.filter(user=request.user, module__in=modules).values_list(
+                    "module_id", flat=True
+                )
+            )
+        return context
+
+
+class ModulePage(Page):
+    """A module: ordered activities, each aligned to competencies."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+    activities = StreamField(ActivityStreamBlock(), verbose_name=_("activités"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("activities")]
+
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+
+    @property
+    def course(self) -> "CoursePage":
+        return self.get_parent().specific
+
+    def activity(self, block_id: str):
+        """The activity block with that id, or None."""
+        return next((block for block in self.activities if block.id == block_id), None)
+
+    def serve(self, request, *args, **kwargs):
+        from .views import module_serve
+
+        return module_serve(request, self, *args, **kwargs)
+
+
+class Enrollment(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="enrollments")
+    enrolled_at = models.DateTimeField(_("inscrit le"), auto_now_add=True)
+    # The xAPI registration grouping every statement of this enrolment.
+    registration = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("inscription")
+        verbose_name_plural = _("inscriptions")
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="enrollment_unique_user_course")]
+
+
+class ActivityProgress(models.Model):
+    """A teacher's state in one activity of a module."""
+
+    class Status(models.TextChoices):
+        COMPLETED = "completed", _("terminée")
+        PASSED = "passed", _("réussie")
+        FAILED = "failed", _("non réussie")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activity_progress")
+    module = models.ForeignKey(ModulePage, on_delete=models.CASCADE, related_name="progress")
+    block_id = models.CharField(max_length=64)
+    status = models.CharField(_("état"), max_length=10, choices=Status.choices)
+    score = models.FloatField(_("score"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("progression dans une activité")
+        verbose_name_plural = _("progressions dans les activités")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "module", "block_id"], name="progress_unique_user_activity")
+        ]
+
+    @property
+    def done(self) -> bool:
+        return self.status in (self.Status.COMPLETED, self.Status.PASSED)
+
+
+class ModuleCompletion(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_completions")
+    module = models.ForeignKey(ModulePage, on_delete=models.CASCADE, related_name="completions")
+    completed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("module terminé")
+        verbose_name_plural = _("modules terminés")
+        constraints = [models.UniqueConstraint(fields=["user", "module"], name="completion_unique_user_module")]

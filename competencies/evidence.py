@@ -1,0 +1,98 @@
+"""Turning stored xAPI statements into competency evidence.
+
+A statement gives evidence when it is about one of our teachers, says the
+activity was achieved (passed, completed, attended… and not result.success
+false), is aligned to known competencies and names the level it evidences.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils.dateparse import parse_datetime
+
+from .alignment import level_extension, parse_level_iri
+from .models import Competency, Evidence
+
+VERB_KINDS = {
+    "http://adlnet.gov/expapi/verbs/passed": Evidence.Kind.ASSESSMENT,
+    "http://adlnet.gov/expapi/verbs/mastered": Evidence.Kind.ASSESSMENT,
+    "http://adlnet.gov/expapi/verbs/completed": Evidence.Kind.COMPLETION,
+    "http://adlnet.gov/expapi/verbs/attended": Evidence.Kind.ATTENDANCE,
+    "http://activitystrea.ms/schema/1.0/attend": Evidence.Kind.ATTENDANCE,
+}
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    statement_id: uuid.UUID
+    user_id: int
+    competency_id: int
+    level: int
+    kind: str
+    occurred_at: datetime
+    activity_id: str
+
+
+def actor_user_uuid(actor: dict) -> uuid.UUID | None:
+    """The xapi_uuid of the Relais user behind a pseudonymous actor, if it is one of ours."""
+    account = (actor or {}).get("account") or {}
+    if account.get("homePage", "").rstrip("/") != settings.RELAIS_BASE_URL:
+        return None
+    try:
+        return uuid.UUID(str(account.get("name")))
+    except ValueError:
+        return None
+
+
+def evidence_from_statement(payload: dict, *, users: dict, competencies: dict) -> list[EvidenceItem]:
+    """The evidence one statement gives. `users` maps xapi_uuid → user id, `competencies` IRI → Competency."""
+    kind = VERB_KINDS.get((payload.get("verb") or {}).get("id"))
+    if kind is None:
+        return []
+    result = payload.get("result") or {}
+    if result.get("success") is False:
+        return []
+    if kind == Evidence.Kind.ASSESSMENT and "score" not in result:
+        kind = Evidence.Kind.COMPLETION
+    user_uuid = actor_user_uuid(payload.get("actor"))
+    user_id = users.get(user_uuid)
+    if user_id is None:
+        return []
+    parsed = parse_level_iri((result.get("extensions") or {}).get(level_extension()))
+    if parsed is None:
+        return []
+    framework_slug, level = parsed
+    other = ((payload.get("context") or {}).get("contextActivities") or {}).get("other") or []
+    occurred_at = parse_datetime(payload.get("timestamp") or payload.get("stored"))
+    activity_id = (payload.get("object") or {}).get("id", "")
+    items = []
+    for activity in other:
+        competency = competencies.get(activity.get("id"))
+        if competency is None or competency.framework.slug != framework_slug:
+            continue
+        items.append(
+            EvidenceItem(
+                statement_id=uuid.UUID(str(payload["id"])),
+                user_id=user_id,
+                competency_id=competency.pk,
+                level=level,
+                kind=kind,
+                occurred_at=occurred_at,
+                activity_id=activity_id[:500],
+            )
+        )
+    return items
+
+
+def evidence_for_payloads(payloads: list[dict]) -> list[EvidenceItem]:
+    """Evidence from many statements, with the user and competency look-ups done once."""
+    uuids = {actor_user_uuid(p.get("actor")) for p in payloads} - {None}
+    users = dict(get_user_model().objects.filter(xapi_uuid__in=uuids).values_list("xapi_uuid", "pk"))
+    competencies = {c.iri: c for c in Competency.objects.select_related("framework")}
+    items = []
+    for payload in payloads:
+        items.extend(evidence_from_statement(payload, users=users, competencies=competencies))
+    return items

@@ -1,0 +1,10 @@
+"""Celery tasks: thin, they take ids and call services."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="competencies.statements_process", acks_late=True)
+def statements_process(statement_ids: list[str], voided_ids: list[str] | None = None) -> int:
+    return services.statements_process(statement_ids=statement_ids, voided_ids=voided_ids or [])

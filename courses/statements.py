@@ -1,0 +1,109 @@
+"""The xAPI statements learning events produce (ADL verbs, competency alignment from `competencies`)."""
+
+import uuid
+
+from django.conf import settings
+from django.utils import timezone
+
+from competencies.alignment import statement_alignment
+from competencies.models import Competency
+
+VERBS = {
+    "registered": "http://adlnet.gov/expapi/verbs/registered",
+    "launched": "http://adlnet.gov/expapi/verbs/launched",
+    "completed": "http://adlnet.gov/expapi/verbs/completed",
+    "passed": "http://adlnet.gov/expapi/verbs/passed",
+    "failed": "http://adlnet.gov/expapi/verbs/failed",
+}
+VERB_NAMES = {
+    "registered": "s'est inscrit à",
+    "launched": "a ouvert",
+    "completed": "a terminé",
+    "passed": "a réussi",
+    "failed": "n'a pas réussi",
+}
+ACTIVITY_TYPES = {
+    "course": "http://adlnet.gov/expapi/activities/course",
+    "module": "http://adlnet.gov/expapi/activities/module",
+    "content": "http://adlnet.gov/expapi/activities/lesson",
+    "quiz": "http://adlnet.gov/expapi/activities/assessment",
+}
+
+
+def course_iri(course) -> str:
+    return f"{settings.RELAIS_BASE_URL}/activites/parcours/{course.pk}"
+
+
+def module_iri(module) -> str:
+    return f"{settings.RELAIS_BASE_URL}/activites/modules/{module.pk}"
+
+
+def activity_iri(module, block_id: str) -> str:
+    return f"{module_iri(module)}/{block_id}"
+
+
+def _activity(iri: str, kind: str, name: str) -> dict:
+    return {"objectType": "Activity", "id": iri, "definition": {"name": {"fr-FR": name}, "type": ACTIVITY_TYPES[kind]}}
+
+
+def aligned_competencies(alignment: dict) -> list[Competency]:
+    keys = alignment.get("competencies") or []
+    by_key = {c.key: c for c in Competency.objects.select_related("framework").filter(framework__slug__in={
+        key.split("/", 1)[0] for key in keys
+    })}
+    return [by_key[key] for key in keys if key in by_key]
+
+
+def build_statement(
+    *,
+    user,
+    verb: str,
+    obj: dict,
+    registration: uuid.UUID | None = None,
+    parents: list[dict] = (),
+    grouping: list[dict] = (),
+    alignment: dict | None = None,
+    result: dict | None = None,
+) -> dict:
+    """A complete statement about `user`, aligned to the competencies of `alignment` (a block's value)."""
+    context_activities: dict = {}
+    extensions: dict = {}
+    if alignment:
+        context_activities, extensions = statement_alignment(
+            competencies=aligned_competencies(alignment), level=alignment.get("level")
+        )
+    if parents:
+        context_activities["parent"] = list(parents)
+    if grouping:
+        context_activities["grouping"] = list(grouping)
+    context: dict = {"platform": "Relais", "language": "fr-FR"}
+    if registration:
+        context["registration"] = str(registration)
+    if context_activities:
+        context["contextActivities"] = context_activities
+    statement = {
+        "id": str(uuid.uuid4()),
+        "actor": user.xapi_actor(),
+        "verb": {"id": VERBS[verb], "display": {"fr-FR": VERB_NAMES[verb]}},
+        "object": obj,
+        "context": context,
+        "timestamp": timezone.now().isoformat(),
+    }
+    if result is not None or extensions:
+        statement["result"] = dict(result or {})
+        if extensions:
+            statement["result"]["extensions"] = extensions
+    return statement
+
+
+def course_activity(course) -> dict:
+    return _activity(course_iri(course), "course", course.title)
+
+
+def module_activity(module) -> dict:
+    return _activity(module_iri(module), "module", module.title)
+
+
+def step_activity(module, block) -> dict:
+    kind = "quiz" if block.block_type == "quiz" else "content"
+    return _activity(activity_iri(module, block.id), kind, block.value["title"])

@@ -1,0 +1,98 @@
+"""Evidence from statements and the first level rule: the highest level evidenced."""
+
+import uuid
+
+import pytest
+
+from competencies.alignment import level_extension, level_iri, statement_alignment
+from competencies.models import Competency, CompetencyState, Evidence
+from competencies.services import competencies_rebuild, statements_process
+from xapi.services import statement_store
+
+pytestmark = pytest.mark.django_db
+
+
+def aligned(user, *, codes, level, verb="passed", success=True, framework="crcn-edu", actor=None):
+    competencies = Competency.objects.filter(framework__slug=framework, code__in=codes).select_related("framework")
+    context_activities, extensions = statement_alignment(competencies=competencies, level=level)
+    result = {"success": success, "score": {"scaled": 0.9}, "extensions": extensions}
+    return {
+        "id": str(uuid.uuid4()),
+        "actor": actor or user.xapi_actor(),
+        "verb": {"id": f"http://adlnet.gov/expapi/verbs/{verb}"},
+        "object": {"id": f"http://example.org/activities/{uuid.uuid4()}", "objectType": "Activity"},
+        "context": {"contextActivities": context_activities},
+        "result": result,
+    }
+
+
+def store(data, capture):
+    with capture(execute=True):
+        return statement_store(data=data)
+
+
+def level_of(user, code, framework="crcn-edu"):
+    state = CompetencyState.objects.filter(user=user, competency__code=code, competency__framework__slug=framework)
+    return state.first().level if state.exists() else 0
+
+
+def test_highest_level_wins(frameworks, teacher, django_capture_on_commit_callbacks):
+    store(aligned(teacher, codes=["3.1"], level=2), django_capture_on_commit_callbacks)
+    store(aligned(teacher, codes=["3.1"], level=4), django_capture_on_commit_callbacks)
+    store(aligned(teacher, codes=["3.1"], level=3), django_capture_on_commit_callbacks)
+    assert level_of(teacher, "3.1") == 4
+    assert Evidence.objects.filter(user=teacher).count() == 3
+
+
+def test_failure_and_unaligned_statements_give_no_evidence(frameworks, teacher, django_capture_on_commit_callbacks):
+    store(aligned(teacher, codes=["3.1"], level=4, success=False), django_capture_on_commit_callbacks)
+    store(aligned(teacher, codes=["3.1"], level=4, verb="experienced"), django_capture_on_commit_callbacks)
+    store(aligned(teacher, codes=["3.1"], level=None), django_capture_on_commit_callbacks)
+    assert not Evidence.objects.exists()
+    assert level_of(teacher, "3.1") == 0
+
+
+def test_other_actors_and_frameworks_are_ignored(frameworks, teacher, django_capture_on_commit_callbacks):
+    stranger = {"objectType": "Agent", "account": {"homePage": "https://ailleurs.example", "name": str(uuid.uuid4())}}
+    store(aligned(teacher, codes=["3.1"], level=4, actor=stranger), django_capture_on_commit_callbacks)
+    # A CRCN level must not be read as a CRCN Édu one.
+    data = aligned(teacher, codes=["3.1"], level=4)
+    data["result"]["extensions"] = {level_extension(): level_iri("crcn", 7)}
+    store(data, django_capture_on_commit_callbacks)
+    assert not Evidence.objects.exists()
+
+
+def test_voiding_withdraws_evidence(frameworks, teacher, django_capture_on_commit_callbacks):
+    low = store(aligned(teacher, codes=["3.1"], level=2), django_capture_on_commit_callbacks)
+    high = store(aligned(teacher, codes=["3.1"], level=5), django_capture_on_commit_callbacks)
+    assert level_of(teacher, "3.1") == 5
+    void = {
+        "actor": {"objectType": "Agent", "mbox": "mailto:formateur@example.fr"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+        "object": {"objectType": "StatementRef", "id": str(high.pk)},
+    }
+    store(void, django_capture_on_commit_callbacks)
+    assert level_of(teacher, "3.1") == 2
+    store({**void, "object": {"objectType": "StatementRef", "id": str(low.pk)}}, django_capture_on_commit_callbacks)
+    assert level_of(teacher, "3.1") == 0
+    assert not CompetencyState.objects.filter(user=teacher).exists()
+
+
+def test_rebuild_gives_what_incremental_gave(frameworks, teacher, school, django_capture_on_commit_callbacks):
+    from tests.conftest import make_user
+
+    other = make_user("autre@example.fr")
+    for user, codes, level in [(teacher, ["3.1", "2.1"], 3), (other, ["1.1"], 5), (teacher, ["3.1"], 4)]:
+        store(aligned(user, codes=codes, level=level), django_capture_on_commit_callbacks)
+    incremental = sorted(CompetencyState.objects.values_list("user_id", "competency_id", "level"))
+    evidence = sorted(Evidence.objects.values_list("statement_id", "competency_id", "level"))
+    competencies_rebuild()
+    assert sorted(CompetencyState.objects.values_list("user_id", "competency_id", "level")) == incremental
+    assert sorted(Evidence.objects.values_list("statement_id", "competency_id", "level")) == evidence
+    assert len(incremental) == 3  # teacher: 3.1 and 2.1; other: 1.1
+
+
+def test_processing_twice_changes_nothing(frameworks, teacher, django_capture_on_commit_callbacks):
+    statement = store(aligned(teacher, codes=["3.1"], level=3), django_capture_on_commit_callbacks)
+    assert statements_process(statement_ids=[str(statement.pk)]) == 0
+    assert Evidence.objects.count() == 1

@@ -1,0 +1,108 @@
+"""Fixtures shared by the whole suite: frameworks, a small catalogue, people in schools."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from wagtail.models import Page, Site
+
+from competencies.frameworks import frameworks_load_shipped
+from courses.models import CatalogPage, CoursePage, ModulePage
+from lms.models import Academie, Departement, Membership, School
+
+PASSWORD = "motdepasse-de-test-2026"
+
+
+@pytest.fixture
+def frameworks(db):
+    frameworks_load_shipped()
+
+
+@pytest.fixture
+def departement(db):
+    academie, _ = Academie.objects.get_or_create(code="25", defaults={"name": "Versailles"})
+    dep, _ = Departement.objects.get_or_create(
+        code="95", defaults={"name": "Val-d'Oise", "academie": academie, "is_tne": True}
+    )
+    return dep
+
+
+def make_school(departement, uai: str, name: str, kind: str = "ecole") -> School:
+    return School.objects.create(uai=uai, name=name, kind=kind, departement=departement, commune="Cergy")
+
+
+def make_user(email: str, **fields):
+    return get_user_model().objects.create_user(email=email, password=PASSWORD, **fields)
+
+
+@pytest.fixture
+def school(departement):
+    return make_school(departement, "0951001X", "École Jules Ferry")
+
+
+@pytest.fixture
+def teacher(school):
+    user = make_user("prof@example.fr", first_name="Camille", last_name="Durand")
+    Membership.objects.create(user=user, school=school)
+    return user
+
+
+@pytest.fixture
+def manager(departement):
+    return make_user("gestion@example.fr", role="manager", scope_departement=departement)
+
+
+def alignment(keys, level, framework="crcn-edu"):
+    return {"framework": framework, "competencies": keys, "level": level}
+
+
+QUIZ = {
+    "type": "quiz",
+    "value": {
+        "title": "Quiz de fin",
+        "pass_mark": 50,
+        "alignment": alignment(["crcn-edu/3.1", "crcn-edu/2.1"], 4),
+        "questions": [
+            {
+                "prompt": "Deux et deux ?",
+                "choices": [
+                    {"text": "Quatre", "correct": True, "feedback": "Exact."},
+                    {"text": "Cinq", "correct": False, "feedback": "Non."},
+                ],
+            },
+            {
+                "prompt": "Lesquels sont des nombres pairs ?",
+                "choices": [
+                    {"text": "2", "correct": True, "feedback": ""},
+                    {"text": "3", "correct": False, "feedback": ""},
+                    {"text": "4", "correct": True, "feedback": ""},
+                ],
+            },
+        ],
+    },
+}
+CONTENT = {
+    "type": "content_step",
+    "value": {"title": "Lire ceci", "body": "<p>Un texte.</p>", "alignment": alignment(["crcn-edu/3.1"], 2)},
+}
+
+
+@pytest.fixture
+def module(frameworks):
+    """A published catalogue (the default site's root) → course → module with a content step and a quiz."""
+    root = Page.get_first_root_node()
+    catalogue = CatalogPage(title="Catalogue", slug="catalogue-test")
+    root.add_child(instance=catalogue)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site:
+        site.root_page = catalogue
+        site.save()
+    else:
+        Site.objects.create(hostname="localhost", root_page=catalogue, is_default_site=True)
+    course = CoursePage(title="Parcours test", slug="parcours-test", summary="Résumé")
+    catalogue.add_child(instance=course)
+    module = ModulePage(title="Module test", slug="module-test", activities=[CONTENT, QUIZ])
+    course.add_child(instance=module)
+    return ModulePage.objects.get(pk=module.pk)
+
+
+def block_ids(module):
+    return {block.block_type: block.id for block in module.activities}

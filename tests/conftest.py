@@ -85,10 +85,18 @@ CONTENT = {
 }
 
 
+def wagtail_root() -> Page:
+    """The tree's root; transactional tests flush the one Wagtail's migrations made."""
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(title="Root", slug="root")
+    return root
+
+
 @pytest.fixture
 def module(frameworks):
     """A published catalogue (the default site's root) → course → module with a content step and a quiz."""
-    root = Page.get_first_root_node()
+    root = wagtail_root()
     catalogue = CatalogPage(title="Catalogue", slug="catalogue-test")
     root.add_child(instance=catalogue)
     site = Site.objects.filter(is_default_site=True).first()

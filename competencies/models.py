@@ -112,6 +112,9 @@ class Evidence(models.Model):
         ]
         indexes = [models.Index(fields=["user", "competency"], name="evidence_user_competency")]
 
+    def __str__(self):
+        return f"{self.competency} ≥ {self.level} ({self.get_kind_display()})"
+
 
 class CompetencyState(models.Model):
     """A teacher's current level in one competency: derived, never edited by hand."""
@@ -125,3 +128,6 @@ class CompetencyState(models.Model):
         verbose_name = _("niveau d'un enseignant")
         verbose_name_plural = _("niveaux des enseignants")
         constraints = [models.UniqueConstraint(fields=["user", "competency"], name="state_unique_user_competency")]
+
+    def __str__(self):
+        return f"{self.user} — {self.competency}: {self.level}"

@@ -63,9 +63,7 @@ def statements_process(*, statement_ids: list[str], voided_ids: list[str] = ()) 
         withdrawn = Evidence.objects.filter(statement_id__in=voided_ids)
         touched |= set(withdrawn.values_list("user_id", "competency_id"))
         withdrawn.delete()
-    payloads = list(
-        Statement.objects.filter(pk__in=statement_ids, voided=False).values_list("payload", flat=True)
-    )
+    payloads = list(Statement.objects.filter(pk__in=statement_ids, voided=False).values_list("payload", flat=True))
     touched |= _store_evidence(payloads)
     return levels_update(pairs=touched)
 

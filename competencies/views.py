@@ -23,7 +23,9 @@ def my_competencies(request):
 def dashboard(request):
     user = request.user
     if not (user.is_manager or user.is_superuser):
-        raise PermissionDenied(_("Ce tableau de bord est réservé aux gestionnaires d'une académie ou d'un département."))
+        raise PermissionDenied(
+            _("Ce tableau de bord est réservé aux gestionnaires d'une académie ou d'un département.")
+        )
     frameworks = list(Framework.objects.prefetch_related("levels"))
     slug = request.GET.get("referentiel") or "crcn-edu"
     framework = next((f for f in frameworks if f.slug == slug), frameworks[0] if frameworks else None)

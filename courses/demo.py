@@ -9,9 +9,11 @@ nothing new.
 
 import random
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from wagtail.models import Page, Site
 
@@ -22,7 +24,7 @@ from lms.territories import territories_load
 from . import services
 from .models import CatalogPage, CoursePage, Enrollment, ModulePage
 
-DEMO_PASSWORD = "relais-demo-2026"
+DEMO_PASSWORD = "relais-demo-2026"  # noqa: S105 (printed for the demo)
 DEMO_DOMAIN = "demo.relais.fr"
 
 # (commune, INSEE code, latitude, longitude, circonscription / bassin)
@@ -96,7 +98,9 @@ def _quiz(title, questions, competencies, level, pass_mark=70):
             "questions": [
                 {
                     "prompt": prompt,
-                    "choices": [{"text": text, "correct": correct, "feedback": feedback} for text, correct, feedback in choices],
+                    "choices": [
+                        {"text": text, "correct": correct, "feedback": feedback} for text, correct, feedback in choices
+                    ],
                 }
                 for prompt, choices in questions
             ],
@@ -269,7 +273,9 @@ def _courses(catalogue: CatalogPage) -> list[CoursePage]:
         for module_data in data["modules"]:
             if ModulePage.objects.child_of(course).filter(slug=module_data["slug"]).exists():
                 continue
-            module = ModulePage(title=module_data["title"], slug=module_data["slug"], activities=module_data["activities"])
+            module = ModulePage(
+                title=module_data["title"], slug=module_data["slug"], activities=module_data["activities"]
+            )
             course.add_child(instance=module)
             module.save_revision().publish()
         courses.append(course)
@@ -301,18 +307,29 @@ def _schools() -> list[School]:
     return schools
 
 
+@cache
+def _demo_password_hash() -> str:
+    # Hashing is deliberately slow; every demo account shares one password, so hash it once.
+    return make_password(DEMO_PASSWORD)
+
+
 def _user(email: str, **fields):
     User = get_user_model()
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email=email, password=DEMO_PASSWORD, **fields)
+        user = User(email=email, password=_demo_password_hash(), **fields)
+        user.save()
     return user
 
 
-def _history(teacher, courses: list[CoursePage], rng: random.Random) -> None:
-    """A plausible past: some teachers enrolled, worked through modules, passed or failed quizzes."""
+def _history(teacher, courses: list[CoursePage]) -> None:
+    """A plausible past: some teachers enrolled, worked through modules, passed or failed quizzes.
+
+    Each teacher's dice are seeded by their e-mail, so a second run rolls the same and adds nothing.
+    """
     if Enrollment.objects.filter(user=teacher).exists():
-        return  # already has a history: a second run adds nothing
+        return
+    rng = random.Random(f"relais-demo/{teacher.email}")
     for course in courses:
         if rng.random() < 0.4:
             continue
@@ -347,7 +364,6 @@ def demo_load(*, teachers_per_school: int = 5, with_history: bool = True) -> Dem
         schools = _schools()
         _territory_settings(catalogue)
     User = get_user_model()
-    rng = random.Random(2026)
     demo_teacher_school = schools[0]
     teacher_number = 0
     for school in schools:
@@ -358,10 +374,12 @@ def demo_load(*, teachers_per_school: int = 5, with_history: bool = True) -> Dem
             teacher = _user(f"enseignant{teacher_number:03d}@{DEMO_DOMAIN}", first_name=first, last_name=last)
             Membership.objects.get_or_create(user=teacher, school=school)
             if with_history:
-                _history(teacher, courses, rng)
+                _history(teacher, courses)
     demo_teacher = _user(f"enseignante@{DEMO_DOMAIN}", first_name="Camille", last_name="Durand")
     Membership.objects.get_or_create(user=demo_teacher, school=demo_teacher_school)
-    trainer = _user(f"formatrice@{DEMO_DOMAIN}", first_name="Hélène", last_name="Garnier", role=User.Role.TRAINER, is_staff=True)
+    trainer = _user(
+        f"formatrice@{DEMO_DOMAIN}", first_name="Hélène", last_name="Garnier", role=User.Role.TRAINER, is_staff=True
+    )
     _trainer_permissions(trainer)
     _user(
         f"gestionnaire@{DEMO_DOMAIN}",

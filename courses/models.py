@@ -130,6 +130,9 @@ class Enrollment(models.Model):
         verbose_name_plural = _("inscriptions")
         constraints = [models.UniqueConstraint(fields=["user", "course"], name="enrollment_unique_user_course")]
 
+    def __str__(self):
+        return f"{self.user} — {self.course}"
+
 
 class ActivityProgress(models.Model):
     """A teacher's state in one activity of a module."""
@@ -154,6 +157,9 @@ class ActivityProgress(models.Model):
             models.UniqueConstraint(fields=["user", "module", "block_id"], name="progress_unique_user_activity")
         ]
 
+    def __str__(self):
+        return f"{self.user} — {self.module} [{self.block_id}]: {self.status}"
+
     @property
     def done(self) -> bool:
         return self.status in (self.Status.COMPLETED, self.Status.PASSED)
@@ -168,3 +174,6 @@ class ModuleCompletion(models.Model):
         verbose_name = _("module terminé")
         verbose_name_plural = _("modules terminés")
         constraints = [models.UniqueConstraint(fields=["user", "module"], name="completion_unique_user_module")]
+
+    def __str__(self):
+        return f"{self.user} — {self.module}"

@@ -167,9 +167,7 @@ def module_complete(*, user, module: ModulePage) -> ModuleCompletion:
     )
     remaining = [block.value["title"] for block in module.activities if block.id not in done]
     if remaining:
-        raise LearningError(
-            _("Il reste des activités à terminer : %(titles)s.") % {"titles": ", ".join(remaining)}
-        )
+        raise LearningError(_("Il reste des activités à terminer : %(titles)s.") % {"titles": ", ".join(remaining)})
     completion = ModuleCompletion.objects.create(user=user, module=module)
     statement_store(
         data=st.build_statement(

@@ -48,9 +48,12 @@ def _activity(iri: str, kind: str, name: str) -> dict:
 
 def aligned_competencies(alignment: dict) -> list[Competency]:
     keys = alignment.get("competencies") or []
-    by_key = {c.key: c for c in Competency.objects.select_related("framework").filter(framework__slug__in={
-        key.split("/", 1)[0] for key in keys
-    })}
+    by_key = {
+        c.key: c
+        for c in Competency.objects.select_related("framework").filter(
+            framework__slug__in={key.split("/", 1)[0] for key in keys}
+        )
+    }
     return [by_key[key] for key in keys if key in by_key]
 
 

@@ -136,9 +136,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     first_name = models.CharField(_("prénom"), max_length=150, blank=True)
     last_name = models.CharField(_("nom"), max_length=150, blank=True)
     role = models.CharField(_("rôle"), max_length=10, choices=Role.choices, default=Role.TEACHER, db_index=True)
-    xapi_uuid = models.UUIDField(
-        _("identifiant xAPI pseudonyme"), default=uuid.uuid4, unique=True, editable=False
-    )
+    xapi_uuid = models.UUIDField(_("identifiant xAPI pseudonyme"), default=uuid.uuid4, unique=True, editable=False)
     # A manager's scope: one académie, or one département.
     scope_academie = models.ForeignKey(
         Academie, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("académie gérée")

@@ -6,6 +6,7 @@ e-mail to the console. Production: DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY.
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -36,7 +37,7 @@ TESTING = env_bool("RELAIS_TESTING", False) or "pytest" in sys.modules
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG or TESTING:
-        SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+        SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
     else:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DJANGO_DEBUG is off (set DJANGO_DEBUG=1 for local development)."
@@ -50,9 +51,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 RELAIS_BASE_URL = os.environ.get("RELAIS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Base of the competency IRIs carried in statements. Instances that exchange
 # statements should share it so that evidence from one counts in the other.
-RELAIS_COMPETENCY_BASE_IRI = os.environ.get(
-    "RELAIS_COMPETENCY_BASE_IRI", RELAIS_BASE_URL + "/competencies"
-).rstrip("/")
+RELAIS_COMPETENCY_BASE_IRI = os.environ.get("RELAIS_COMPETENCY_BASE_IRI", RELAIS_BASE_URL + "/competencies").rstrip("/")
 # Managers never see a group smaller than this.
 RELAIS_MIN_GROUP_SIZE = int(os.environ.get("RELAIS_MIN_GROUP_SIZE", "5"))
 
@@ -150,9 +149,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
-    # A file, not memory, so that a live server, a worker or a second
-    # process in the tests sees the same test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    # A file, not memory, so that a live server, a worker or a second process
+    # in the tests sees the same test database; one per test run.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"relais-test-{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -262,5 +261,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Wagtail's background tasks and in-process Celery tasks would log every page save and statement.
+        "django_tasks": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING"},
+        **({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {}),
+    },
 }

@@ -16,7 +16,12 @@ def test_shipped_frameworks_load_idempotently():
     second = frameworks_load_shipped()
     assert all(r.created == 0 for r in second)
     assert counts == (2, 10, 32, 13)
-    assert (Framework.objects.count(), Domain.objects.count(), Competency.objects.count(), Level.objects.count()) == counts
+    assert (
+        Framework.objects.count(),
+        Domain.objects.count(),
+        Competency.objects.count(),
+        Level.objects.count(),
+    ) == counts
 
 
 def test_competency_iris_and_codes():

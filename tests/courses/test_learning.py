@@ -44,7 +44,10 @@ def test_content_step_statement_is_aligned(module, teacher, django_capture_on_co
     assert activities["other"][0]["definition"]["type"] == "http://adlnet.gov/expapi/activities/objective"
     assert activities["category"][0]["id"] == "http://127.0.0.1:8000/competencies/crcn-edu"
     assert statement["result"]["extensions"][level_extension()].endswith("/crcn-edu/niveaux/2")
-    assert CompetencyState.objects.get(user=teacher, competency__code="3.1", competency__framework__slug="crcn-edu").level == 2
+    assert (
+        CompetencyState.objects.get(user=teacher, competency__code="3.1", competency__framework__slug="crcn-edu").level
+        == 2
+    )
 
 
 def test_quiz_pass_raises_levels(module, teacher, django_capture_on_commit_callbacks):
@@ -57,9 +60,7 @@ def test_quiz_pass_raises_levels(module, teacher, django_capture_on_commit_callb
     (statement,) = statements_with("passed")
     assert statement["result"]["score"] == {"scaled": 1.0, "raw": 2, "min": 0, "max": 2}
     assert statement["result"]["success"] is True
-    levels = dict(
-        CompetencyState.objects.filter(user=teacher).values_list("competency__code", "level")
-    )
+    levels = dict(CompetencyState.objects.filter(user=teacher).values_list("competency__code", "level"))
     assert levels == {"3.1": 4, "2.1": 4}
 
 

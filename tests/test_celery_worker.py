@@ -28,6 +28,12 @@ def database_url_of_test_db() -> str:
     return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
+def reset_connection_pools():
+    # Pools made for the in-process broker must not be reused for Redis (and back).
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def worker():
     client = redis.Redis.from_url(REDIS_URL)
@@ -47,21 +53,21 @@ def worker():
         stderr=subprocess.STDOUT,
     )
     previous = dict(app.conf)
+    reset_connection_pools()
     app.conf.update(task_always_eager=False, broker_url=REDIS_URL)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise RuntimeError("the Celery worker exited: " + (ROOT / "celery-test-worker.log").read_text())
-            if app.control.ping(timeout=0.5):
+            if " ready." in (ROOT / "celery-test-worker.log").read_text():
                 break
+            time.sleep(0.2)
         else:
-            raise RuntimeError("the Celery worker did not answer a ping within 60 s")
+            raise RuntimeError("the Celery worker was not ready within 60 s")
         yield process
     finally:
-        app.conf.update(
-            task_always_eager=previous["task_always_eager"], broker_url=previous["broker_url"]
-        )
+        app.conf.update(task_always_eager=previous["task_always_eager"], broker_url=previous["broker_url"])
         process.terminate()
         process.wait(timeout=30)
         log.close()

@@ -1,1 +1,111 @@
+"""The statement store: one row per statement, the full JSON beside the columns the LRS filters on."""
 
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Statement(models.Model):
+    """An xAPI statement as stored by the LRS.
+
+    ``payload`` is the statement exactly as ``GET /statements?format=exact`` returns it; the
+    other columns are derived from it at store time and never edited, except ``voided``.
+
+    Partitioning: the table is meant to be range-partitioned by ``stored`` on PostgreSQL when it
+    grows. That implies (a) the primary key becomes ``(id, stored)``, so uniqueness of ``id`` alone
+    is no longer enforced by the database and the store's "one query for existing ids" check plus
+    the conflict handling is what keeps ids unique; (b) no large table may hold a foreign key
+    *into* this one: the index tables below copy ``stored`` so they can be partitioned on the same
+    bounds and their FK becomes a plain ``(statement_id, stored)`` column pair without constraint;
+    other apps keep statement ids as plain UUIDs, never ForeignKeys; (c) every index here ends in,
+    or can be paired with, ``stored``, so queries that bound ``stored`` (``since``/``until``, paging)
+    prune partitions.
+    """
+
+    id = models.UUIDField(_("identifiant"), primary_key=True, editable=False)
+    stored = models.DateTimeField(_("enregistrée le"), db_index=True)
+    timestamp = models.DateTimeField(_("horodatage"))
+    actor_key = models.CharField(_("clé de l'acteur"), max_length=512, db_index=True)
+    verb_id = models.CharField(_("verbe"), max_length=512, db_index=True)
+    object_activity_id = models.CharField(_("activité objet"), max_length=2048, null=True, blank=True, db_index=True)
+    object_statement_id = models.UUIDField(_("déclaration référencée"), null=True, blank=True, db_index=True)
+    registration = models.UUIDField(_("inscription"), null=True, blank=True, db_index=True)
+    voided = models.BooleanField(_("annulée"), default=False, db_index=True)
+    is_voiding = models.BooleanField(_("déclaration d'annulation"), default=False)
+    authority = models.JSONField(_("autorité"))
+    payload = models.JSONField(_("déclaration"))
+    # sha256 of the statement in canonical form, without the properties the LRS may assign.
+    content_hash = models.CharField(_("empreinte du contenu"), max_length=64)
+
+    class Meta:
+        verbose_name = _("déclaration xAPI")
+        verbose_name_plural = _("déclarations xAPI")
+        indexes = [
+            models.Index(fields=["actor_key", "verb_id", "stored"], name="xapi_stmt_actor_verb_stored"),
+            models.Index(fields=["object_activity_id", "stored"], name="xapi_stmt_activity_stored"),
+            models.Index(fields=["registration", "stored"], name="xapi_stmt_registration_stored"),
+            models.Index(fields=["verb_id", "stored"], name="xapi_stmt_verb_stored"),
+            models.Index(fields=["stored", "id"], name="xapi_stmt_stored_id"),
+        ]
+
+    def __str__(self):
+        return str(self.id)
+
+
+class Relation(models.TextChoices):
+    # direct: what the LRS "agent"/"activity" filters match; related: what they match only with
+    # related_agents / related_activities. Each (statement, key) gets one row, the strongest.
+    DIRECT = "direct", _("directe")
+    RELATED = "related", _("liée")
+
+
+class StatementAgent(models.Model):
+    """An agent or group a statement mentions, for the ``agent`` / ``related_agents`` queries.
+
+    Direct: the actor, and the object when it is an Agent or Group. Related: group members,
+    authority, context instructor and team, and the same inside a SubStatement.
+    """
+
+    # No separate index on statement: the unique constraint below starts with it.
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="agent_index", db_index=False)
+    # Copied from the statement so that queries sort and page from this table alone, and so that
+    # it can be partitioned like Statement.
+    stored = models.DateTimeField()
+    agent_key = models.CharField(max_length=512)
+    relation = models.CharField(max_length=8, choices=Relation.choices)
+
+    class Meta:
+        verbose_name = _("agent d'une déclaration")
+        verbose_name_plural = _("agents des déclarations")
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "agent_key"], name="xapi_stmtagent_unique"),
+        ]
+        indexes = [models.Index(fields=["agent_key", "relation", "stored"], name="xapi_stmtagent_key_stored")]
+
+    def __str__(self):
+        return f"{self.statement_id} {self.relation} {self.agent_key}"
+
+
+class StatementActivity(models.Model):
+    """An activity a statement mentions, for the ``activity`` / ``related_activities`` queries.
+
+    Direct: the object when it is an Activity. Related: context activities (parent, grouping,
+    category, other) and a SubStatement's object and context activities.
+    """
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="activity_index", db_index=False)
+    stored = models.DateTimeField()
+    activity_id = models.CharField(max_length=2048)
+    relation = models.CharField(max_length=8, choices=Relation.choices)
+
+    class Meta:
+        verbose_name = _("activité d'une déclaration")
+        verbose_name_plural = _("activités des déclarations")
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "activity_id"], name="xapi_stmtactivity_unique"),
+        ]
+        indexes = [models.Index(fields=["activity_id", "relation", "stored"], name="xapi_stmtactivity_id_stored")]
+
+    def __str__(self):
+        return f"{self.statement_id} {self.relation} {self.activity_id}"

@@ -1,0 +1,246 @@
+"""Writes to the statement store."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xapi.bulk import activity_rows_insert, agent_rows_insert, statements_insert
+from xapi.canonical import DEFAULT_VERSION, content_hash, format_time, normalize_for_storage
+from xapi.errors import StatementConflict, StatementValidationError
+from xapi.identity import agent_key, anonymous_group_key, has_ifi
+from xapi.indexing import statement_activities, statement_agents
+from xapi.models import Statement
+from xapi.signals import statement_stored
+from xapi.validation import validate_statement
+from xapi.validation.agents import validate_authority
+from xapi.validation.fields import parse_timestamp
+from xapi.validation.verbs import VOIDED
+
+logger = logging.getLogger(__name__)
+
+# SQLite caps the number of bound parameters; keep IN lists well below it.
+_LOOKUP_CHUNK = 500
+
+
+def default_authority() -> dict:
+    """The authority of statements Relais asserts itself."""
+    return {
+        "objectType": "Agent",
+        "account": {"homePage": getattr(settings, "RELAIS_BASE_URL", "http://127.0.0.1:8000"), "name": "relais"},
+    }
+
+
+def statement_store(*, data: dict, authority: dict | None = None) -> Statement:
+    """Validate and store one statement; return it, or the identical one already stored.
+
+    Raises StatementValidationError (400) or StatementConflict (409, same id, other content).
+    Runs in a savepoint when the caller holds a transaction; ``statement_stored`` is sent after commit.
+    """
+    return _store([data], authority=authority, batch=False)[0]
+
+
+def statements_store(*, data: list[dict], authority: dict | None = None) -> list[Statement]:
+    """Store a batch all or nothing; return the statements in input order.
+
+    Error paths start with the statement's index in the batch (``[3].verb.id``). A batch holding
+    one id twice with different content is refused (400); twice the same content is stored once.
+    """
+    if not isinstance(data, list):
+        raise StatementValidationError("", "type", _("Un tableau de déclarations est attendu."))
+    return _store(data, authority=authority, batch=True)
+
+
+@dataclass
+class _Pending:
+    index: int
+    statement: Statement
+    agents: list[tuple[str, str]]
+    activities: list[tuple[str, str]]
+
+
+def _store(items: list[Any], *, authority: dict | None, batch: bool) -> list[Statement]:
+    def locate(error: StatementValidationError, index: int) -> StatementValidationError:
+        return error.at_index(index) if batch else error
+
+    if authority is None:
+        authority = default_authority()
+    else:
+        validate_authority(authority, "authority")
+    now = timezone.now()
+    pending: list[_Pending] = []
+    for index, item in enumerate(items):
+        try:
+            validate_statement(item)
+        except StatementValidationError as error:
+            raise locate(error, index) from None
+        # One microsecond apart keeps the batch's order when statements are listed by stored time.
+        pending.append(_prepare(item, index=index, authority=authority, stored=now + timedelta(microseconds=index)))
+
+    unique: dict[uuid.UUID, _Pending] = {}
+    for entry in pending:
+        first = unique.setdefault(entry.statement.id, entry)
+        if first is not entry and first.statement.content_hash != entry.statement.content_hash:
+            raise locate(
+                StatementValidationError(
+                    "id", "duplicate_id", _("Le lot contient deux déclarations différentes avec cet identifiant.")
+                ),
+                entry.index,
+            )
+
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                by_id = _persist(list(unique.values()), locate=locate)
+            break
+        except IntegrityError:
+            # Another request stored one of these ids between our lookup and our insert: look again.
+            if attempt:
+                raise
+    return [by_id[entry.statement.id] for entry in pending]
+
+
+def _prepare(data: dict, *, index: int, authority: dict, stored: datetime) -> _Pending:
+    payload = normalize_for_storage(data)
+    statement_id = uuid.UUID(data["id"]) if "id" in data else uuid.uuid4()
+    timestamp = parse_timestamp(data["timestamp"], "timestamp") if "timestamp" in data else None
+    digest = content_hash(payload, timestamp=timestamp)
+    stored_text = format_time(stored)
+    payload["id"] = str(statement_id)
+    payload.setdefault("timestamp", stored_text)
+    payload["stored"] = stored_text
+    payload["authority"] = authority
+    payload.setdefault("version", DEFAULT_VERSION)
+
+    actor = payload["actor"]
+    obj = payload["object"]
+    is_voiding = payload["verb"]["id"] == VOIDED
+    statement = Statement(
+        id=statement_id,
+        stored=stored,
+        timestamp=timestamp or stored,
+        actor_key=agent_key(actor) if has_ifi(actor) else anonymous_group_key(str(statement_id)),
+        verb_id=payload["verb"]["id"],
+        object_activity_id=obj["id"] if obj["objectType"] == "Activity" else None,
+        object_statement_id=uuid.UUID(obj["id"]) if obj["objectType"] == "StatementRef" else None,
+        registration=_registration(payload),
+        voided=False,
+        is_voiding=is_voiding,
+        authority=authority,
+        payload=payload,
+        content_hash=digest,
+    )
+    return _Pending(index, statement, statement_agents(payload), statement_activities(payload))
+
+
+def _registration(payload: dict) -> uuid.UUID | None:
+    registration = payload.get("context", {}).get("registration")
+    return uuid.UUID(registration) if registration else None
+
+
+def _lookup(ids: set[uuid.UUID], voidable_ids: list[uuid.UUID]) -> list[Statement]:
+    """Stored statements with one of ``ids``, and stored voiding statements that target ``voidable_ids``."""
+    found: list[Statement] = []
+    ids_list = list(ids)
+    for start in range(0, max(len(ids_list), len(voidable_ids)), _LOOKUP_CHUNK):
+        chunk = ids_list[start : start + _LOOKUP_CHUNK]
+        voidable = voidable_ids[start : start + _LOOKUP_CHUNK]
+        condition = Q(id__in=chunk) | Q(is_voiding=True, object_statement_id__in=voidable)
+        found.extend(Statement.objects.filter(condition))
+    return found
+
+
+def _persist(entries: list[_Pending], *, locate) -> dict[uuid.UUID, Statement]:
+    incoming = {entry.statement.id: entry for entry in entries}
+    targets = {entry.statement.object_statement_id for entry in entries if entry.statement.is_voiding}
+    voidable = [entry.statement.id for entry in entries if not entry.statement.is_voiding]
+    existing: dict[uuid.UUID, Statement] = {}
+    voided_by_stored: set[uuid.UUID] = set()
+    for row in _lookup(set(incoming) | targets, voidable):
+        if row.id in incoming or row.id in targets:
+            existing[row.id] = row
+        if row.is_voiding and row.object_statement_id in incoming:
+            voided_by_stored.add(row.object_statement_id)
+
+    result: dict[uuid.UUID, Statement] = {}
+    new: list[_Pending] = []
+    for entry in entries:
+        found = existing.get(entry.statement.id)
+        if found is None:
+            new.append(entry)
+        elif found.content_hash == entry.statement.content_hash:
+            result[found.id] = found
+        else:
+            raise StatementConflict(
+                str(found.id),
+                _("Une autre déclaration est déjà enregistrée avec l’identifiant %(id)s.") % {"id": found.id},
+            )
+
+    new_by_id = {entry.statement.id: entry for entry in new}
+    to_void: list[uuid.UUID] = []
+    for entry in new:
+        if not entry.statement.is_voiding:
+            # |=: a voiding statement earlier in this batch may already have marked it.
+            entry.statement.voided |= entry.statement.id in voided_by_stored
+            continue
+        target_id = entry.statement.object_statement_id
+        target = existing.get(target_id) or (new_by_id[target_id].statement if target_id in new_by_id else None)
+        if target is None:
+            continue  # xAPI-Data 2.3.2: not a reason to refuse; it is voided if it ever arrives.
+        if target.is_voiding:
+            raise locate(
+                StatementValidationError(
+                    "object.id",
+                    "voiding_voiding_statement",
+                    _("Une déclaration d’annulation ne peut pas être annulée."),
+                ),
+                entry.index,
+            )
+        if target_id in new_by_id:
+            target.voided = True
+        elif not target.voided:
+            to_void.append(target_id)
+
+    statements = [entry.statement for entry in new]
+    statements_insert(statements)
+    agent_rows_insert(
+        [(entry.statement.id, entry.statement.stored, key, relation) for entry in new for key, relation in entry.agents]
+    )
+    activity_rows_insert(
+        [
+            (entry.statement.id, entry.statement.stored, activity_id, relation)
+            for entry in new
+            for activity_id, relation in entry.activities
+        ]
+    )
+    if to_void:
+        Statement.objects.filter(id__in=to_void, voided=False).update(voided=True)
+        for target_id in to_void:
+            existing[target_id].voided = True
+
+    result.update({statement.id: statement for statement in statements})
+    statement_ids = [str(statement.id) for statement in statements]
+    voided_ids = [str(target_id) for target_id in to_void]
+    voided_ids += [str(statement.id) for statement in statements if statement.voided]
+    if statement_ids or voided_ids:
+        transaction.on_commit(partial(_announce, statement_ids=statement_ids, voided_ids=voided_ids))
+    return result
+
+
+def _announce(*, statement_ids: list[str], voided_ids: list[str]) -> None:
+    # The data is committed: a failing receiver must not turn the caller's success into an error.
+    for receiver, response in statement_stored.send_robust(
+        sender=Statement, statement_ids=statement_ids, voided_ids=voided_ids
+    ):
+        if isinstance(response, Exception):
+            logger.error("statement_stored receiver %r failed", receiver, exc_info=response)

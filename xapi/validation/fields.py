@@ -1,0 +1,257 @@
+"""Validators shared by every statement object: JSON types, IRIs, language maps, UUIDs, times."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable
+from datetime import UTC, datetime
+from typing import Any, NoReturn
+
+from django.utils.translation import gettext as _
+
+from xapi.errors import StatementValidationError
+
+
+def fail(path: str, rule: str, message: str) -> NoReturn:
+    raise StatementValidationError(path, rule, message)
+
+
+def child(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def item(path: str, index: int) -> str:
+    return f"{path}[{index}]"
+
+
+# --- JSON types ---------------------------------------------------------------------------------
+
+
+def _not_null(value: Any, path: str) -> None:
+    if value is None:
+        fail(path, "null_value", _("La valeur null n’est pas admise ici."))
+
+
+def expect_object(value: Any, path: str) -> dict:
+    _not_null(value, path)
+    if not isinstance(value, dict):
+        fail(path, "type", _("Un objet JSON est attendu."))
+    return value
+
+
+def expect_list(value: Any, path: str, *, non_empty: bool = False) -> list:
+    _not_null(value, path)
+    if not isinstance(value, list):
+        fail(path, "type", _("Un tableau JSON est attendu."))
+    if non_empty and not value:
+        fail(path, "empty", _("Le tableau ne doit pas être vide."))
+    return value
+
+
+def expect_string(value: Any, path: str, *, non_empty: bool = False) -> str:
+    _not_null(value, path)
+    if not isinstance(value, str):
+        fail(path, "type", _("Une chaîne de caractères est attendue."))
+    if non_empty and not value:
+        fail(path, "empty", _("La chaîne ne doit pas être vide."))
+    return value
+
+
+def expect_bool(value: Any, path: str) -> bool:
+    _not_null(value, path)
+    if not isinstance(value, bool):
+        fail(path, "type", _("Un booléen (true ou false) est attendu."))
+    return value
+
+
+def expect_number(value: Any, path: str) -> float | int:
+    _not_null(value, path)
+    # bool is an int in Python, never a number in JSON.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        fail(path, "type", _("Un nombre est attendu."))
+    return value
+
+
+def expect_integer(value: Any, path: str, *, minimum: int | None = None) -> int:
+    _not_null(value, path)
+    if isinstance(value, bool) or not isinstance(value, int):
+        fail(path, "type", _("Un nombre entier est attendu."))
+    if minimum is not None and value < minimum:
+        fail(path, "range", _("Le nombre doit être supérieur ou égal à %(min)s.") % {"min": minimum})
+    return value
+
+
+def check_properties(
+    obj: dict, path: str, *, allowed: Collection[str], required: Iterable[str] = (), name: str = ""
+) -> None:
+    """Reject unknown keys (case counts), null values, and missing required keys."""
+    for key, value in obj.items():
+        if key not in allowed:
+            fail(
+                child(path, key),
+                "unknown_property",
+                _("La propriété « %(key)s » n’est pas admise dans %(name)s.")
+                % {"key": key, "name": name or "cet objet"},
+            )
+        _not_null(value, child(path, key))
+    for key in required:
+        if key not in obj:
+            fail(child(path, key), "required", _("La propriété « %(key)s » est obligatoire.") % {"key": key})
+
+
+def expect_constant(value: Any, path: str, expected: str) -> str:
+    expect_string(value, path)
+    if value != expected:
+        fail(path, "value", _("La valeur doit être exactement « %(expected)s ».") % {"expected": expected})
+    return value
+
+
+# --- Formatted strings --------------------------------------------------------------------------
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+# Characters never allowed in an IRI (RFC 3987 excludes them from every production).
+_IRI_FORBIDDEN = re.compile(r"[\s<>\"{}|\\^`\x00-\x1f\x7f]")
+
+
+def validate_iri(value: Any, path: str, *, rule: str = "iri") -> str:
+    """Best-effort IRI check, as the spec allows: an absolute IRI with a scheme and no forbidden character."""
+    expect_string(value, path)
+    if not _SCHEME.match(value) or _IRI_FORBIDDEN.search(value) or len(value) == value.index(":") + 1:
+        fail(path, rule, _("« %(value)s » n’est pas un IRI absolu valide.") % {"value": value[:200]})
+    return value
+
+
+def validate_irl(value: Any, path: str) -> str:
+    """An IRL is an IRI meant to be dereferenced: same form, its own rule name."""
+    return validate_iri(value, path, rule="irl")
+
+
+_MAILTO = re.compile(r"^mailto:[^@\s:/?#]+@[^@\s/?#]+\.?[^@\s/?#]*$")
+
+
+def validate_mailto(value: Any, path: str) -> str:
+    expect_string(value, path)
+    if not _MAILTO.match(value):
+        fail(path, "mailto", _("Une adresse de la forme « mailto:nom@domaine » est attendue."))
+    return value
+
+
+_SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
+_SHA2 = re.compile(r"^(?:[0-9a-fA-F]{56}|[0-9a-fA-F]{64}|[0-9a-fA-F]{96}|[0-9a-fA-F]{128})$")
+
+
+def validate_sha1(value: Any, path: str) -> str:
+    expect_string(value, path)
+    if not _SHA1.match(value):
+        fail(path, "sha1", _("Une empreinte SHA-1 hexadécimale de 40 caractères est attendue."))
+    return value
+
+
+def validate_sha2(value: Any, path: str) -> str:
+    expect_string(value, path)
+    if not _SHA2.match(value):
+        fail(path, "sha2", _("Une empreinte SHA-2 hexadécimale (224, 256, 384 ou 512 bits) est attendue."))
+    return value
+
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def validate_uuid(value: Any, path: str) -> str:
+    """RFC 4122 string form, 8-4-4-4-12 hexadecimal digits; no braces, no URN prefix."""
+    expect_string(value, path)
+    if not _UUID.match(value):
+        fail(path, "uuid", _("« %(value)s » n’est pas un UUID valide.") % {"value": value[:100]})
+    return value
+
+
+# RFC 5646 "well-formed" tags, plus the grandfathered tags the RFC lists.
+_LANGTAG = re.compile(
+    r"""^(?:
+        (?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4}|[a-z]{5,8})   # language, extlang
+        (?:-[a-z]{4})?                                          # script
+        (?:-(?:[a-z]{2}|[0-9]{3}))?                             # region
+        (?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*                # variants
+        (?:-[0-9a-wy-z](?:-[a-z0-9]{2,8})+)*                    # extensions
+        (?:-x(?:-[a-z0-9]{1,8})+)?                              # private use
+      |x(?:-[a-z0-9]{1,8})+
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_GRANDFATHERED = {
+    "en-gb-oed", "i-ami", "i-bnn", "i-default", "i-enochian", "i-hak", "i-klingon", "i-lux", "i-mingo",
+    "i-navajo", "i-pwn", "i-tao", "i-tay", "i-tsu", "sgn-be-fr", "sgn-be-nl", "sgn-ch-de", "art-lojban",
+    "cel-gaulish", "no-bok", "no-nyn", "zh-guoyu", "zh-hakka", "zh-min", "zh-min-nan", "zh-xiang",
+}  # fmt: skip
+
+
+def validate_language_tag(value: Any, path: str) -> str:
+    expect_string(value, path)
+    if not (_LANGTAG.match(value) or value.lower() in _GRANDFATHERED):
+        fail(path, "language_tag", _("« %(value)s » n’est pas une étiquette de langue RFC 5646.") % {"value": value})
+    return value
+
+
+def validate_language_map(value: Any, path: str) -> dict:
+    """A map of RFC 5646 tags to strings."""
+    expect_object(value, path)
+    for tag, text in value.items():
+        key_path = child(path, tag)
+        if not (_LANGTAG.match(tag) or tag.lower() in _GRANDFATHERED):
+            fail(
+                key_path,
+                "language_tag",
+                _("« %(value)s » n’est pas une étiquette de langue RFC 5646.") % {"value": tag},
+            )
+        expect_string(text, key_path)
+    return value
+
+
+def validate_extensions(value: Any, path: str) -> dict:
+    """Keys must be IRIs; values are any JSON, null included."""
+    expect_object(value, path)
+    for key in value:
+        validate_iri(key, child(path, key), rule="extension_key")
+    return value
+
+
+# --- Times --------------------------------------------------------------------------------------
+
+_TIMESTAMP = re.compile(
+    r"""^(?P<date>\d{4}-\d{2}-\d{2}|\d{8})
+    T(?P<time>\d{2}(?::?\d{2}(?::?\d{2}(?:[.,]\d+)?)?)?)
+    (?P<offset>Z|[+-]\d{2}(?::?\d{2})?)?$""",
+    re.VERBOSE,
+)
+
+
+def parse_timestamp(value: Any, path: str) -> datetime:
+    """ISO 8601 date and time, extended or basic; an offset of -00:00 is refused (RFC 3339 "unknown")."""
+    expect_string(value, path)
+    match = _TIMESTAMP.match(value)
+    if not match:
+        fail(path, "timestamp", _("« %(value)s » n’est pas une date et heure ISO 8601.") % {"value": value[:100]})
+    offset = match["offset"] or ""
+    if offset.startswith("-") and not offset[1:].replace(":", "").strip("0"):
+        fail(path, "timestamp_offset", _("Le décalage horaire « -00:00 » n’est pas admis ; utilisez « Z »."))
+    try:
+        parsed = datetime.fromisoformat(value.replace(",", "."))
+    except ValueError:
+        fail(path, "timestamp", _("« %(value)s » n’est pas une date et heure valide.") % {"value": value[:100]})
+    # Without an offset the time is read as UTC, the spec's recommended zone.
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+_DURATION = re.compile(
+    r"""^P(?!$)
+    (?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?W)?(?:\d+(?:[.,]\d+)?D)?
+    (?:T(?=\d)(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?S)?)?$""",
+    re.VERBOSE,
+)
+
+
+def validate_duration(value: Any, path: str) -> str:
+    expect_string(value, path)
+    if not _DURATION.match(value):
+        fail(path, "duration", _("« %(value)s » n’est pas une durée ISO 8601.") % {"value": value[:100]})
+    return value

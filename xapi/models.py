@@ -109,3 +109,84 @@ class StatementActivity(models.Model):
 
     def __str__(self):
         return f"{self.statement_id} {self.relation} {self.activity_id}"
+
+
+class Client(models.Model):
+    """A system allowed to use the LRS with HTTP Basic credentials (key, secret)."""
+
+    class Scope(models.TextChoices):
+        ALL = "all", _("tout")
+        ALL_READ = "all/read", _("tout en lecture")
+        STATEMENTS_WRITE = "statements/write", _("écrire des déclarations")
+        STATEMENTS_READ = "statements/read", _("lire les déclarations")
+        STATEMENTS_READ_MINE = "statements/read/mine", _("lire ses propres déclarations")
+        STATE = "state", _("documents d'état")
+        DEFINE = "define", _("définir des activités")
+        PROFILE = "profile", _("documents de profil")
+
+    name = models.CharField(_("nom"), max_length=200)
+    key = models.CharField(_("clé"), max_length=64, unique=True)
+    # HMAC-SHA256 of the secret under SECRET_KEY: secrets are long random tokens, so a fast keyed
+    # hash is as safe as a slow password hash and keeps Basic auth cheap on every request.
+    secret_hash = models.CharField(max_length=64)
+    scopes = models.JSONField(_("droits"), default=list)
+    is_active = models.BooleanField(_("actif"), default=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("client LRS")
+        verbose_name_plural = _("clients LRS")
+
+    def __str__(self):
+        return self.name
+
+
+class Document(models.Model):
+    """A state, activity profile or agent profile document."""
+
+    class Kind(models.TextChoices):
+        STATE = "state", _("état")
+        ACTIVITY_PROFILE = "activity_profile", _("profil d'activité")
+        AGENT_PROFILE = "agent_profile", _("profil d'agent")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Empty string rather than NULL so that the unique constraint below holds on every database.
+    activity_id = models.CharField(max_length=2048, blank=True, default="")
+    agent_key = models.CharField(max_length=512, blank=True, default="")
+    registration = models.CharField(max_length=36, blank=True, default="")
+    document_id = models.CharField(max_length=2048)
+    content = models.BinaryField()
+    content_type = models.CharField(max_length=255, default="application/octet-stream")
+    etag = models.CharField(max_length=64)
+    updated = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("document xAPI")
+        verbose_name_plural = _("documents xAPI")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "activity_id", "agent_key", "registration", "document_id"],
+                name="xapi_document_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "activity_id", "agent_key", "updated"], name="xapi_document_lookup")]
+
+    def __str__(self):
+        return f"{self.kind} {self.document_id}"
+
+
+class Attachment(models.Model):
+    """Attachment content, stored once per SHA-256 and shared by the statements that reference it."""
+
+    sha2 = models.CharField(max_length=64, unique=True)
+    content_type = models.CharField(max_length=255)
+    length = models.PositiveBigIntegerField()
+    content = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pièce jointe xAPI")
+        verbose_name_plural = _("pièces jointes xAPI")
+
+    def __str__(self):
+        return self.sha2

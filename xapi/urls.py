@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+"""The LRS endpoint, /xapi/<resource>, without trailing slashes: clients POST and PUT here."""
+
+from django.urls import path
+
+from .http.about import AboutView
 
 app_name = "xapi"
-urlpatterns = []
+urlpatterns = [
+    path("about", AboutView.as_view(), name="about"),
+]

@@ -1,0 +1,114 @@
+"""Who is calling the LRS: an LRS client (HTTP Basic) or a teacher logged into the site."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from xapi.identity import agent_key
+from xapi.models import Client
+
+from .errors import Forbidden, Unauthorized
+
+Scope = Client.Scope
+
+# What each kind of access needs: any one of these scopes.
+WRITE_STATEMENTS = {Scope.ALL, Scope.STATEMENTS_WRITE}
+READ_STATEMENTS = {Scope.ALL, Scope.ALL_READ, Scope.STATEMENTS_READ, Scope.STATEMENTS_READ_MINE}
+WRITE_STATE = {Scope.ALL, Scope.STATE}
+READ_STATE = {Scope.ALL, Scope.ALL_READ, Scope.STATE}
+WRITE_PROFILE = {Scope.ALL, Scope.PROFILE}
+READ_PROFILE = {Scope.ALL, Scope.ALL_READ, Scope.PROFILE}
+READ_DEFINITIONS = {Scope.ALL, Scope.ALL_READ, Scope.DEFINE, Scope.PROFILE, Scope.STATEMENTS_READ}
+
+
+def secret_hash(secret: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), secret.encode(), hashlib.sha256).hexdigest()
+
+
+def client_create(*, name: str, scopes: list[str]) -> tuple[Client, str]:
+    """A new client and its secret; the secret is not stored and cannot be shown again."""
+    unknown = set(scopes) - set(Scope.values)
+    if unknown:
+        raise ValueError(_("Droits inconnus : %(s)s") % {"s": ", ".join(sorted(unknown))})
+    secret = secrets.token_urlsafe(32)
+    client = Client.objects.create(
+        name=name, key=secrets.token_hex(16), secret_hash=secret_hash(secret), scopes=sorted(set(scopes))
+    )
+    return client, secret
+
+
+def client_authority(client: Client) -> dict:
+    """The authority stamped on the statements a client sends."""
+    return {
+        "objectType": "Agent",
+        "name": client.name,
+        "account": {"homePage": settings.RELAIS_BASE_URL + "/xapi/clients", "name": client.key},
+    }
+
+
+@dataclass
+class Credentials:
+    scopes: set[str]
+    authority: dict
+    client: Client | None = None
+    user: object | None = None
+    # With statements/read/mine only: the statements this caller may read are limited to these.
+    mine_authority_key: str | None = None
+    mine_actor_key: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    def require(self, allowed: set[str]) -> None:
+        if not self.scopes & set(allowed):
+            raise Forbidden(_("Ces identifiants n'ont pas le droit de faire cette opération."), rule="scope")
+
+    @property
+    def reads_only_own(self) -> bool:
+        broad = {Scope.ALL, Scope.ALL_READ, Scope.STATEMENTS_READ}
+        return not (self.scopes & broad)
+
+
+def authenticate(request, *, authorization: str | None) -> Credentials:
+    """Credentials from an Authorization header, else from the site session; 401 otherwise."""
+    if authorization:
+        return _basic(authorization)
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        actor = user.xapi_actor()
+        return Credentials(
+            scopes={Scope.STATEMENTS_READ_MINE},
+            authority=actor,
+            user=user,
+            mine_actor_key=agent_key(actor),
+        )
+    raise Unauthorized(_("Identifiants requis : utilisez l'authentification HTTP Basic d'un client LRS."))
+
+
+def _basic(authorization: str) -> Credentials:
+    scheme, _sep, value = authorization.partition(" ")
+    if scheme.lower() != "basic" or not value:
+        raise Unauthorized(_("Seule l'authentification HTTP Basic est acceptée."), rule="auth_scheme")
+    try:
+        key, sep, secret = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        message = _("En-tête Authorization illisible (Basic base64 attendu).")
+        raise Unauthorized(message, rule="auth_malformed") from None
+    if not sep:
+        raise Unauthorized(_("En-tête Authorization illisible (clé:secret attendu)."), rule="auth_malformed")
+    client = Client.objects.filter(key=key, is_active=True).first()
+    if client is None or not hmac.compare_digest(client.secret_hash, secret_hash(secret)):
+        raise Unauthorized(_("Clé ou secret incorrect, ou client désactivé."), rule="bad_credentials")
+    authority = client_authority(client)
+    return Credentials(
+        scopes=set(client.scopes),
+        authority=authority,
+        client=client,
+        mine_authority_key=agent_key(authority),
+    )

@@ -1,0 +1,189 @@
+"""The one base view of every LRS resource: CORS, alternate request syntax, version, auth, headers, errors.
+
+A resource subclasses ``XapiView`` and writes ``get``/``put``/``post``/``delete`` handlers that read
+``request.xapi`` (an ``XapiRequest``) and return a response or raise an ``xapi.errors.XapiError``.
+HEAD is answered as GET without a body.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import parse_qs
+
+from django.http import HttpResponse, QueryDict
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+
+from xapi.errors import XapiError
+
+from .auth import Credentials, authenticate
+from .errors import BadRequest, MethodNotAllowed, error_response
+
+logger = logging.getLogger(__name__)
+
+XAPI_VERSION = "1.0.3"
+SUPPORTED_VERSIONS = {"1.0.0", "1.0.1", "1.0.2", "1.0.3"}
+ALLOWED_HEADERS = (
+    "Content-Type, Content-Length, Authorization, If-Match, If-None-Match, X-Experience-API-Version, "
+    "X-Experience-API-Consistent-Through, X-Requested-With"
+)
+EXPOSED_HEADERS = (
+    "ETag, Last-Modified, Cache-Control, Content-Type, Content-Length, WWW-Authenticate, "
+    "X-Experience-API-Version, X-Experience-API-Consistent-Through"
+)
+# Header names the alternate request syntax may carry as form parameters.
+ALTERNATE_HEADERS = {
+    "authorization": "Authorization",
+    "x-experience-api-version": "X-Experience-API-Version",
+    "content-type": "Content-Type",
+    "content-length": "Content-Length",
+    "if-match": "If-Match",
+    "if-none-match": "If-None-Match",
+}
+# How far behind "now" statements are known to be complete: a statement is stamped `stored` before
+# its transaction commits, so one still committing can carry a slightly earlier time.
+CONSISTENCY_LAG = timedelta(seconds=2)
+
+
+@dataclass
+class XapiRequest:
+    """The request as the resource sees it, whichever syntax the client used."""
+
+    method: str
+    params: QueryDict
+    headers: dict[str, str]
+    body: bytes
+    credentials: Credentials | None = None
+    extra: dict = field(default_factory=dict)
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        return self.headers.get(name.lower(), default)
+
+    @property
+    def content_type(self) -> str:
+        return (self.header("content-type") or "").split(";")[0].strip().lower()
+
+    def json(self, *, path: str = "$"):
+        """The body parsed as JSON; a clear 400 otherwise."""
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise BadRequest(
+                _("Le corps de la requête n'est pas du JSON valide : %(e)s") % {"e": error},
+                rule="invalid_json",
+                path=path,
+            ) from None
+
+
+def consistent_through() -> str:
+    return (timezone.now() - CONSISTENCY_LAG).isoformat().replace("+00:00", "Z")
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class XapiView(View):
+    # Resources that answer without the X-Experience-API-Version header (only /about).
+    version_required = True
+    # Resources that need no credentials (only /about).
+    authentication_required = True
+    http_method_names = ["get", "head", "put", "post", "delete", "options"]
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            if request.method == "OPTIONS":
+                response = HttpResponse(status=200)
+            else:
+                xreq = self._xapi_request(request)
+                request.xapi = xreq
+                self._check_version(xreq)
+                if self.authentication_required:
+                    xreq.credentials = authenticate(request, authorization=xreq.header("authorization"))
+                method = "get" if xreq.method == "HEAD" else xreq.method.lower()
+                handler = getattr(self, method, None) if method in self.http_method_names else None
+                if handler is None:
+                    raise MethodNotAllowed(
+                        _("La méthode %(m)s n'est pas acceptée sur cette ressource.") % {"m": xreq.method}
+                    )
+                response = handler(request, *args, **kwargs)
+                if xreq.method == "HEAD":
+                    length = len(response.content) if not response.streaming else None
+                    response.content = b""
+                    if length is not None:
+                        response["Content-Length"] = str(length)
+        except XapiError as error:
+            response = error_response(error)
+        return self._finish(request, response)
+
+    def _xapi_request(self, request) -> XapiRequest:
+        headers = {name.lower(): value for name, value in request.headers.items()}
+        if request.method == "POST" and "method" in request.GET:
+            return self._alternate_request(request, headers)
+        return XapiRequest(method=request.method, params=request.GET, headers=headers, body=request.body)
+
+    def _alternate_request(self, request, headers: dict) -> XapiRequest:
+        """xAPI's alternate request syntax: POST ?method=X with headers and content as form fields."""
+        if set(request.GET) != {"method"}:
+            raise BadRequest(
+                _("Avec la syntaxe de requête alternative, seul le paramètre « method » est permis dans l'URL."),
+                rule="alternate_syntax",
+            )
+        method = request.GET["method"].upper()
+        if method not in {"GET", "HEAD", "PUT", "POST", "DELETE"}:
+            raise BadRequest(_("Méthode inconnue : %(m)s") % {"m": method}, rule="alternate_syntax")
+        if not headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            raise BadRequest(
+                _("La syntaxe de requête alternative exige le type application/x-www-form-urlencoded."),
+                rule="alternate_syntax",
+            )
+        form = parse_qs(request.body.decode("utf-8", errors="replace"), keep_blank_values=True)
+        params = QueryDict(mutable=True)
+        body = b""
+        inner = dict(headers)
+        inner.pop("content-type", None)
+        for name, values in form.items():
+            lowered = name.lower()
+            if lowered in ALTERNATE_HEADERS:
+                inner[lowered] = values[-1]
+            elif name == "content":
+                body = values[-1].encode("utf-8")
+            else:
+                params.setlist(name, values)
+        if body and "content-type" not in inner:
+            inner["content-type"] = "application/json"
+        return XapiRequest(method=method, params=params, headers=inner, body=body, extra={"alternate": True})
+
+    def _check_version(self, xreq: XapiRequest) -> None:
+        version = xreq.header("x-experience-api-version")
+        if version is None:
+            if self.version_required:
+                raise BadRequest(
+                    _("En-tête X-Experience-API-Version manquant (versions acceptées : 1.0.0 à 1.0.3)."),
+                    rule="version_missing",
+                )
+            return
+        if version.strip() not in SUPPORTED_VERSIONS:
+            raise BadRequest(
+                _("Version xAPI « %(v)s » non prise en charge (versions acceptées : 1.0.0 à 1.0.3).") % {"v": version},
+                rule="version_unsupported",
+            )
+
+    def _finish(self, request, response):
+        response["X-Experience-API-Version"] = XAPI_VERSION
+        response["X-Experience-API-Consistent-Through"] = consistent_through()
+        response["Date"] = http_date()
+        origin = request.headers.get("Origin")
+        response["Access-Control-Allow-Origin"] = origin or "*"
+        if origin:
+            response["Access-Control-Allow-Credentials"] = "true"
+            response["Vary"] = "Origin"
+        response["Access-Control-Allow-Methods"] = "HEAD, GET, POST, PUT, DELETE, OPTIONS"
+        response["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
+        response["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+        response.setdefault("Cache-Control", "no-cache")
+        return response

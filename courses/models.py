@@ -112,10 +112,31 @@ class ModulePage(Page):
         """The activity block with that id, or None."""
         return next((block for block in self.activities if block.id == block_id), None)
 
-    def serve(self, request, *args, **kwargs):
-        from .views import module_serve
+    def get_context(self, request, *args, **kwargs):
+        """The player: every activity with the teacher's state; resumes at the first one not done.
 
-        return module_serve(request, self, *args, **kwargs)
+        Access (login, enrolment) and the "launched" statement are handled before serving, in
+        wagtail_hooks.before_serve_page.
+        """
+        context = super().get_context(request, *args, **kwargs)
+        user = request.user
+        progress = {p.block_id: p for p in ActivityProgress.objects.filter(user=user, module=self)}
+        steps = []
+        current = None
+        for number, block in enumerate(self.activities, start=1):
+            state = progress.get(block.id)
+            done = bool(state and state.done)
+            if not done and current is None:
+                current = block.id
+            steps.append({"index": number, "block": block, "progress": state, "done": done})
+        context.update(
+            steps=steps,
+            current=current,
+            all_done=current is None,
+            completed=ModuleCompletion.objects.filter(user=user, module=self).exists(),
+            course=self.course,
+        )
+        return context
 
 
 class Enrollment(models.Model):

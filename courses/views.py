@@ -2,46 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
-from .models import ActivityProgress, CoursePage, Enrollment, ModuleCompletion, ModulePage
-
-
-def module_serve(request, module: ModulePage, *args, **kwargs):
-    """The module player: every activity with the teacher's state; resumes at the first one not done."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    course = module.course
-    if not Enrollment.objects.filter(user=request.user, course=course).exists():
-        messages.info(request, _("Inscrivez-vous à ce parcours pour ouvrir ses modules."))
-        return redirect(course.url)
-    session_key = f"module-launched-{module.pk}"
-    if not request.session.get(session_key):
-        services.module_launch(user=request.user, module=module)
-        request.session[session_key] = True
-    progress = {p.block_id: p for p in ActivityProgress.objects.filter(user=request.user, module=module)}
-    steps = []
-    current = None
-    for index, block in enumerate(module.activities, start=1):
-        state = progress.get(block.id)
-        done = bool(state and state.done)
-        if not done and current is None:
-            current = block.id
-        steps.append({"index": index, "block": block, "progress": state, "done": done})
-    context = module.get_context(request, *args, **kwargs)
-    context.update(
-        steps=steps,
-        current=current,
-        all_done=current is None,
-        completed=ModuleCompletion.objects.filter(user=request.user, module=module).exists(),
-        course=course,
-    )
-    return TemplateResponse(request, module.get_template(request), context)
+from .models import CoursePage, ModulePage
 
 
 def _module(module_id: int) -> ModulePage:

@@ -34,7 +34,8 @@ def competency_levels_for_teacher(*, user) -> list[FrameworkLevels]:
         evidence[item.competency_id].append(item)
     labels = {(lv.framework_id, lv.number): lv.label for lv in Level.objects.all()}
     result = []
-    for framework in Framework.objects.prefetch_related("levels"):
+    # CRCN Édu first: it is the teachers' own framework.
+    for framework in Framework.objects.prefetch_related("levels").order_by("-slug"):
         rows = []
         for competency in framework.competencies.select_related("domain", "framework").order_by("code"):
             level = states.get(competency.pk, 0)

@@ -26,7 +26,7 @@ def dashboard(request):
         raise PermissionDenied(
             _("Ce tableau de bord est réservé aux gestionnaires d'une académie ou d'un département.")
         )
-    frameworks = list(Framework.objects.prefetch_related("levels"))
+    frameworks = list(Framework.objects.prefetch_related("levels").order_by("-slug"))
     slug = request.GET.get("referentiel") or "crcn-edu"
     framework = next((f for f in frameworks if f.slug == slug), frameworks[0] if frameworks else None)
     context = {"frameworks": frameworks, "framework": framework, "scope": scope_label(user=user)}

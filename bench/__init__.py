@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` prints a table. Targets live here, not in timed tests."""

@@ -1,0 +1,167 @@
+"""The LRS benchmark: POST throughput by batch size, GET latency at 1 M statements, vs raw COPY."""
+
+import base64
+import json
+import random
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+from . import harness
+from .statements import VERBS, activity, actor, course, statement
+
+DB_NAME = "relais_bench_lrs"
+
+
+def _headers(key: str, secret: str) -> dict:
+    token = base64.b64encode(f"{key}:{secret}".encode()).decode()
+    return {
+        "Authorization": f"Basic {token}",
+        "X-Experience-API-Version": "1.0.3",
+        "Content-Type": "application/json",
+    }
+
+
+def post_throughput(base: str, headers: dict, *, batch: int, total: int, threads: int, seed: int) -> float:
+    """Statements/s stored through POST /xapi/statements by `threads` concurrent clients."""
+    import requests
+
+    rng = random.Random(seed)
+    batches = [[statement(rng) for _ in range(batch)] for _ in range(total // batch)]
+    bodies = [json.dumps(b) for b in batches]
+
+    def send(chunk: list[str]) -> None:
+        with requests.Session() as session:
+            for body in chunk:
+                response = session.post(base + "/xapi/statements", data=body, headers=headers, timeout=60)
+                if response.status_code != 200:
+                    raise RuntimeError(f"POST failed: {response.status_code} {response.text[:300]}")
+
+    chunks = [bodies[i::threads] for i in range(threads)]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(send, chunks))
+    return total / (time.perf_counter() - started)
+
+
+def raw_copy_rate(db_url: str, *, total: int, seed: int) -> float:
+    """Statements/s for a plain COPY of the same JSON into a bare table (the ceiling)."""
+    import psycopg
+
+    rng = random.Random(seed)
+    rows = [statement(rng) for _ in range(total)]
+    with psycopg.connect(db_url.replace("postgres://", "postgresql://")) as conn:
+        conn.execute("DROP TABLE IF EXISTS bench_raw")
+        conn.execute(
+            "CREATE TABLE bench_raw (id uuid PRIMARY KEY, stored timestamptz NOT NULL, payload jsonb NOT NULL)"
+        )
+        conn.commit()
+        started = time.perf_counter()
+        for i in range(0, total, 100):  # the same batches of 100, one transaction each
+            with conn.cursor() as cur, cur.copy("COPY bench_raw (id, stored, payload) FROM STDIN") as copy:
+                now = datetime.now(UTC)
+                for s in rows[i : i + 100]:
+                    copy.write_row((s["id"], now, json.dumps(s)))
+            conn.commit()
+        elapsed = time.perf_counter() - started
+        conn.execute("DROP TABLE bench_raw")
+        conn.commit()
+    return total / elapsed
+
+
+def fill(target: int, *, seed: int) -> None:
+    """Bring the store to `target` statements through the store service, in batches of 1,000."""
+    from xapi.models import Statement
+    from xapi.services import statements_store
+
+    rng = random.Random(seed)
+    have = Statement.objects.count()
+    started = time.perf_counter()
+    while have < target:
+        n = min(1000, target - have)
+        statements_store(data=[statement(rng) for _ in range(n)])
+        have += n
+        if have % 100_000 == 0:
+            print(f"  filled {have:,} statements ({have / (time.perf_counter() - started):,.0f}/s)", flush=True)
+
+
+def get_latencies(base: str, headers: dict, *, requests_per_query: int, seed: int) -> dict[str, list[float]]:
+    import requests
+
+    rng = random.Random(seed)
+    timings: dict[str, list[float]] = {"agent+verb": [], "activity+related": [], "since/until paging": []}
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    with requests.Session() as session:
+
+        def timed(name, url, params=None):
+            t = time.perf_counter()
+            response = session.get(url, params=params, headers=headers, timeout=60)
+            timings[name].append((time.perf_counter() - t) * 1000)
+            if response.status_code != 200:
+                raise RuntimeError(f"GET failed: {response.status_code} {response.text[:300]}")
+            return response.json()
+
+        for _ in range(requests_per_query):
+            timed(
+                "agent+verb",
+                base + "/xapi/statements",
+                {"agent": json.dumps(actor(rng.randrange(10_000))), "verb": rng.choice(VERBS), "limit": 25},
+            )
+            timed(
+                "activity+related",
+                base + "/xapi/statements",
+                {"activity": course(rng.randrange(2_000)), "related_activities": "true", "limit": 25},
+            )
+            since = start + timedelta(days=rng.randrange(290))
+            page = timed(
+                "since/until paging",
+                base + "/xapi/statements",
+                {"since": since.isoformat(), "until": (since + timedelta(days=5)).isoformat(), "limit": 100},
+            )
+            for _ in range(2):
+                if not page.get("more"):
+                    break
+                page = timed("since/until paging", base + page["more"])
+        # One activity query per activity id too: not related, the object index.
+        timed("agent+verb", base + "/xapi/statements", {"activity": activity(1), "limit": 25})
+    return timings
+
+
+def run(*, statements: int = 1_000_000, quick: bool = False) -> list[tuple[str, str, str, str]]:
+    db_url = harness.database_recreate(DB_NAME)
+    harness.django_setup(db_url)
+    from xapi.http.auth import client_create
+
+    client, secret = client_create(name="bench", scopes=["all"])
+    headers = _headers(client.key, secret)
+    rows = []
+    sizes = {1: 2_000, 10: 10_000, 100: 50_000} if not quick else {1: 300, 10: 2_000, 100: 5_000}
+    rates = {}
+    with harness.gunicorn(db_url) as base:
+        for batch, total in sizes.items():
+            rates[batch] = post_throughput(base, headers, batch=batch, total=total, threads=6, seed=batch)
+            target = "≥ 5,000/s" if batch == 100 else "—"
+            met = ("yes" if rates[batch] >= 5000 else "no") if batch == 100 else ""
+            rows.append((f"POST batches of {batch} (statements/s)", f"{rates[batch]:,.0f}", target, met))
+        raw = raw_copy_rate(db_url, total=sizes[100], seed=7)
+        ratio = rates[100] / raw
+        rows.append(("raw COPY of the same JSON, batches of 100 (statements/s)", f"{raw:,.0f}", "—", ""))
+        rows.append(("Relais / raw (batches of 100)", f"{ratio:.2f}", "≥ 0.50", "yes" if ratio >= 0.5 else "no"))
+        print(f"  filling the store to {statements:,} statements…", flush=True)
+        fill(statements, seed=11)
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        timings = get_latencies(base, headers, requests_per_query=50 if quick else 200, seed=5)
+        for name, values in timings.items():
+            p50, p95 = harness.median(values), harness.percentile(values, 0.95)
+            rows.append(
+                (
+                    f"GET {name} at {statements:,} (p50 / p95 ms)",
+                    f"{p50:.1f} / {p95:.1f}",
+                    "p95 ≤ 20",
+                    "yes" if p95 <= 20 else "no",
+                )
+            )
+    return rows

@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("xapi/", include("xapi.urls")),
     path("competences/", include("competencies.urls")),
+    path("competencies/", include("competencies.urls_public")),
     path("formations/", include("courses.urls")),
 ]
 

@@ -29,6 +29,11 @@ def level_iri(framework_slug: str, number: int) -> str:
     return f"{base_iri()}/{framework_slug}/niveaux/{number}"
 
 
+def certification_iri(source: str = "pix") -> str:
+    """The category activity marking a statement as a certified result (Pix, Pix+ Édu)."""
+    return f"{base_iri()}/certifications/{source}"
+
+
 def level_extension() -> str:
     return f"{base_iri()}/extensions/niveau"
 

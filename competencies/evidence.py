@@ -3,6 +3,9 @@
 A statement gives evidence when it is about one of our teachers, says the
 activity was achieved (passed, completed, attended… and not result.success
 false), is aligned to known competencies and names the level it evidences.
+Its kind sets its weight (levels.py): a certified result (category
+certifications/…), a scored assessment, a task validated by a trainer
+(context.instructor, no score), a completion, an attendance.
 """
 
 import uuid
@@ -13,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.dateparse import parse_datetime
 
-from .alignment import level_extension, parse_level_iri
+from .alignment import base_iri, level_extension, parse_level_iri
 from .models import Competency, Evidence
 
 VERB_KINDS = {
@@ -55,8 +58,12 @@ def evidence_from_statement(payload: dict, *, users: dict, competencies: dict) -
     result = payload.get("result") or {}
     if result.get("success") is False:
         return []
-    if kind == Evidence.Kind.ASSESSMENT and "score" not in result:
-        kind = Evidence.Kind.COMPLETION
+    context = payload.get("context") or {}
+    categories = (context.get("contextActivities") or {}).get("category") or []
+    if any(str(c.get("id", "")).startswith(base_iri() + "/certifications/") for c in categories):
+        kind = Evidence.Kind.CERTIFIED
+    elif kind in (Evidence.Kind.ASSESSMENT, Evidence.Kind.COMPLETION) and "score" not in result:
+        kind = Evidence.Kind.VALIDATED_TASK if context.get("instructor") else Evidence.Kind.COMPLETION
     user_uuid = actor_user_uuid(payload.get("actor"))
     user_id = users.get(user_uuid)
     if user_id is None:
@@ -65,7 +72,7 @@ def evidence_from_statement(payload: dict, *, users: dict, competencies: dict) -
     if parsed is None:
         return []
     framework_slug, level = parsed
-    other = ((payload.get("context") or {}).get("contextActivities") or {}).get("other") or []
+    other = (context.get("contextActivities") or {}).get("other") or []
     occurred_at = parse_datetime(payload.get("timestamp") or payload.get("stored"))
     activity_id = (payload.get("object") or {}).get("id", "")
     items = []

@@ -131,3 +131,21 @@ class CompetencyState(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.competency}: {self.level}"
+
+
+class LevelChange(models.Model):
+    """A change of a teacher's level, kept for the history over time."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="level_changes")
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="level_changes")
+    previous = models.PositiveSmallIntegerField(_("niveau précédent"))
+    level = models.PositiveSmallIntegerField(_("nouveau niveau"))
+    changed_at = models.DateTimeField(_("date"), db_index=True)
+
+    class Meta:
+        verbose_name = _("changement de niveau")
+        verbose_name_plural = _("changements de niveau")
+        indexes = [models.Index(fields=["user", "competency", "changed_at"], name="levelchange_user_comp")]
+
+    def __str__(self):
+        return f"{self.user} — {self.competency}: {self.previous} → {self.level}"

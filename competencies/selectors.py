@@ -5,10 +5,18 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, QuerySet, Sum
+from django.utils import timezone
 
 from lms.models import Membership, School
 
-from .models import Competency, CompetencyState, Domain, Evidence, Framework, Level
+from .levels import THRESHOLD, Proof, proof_weight
+from .models import Competency, CompetencyState, Domain, Evidence, Framework, Level, LevelChange
+
+
+@dataclass
+class WeighedEvidence:
+    evidence: Evidence
+    weight: float  # in units of what one level needs (1.0 = enough on its own)
 
 
 @dataclass
@@ -16,7 +24,8 @@ class CompetencyLevel:
     competency: Competency
     level: int
     level_label: str
-    evidence: list = field(default_factory=list)
+    evidence: list[WeighedEvidence] = field(default_factory=list)
+    history: list = field(default_factory=list)
 
 
 @dataclass
@@ -29,9 +38,14 @@ class FrameworkLevels:
 def competency_levels_for_teacher(*, user) -> list[FrameworkLevels]:
     """Every competency of every framework with the teacher's level (0 when no evidence) and its evidence."""
     states = dict(CompetencyState.objects.filter(user=user).values_list("competency_id", "level"))
+    today = timezone.now().date()
     evidence = defaultdict(list)
-    for item in Evidence.objects.filter(user=user).order_by("-occurred_at"):
-        evidence[item.competency_id].append(item)
+    for item in Evidence.objects.filter(user=user).order_by("-level", "-occurred_at"):
+        weight = proof_weight(Proof(item.level, item.kind, item.occurred_at), as_of=today) / THRESHOLD
+        evidence[item.competency_id].append(WeighedEvidence(item, round(weight, 2)))
+    history = defaultdict(list)
+    for change in LevelChange.objects.filter(user=user).order_by("-changed_at"):
+        history[change.competency_id].append(change)
     labels = {(lv.framework_id, lv.number): lv.label for lv in Level.objects.all()}
     result = []
     # CRCN Édu first: it is the teachers' own framework.
@@ -45,6 +59,7 @@ def competency_levels_for_teacher(*, user) -> list[FrameworkLevels]:
                     level=level,
                     level_label=labels.get((framework.pk, level), ""),
                     evidence=evidence.get(competency.pk, []),
+                    history=history.get(competency.pk, []),
                 )
             )
         max_level = max((lv.number for lv in framework.levels.all()), default=0)

@@ -1,58 +1,84 @@
-"""Writes: evidence from statements, and the levels derived from it.
+"""Writes: evidence from statements, and the levels derived from it (rule in `levels.py`).
 
-The level rule (documented in the README): a teacher's level in a competency
-is the highest level evidenced by a non-voided statement about them. The full
-weighted engine is a later step; whatever the rule, `competencies_rebuild`
-gives exactly what the incremental path gives.
+`competencies_rebuild` gives exactly what the incremental path gives on the same day.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from xapi.models import Statement
 
 from .evidence import evidence_for_payloads
-from .models import CompetencyState, Evidence
+from .levels import Proof, level_from
+from .models import CompetencyState, Evidence, LevelChange
 
 
-def levels_update(*, pairs: Iterable[tuple[int, int]]) -> int:
-    """Recompute CompetencyState for each (user id, competency id); returns how many changed."""
+def levels_update(*, pairs: Iterable[tuple[int, int]], as_of: date | None = None) -> int:
+    """Recompute CompetencyState for each (user id, competency id); returns how many changed.
+
+    Every change is kept in LevelChange, for the history.
+    """
     pairs = set(pairs)
     if not pairs:
         return 0
+    now = timezone.now()
+    as_of = as_of or now.date()
+    changed = 0
+    pairs_list = sorted(pairs)
+    for start in range(0, len(pairs_list), 2000):
+        chunk = pairs_list[start : start + 2000]
+        changed += _levels_update_chunk(chunk, as_of=as_of, now=now)
+    return changed
+
+
+def _levels_update_chunk(pairs: list[tuple[int, int]], *, as_of: date, now) -> int:
     user_ids = {u for u, _ in pairs}
     competency_ids = {c for _, c in pairs}
-    best = {
-        (row["user_id"], row["competency_id"]): row["level"]
-        for row in Evidence.objects.filter(user_id__in=user_ids, competency_id__in=competency_ids)
-        .values("user_id", "competency_id")
-        .annotate(level=Max("level"))
-    }
+    wanted = set(pairs)
+    proofs: dict[tuple[int, int], list[Proof]] = defaultdict(list)
+    rows = Evidence.objects.filter(user_id__in=user_ids, competency_id__in=competency_ids).values_list(
+        "user_id", "competency_id", "level", "kind", "occurred_at"
+    )
+    for user_id, competency_id, level, kind, occurred_at in rows:
+        if (user_id, competency_id) in wanted:
+            proofs[(user_id, competency_id)].append(Proof(level, kind, occurred_at))
     current = {
         (s.user_id, s.competency_id): s
         for s in CompetencyState.objects.filter(user_id__in=user_ids, competency_id__in=competency_ids)
     }
-    now = timezone.now()
-    changed = 0
+    creates, updates, deletes, history = [], [], [], []
     for pair in pairs:
-        level = best.get(pair)
+        level = level_from(proofs.get(pair, ()), as_of=as_of)
         state = current.get(pair)
-        if level is None:
-            if state is not None:
-                state.delete()
-                changed += 1
+        previous = state.level if state else 0
+        if level == previous:
+            continue
+        history.append(
+            LevelChange(user_id=pair[0], competency_id=pair[1], previous=previous, level=level, changed_at=now)
+        )
+        if level == 0:
+            deletes.append(state.pk)
         elif state is None:
-            CompetencyState.objects.create(user_id=pair[0], competency_id=pair[1], level=level, updated_at=now)
-            changed += 1
-        elif state.level != level:
-            state.level = level
-            state.updated_at = now
-            state.save(update_fields=["level", "updated_at"])
-            changed += 1
-    return changed
+            creates.append(CompetencyState(user_id=pair[0], competency_id=pair[1], level=level, updated_at=now))
+        else:
+            state.level, state.updated_at = level, now
+            updates.append(state)
+    CompetencyState.objects.filter(pk__in=deletes).delete()
+    CompetencyState.objects.bulk_create(creates)
+    CompetencyState.objects.bulk_update(updates, ["level", "updated_at"])
+    LevelChange.objects.bulk_create(history)
+    return len(history)
+
+
+def levels_refresh(*, as_of: date | None = None) -> int:
+    """Recompute every level for `as_of` (today): evidence ages, and a level may fall. Run daily."""
+    pairs = set(Evidence.objects.values_list("user_id", "competency_id").distinct())
+    pairs |= set(CompetencyState.objects.values_list("user_id", "competency_id"))
+    return levels_update(pairs=pairs, as_of=as_of)
 
 
 @transaction.atomic
@@ -70,10 +96,12 @@ def statements_process(*, statement_ids: list[str], voided_ids: list[str] = ()) 
 
 @transaction.atomic
 def competencies_rebuild(*, batch_size: int = 5000) -> int:
-    """Drop all derived evidence and levels and derive them again from every stored statement."""
+    """Derive all evidence again from every stored statement, then every level.
+
+    Levels are recomputed in place, so the history records only real differences.
+    """
     Evidence.objects.all().delete()
-    CompetencyState.objects.all().delete()
-    touched: set[tuple[int, int]] = set()
+    touched: set[tuple[int, int]] = set(CompetencyState.objects.values_list("user_id", "competency_id"))
     batch: list[dict] = []
     queryset = Statement.objects.filter(voided=False).order_by("stored").values_list("payload", flat=True)
     for payload in queryset.iterator(chunk_size=batch_size):

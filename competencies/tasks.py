@@ -8,3 +8,8 @@ from . import services
 @shared_task(name="competencies.statements_process", acks_late=True)
 def statements_process(statement_ids: list[str], voided_ids: list[str] | None = None) -> int:
     return services.statements_process(statement_ids=statement_ids, voided_ids=voided_ids or [])
+
+
+@shared_task(name="competencies.levels_refresh", acks_late=True)
+def levels_refresh() -> int:
+    return services.levels_refresh()

@@ -81,3 +81,21 @@ def test_plotly_js_is_served_from_static(client):
     from django.contrib.staticfiles import finders
 
     assert finders.find("plotly/plotly.min.js")
+
+
+def test_why_this_level_lists_the_evidence_and_its_weight(
+    client, frameworks, teacher, django_capture_on_commit_callbacks
+):
+    from tests.competencies.test_levels import aligned
+    from xapi.services import statement_store
+
+    with django_capture_on_commit_callbacks(execute=True):
+        statement_store(data=aligned(teacher, codes=["4.2"], level=4))
+        statement_store(data=aligned(teacher, codes=["4.2"], level=2, verb="failed"))
+    client.login(email=teacher.email, password=PASSWORD)
+    html = client.get("/competences/mes-competences/").content.decode()
+    row = html[html.index('data-competency="4.2"', html.index('data-framework="crcn-edu"')) :]
+    row = row[: row.index("</tr>")]
+    assert 'data-level="4"' in row
+    assert "évaluation notée — niveau 4" in row and "(poids 1,0)" in row
+    assert "Historique :" in row and "0 → 4" in row

@@ -4,7 +4,7 @@ import pytest
 from django.db import transaction
 
 from competencies.alignment import level_extension
-from competencies.models import CompetencyState
+from competencies.models import CompetencyState, Evidence
 from courses import services
 from courses.models import ActivityProgress, Enrollment, ModuleCompletion
 from tests.conftest import block_ids
@@ -44,10 +44,10 @@ def test_content_step_statement_is_aligned(module, teacher, django_capture_on_co
     assert activities["other"][0]["definition"]["type"] == "http://adlnet.gov/expapi/activities/objective"
     assert activities["category"][0]["id"] == "http://127.0.0.1:8000/competencies/crcn-edu"
     assert statement["result"]["extensions"][level_extension()].endswith("/crcn-edu/niveaux/2")
-    assert (
-        CompetencyState.objects.get(user=teacher, competency__code="3.1", competency__framework__slug="crcn-edu").level
-        == 2
-    )
+    evidence = Evidence.objects.get(user=teacher)
+    assert (evidence.competency.code, evidence.level, evidence.kind) == ("3.1", 2, "completion")
+    # A completion alone weighs half of what a level needs (levels.py).
+    assert not CompetencyState.objects.filter(user=teacher).exists()
 
 
 def test_quiz_pass_raises_levels(module, teacher, django_capture_on_commit_callbacks):

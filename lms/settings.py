@@ -10,8 +10,8 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 import plotly
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 

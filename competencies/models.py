@@ -149,3 +149,99 @@ class LevelChange(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.competency}: {self.previous} → {self.level}"
+
+
+class AmbassadorPolicy(models.Model):
+    """What an académie asks of an ambassador. Levels are on the CRCN Édu (Pix+ Édu) scale."""
+
+    class RequiredLevel(models.IntegerChoices):
+        ADVANCED = 4, _("Avancé")
+        EXPERT = 5, _("Expert")
+
+    academie = models.OneToOneField("lms.Academie", on_delete=models.CASCADE, related_name="ambassador_policy")
+    required_level = models.PositiveSmallIntegerField(
+        _("niveau exigé"), choices=RequiredLevel.choices, default=RequiredLevel.ADVANCED
+    )
+    min_competencies = models.PositiveSmallIntegerField(_("nombre de compétences CRCN Édu à ce niveau"), default=3)
+    min_domains = models.PositiveSmallIntegerField(_("nombre de domaines couverts"), default=2)
+    recency_days = models.PositiveSmallIntegerField(
+        _("ancienneté maximale des preuves (jours)"),
+        default=730,
+        help_text=_("Une preuve plus ancienne ne compte pas."),
+    )
+    min_modules_completed = models.PositiveSmallIntegerField(_("modules terminés"), default=1)
+    max_per_school = models.PositiveSmallIntegerField(_("propositions par établissement"), default=2)
+    ecoles_by_circonscription = models.BooleanField(
+        _("pour les écoles, un ambassadeur de la circonscription couvre l'école"), default=True
+    )
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("règles de désignation des ambassadeurs")
+        verbose_name_plural = _("règles de désignation des ambassadeurs")
+
+    def __str__(self):
+        return f"{self.academie}"
+
+
+class AmbassadorConsent(models.Model):
+    """A teacher's opt-in to be proposed as an ambassador; revocable at any time."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ambassador_consent")
+    consented = models.BooleanField(_("accepte d'être proposé"), default=False)
+    changed_at = models.DateTimeField(_("modifié le"))
+
+    class Meta:
+        verbose_name = _("consentement ambassadeur")
+        verbose_name_plural = _("consentements ambassadeur")
+
+    def __str__(self):
+        return f"{self.user}: {self.consented}"
+
+
+class AmbassadorProposal(models.Model):
+    """A teacher proposed (or confirmed) as ambassador of a school, with the reasons."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposé")
+        CONFIRMED = "confirmed", _("confirmé")
+        DECLINED = "declined", _("refusé")
+        WITHDRAWN = "withdrawn", _("retiré")
+
+    school = models.ForeignKey("lms.School", on_delete=models.CASCADE, related_name="ambassador_proposals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ambassador_proposals")
+    score = models.FloatField(_("score"))
+    rank = models.PositiveSmallIntegerField(_("rang"), default=1)
+    reasons = models.JSONField(_("raisons"), default=list)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    computed_at = models.DateTimeField(_("calculée le"))
+
+    class Meta:
+        verbose_name = _("proposition d'ambassadeur")
+        verbose_name_plural = _("propositions d'ambassadeurs")
+        constraints = [models.UniqueConstraint(fields=["school", "user"], name="proposal_unique_school_user")]
+        indexes = [models.Index(fields=["school", "status"], name="proposal_school_status")]
+
+    def __str__(self):
+        return f"{self.school} — {self.user} ({self.status})"
+
+
+class AmbassadorDecision(models.Model):
+    """Every manager decision on a proposal is kept."""
+
+    proposal = models.ForeignKey(AmbassadorProposal, on_delete=models.CASCADE, related_name="decisions")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decision = models.CharField(_("décision"), max_length=10, choices=AmbassadorProposal.Status.choices)
+    comment = models.TextField(_("commentaire"), blank=True)
+    decided_at = models.DateTimeField(_("date"))
+
+    class Meta:
+        verbose_name = _("décision sur un ambassadeur")
+        verbose_name_plural = _("décisions sur les ambassadeurs")
+        ordering = ["-decided_at"]
+
+    def __str__(self):
+        return f"{self.proposal}: {self.decision}"

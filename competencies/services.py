@@ -17,7 +17,9 @@ from .levels import Proof, level_from
 from .models import CompetencyState, Evidence, LevelChange
 
 
-def levels_update(*, pairs: Iterable[tuple[int, int]], as_of: date | None = None) -> int:
+def levels_update(
+    *, pairs: Iterable[tuple[int, int]], as_of: date | None = None, changed_users: set[int] | None = None
+) -> int:
     """Recompute CompetencyState for each (user id, competency id); returns how many changed.
 
     Every change is kept in LevelChange, for the history.
@@ -31,11 +33,11 @@ def levels_update(*, pairs: Iterable[tuple[int, int]], as_of: date | None = None
     pairs_list = sorted(pairs)
     for start in range(0, len(pairs_list), 2000):
         chunk = pairs_list[start : start + 2000]
-        changed += _levels_update_chunk(chunk, as_of=as_of, now=now)
+        changed += _levels_update_chunk(chunk, as_of=as_of, now=now, changed_users=changed_users)
     return changed
 
 
-def _levels_update_chunk(pairs: list[tuple[int, int]], *, as_of: date, now) -> int:
+def _levels_update_chunk(pairs: list[tuple[int, int]], *, as_of: date, now, changed_users: set[int] | None) -> int:
     user_ids = {u for u, _ in pairs}
     competency_ids = {c for _, c in pairs}
     wanted = set(pairs)
@@ -71,6 +73,8 @@ def _levels_update_chunk(pairs: list[tuple[int, int]], *, as_of: date, now) -> i
     CompetencyState.objects.bulk_create(creates)
     CompetencyState.objects.bulk_update(updates, ["level", "updated_at"])
     LevelChange.objects.bulk_create(history)
+    if changed_users is not None:
+        changed_users.update(change.user_id for change in history)
     return len(history)
 
 
@@ -83,7 +87,8 @@ def levels_refresh(*, as_of: date | None = None) -> int:
 
 @transaction.atomic
 def statements_process(*, statement_ids: list[str], voided_ids: list[str] = ()) -> int:
-    """Turn newly stored statements into evidence, withdraw the evidence of voided ones, update levels."""
+    """Turn newly stored statements into evidence, withdraw the evidence of voided ones, update levels,
+    then the ambassador proposals of the schools whose teachers' levels changed."""
     touched: set[tuple[int, int]] = set()
     if voided_ids:
         withdrawn = Evidence.objects.filter(statement_id__in=voided_ids)
@@ -91,7 +96,15 @@ def statements_process(*, statement_ids: list[str], voided_ids: list[str] = ()) 
         withdrawn.delete()
     payloads = list(Statement.objects.filter(pk__in=statement_ids, voided=False).values_list("payload", flat=True))
     touched |= _store_evidence(payloads)
-    return levels_update(pairs=touched)
+    changed_users: set[int] = set()
+    changed = levels_update(pairs=touched, changed_users=changed_users)
+    if changed_users:
+        from lms.models import School
+
+        from .ambassadors import ambassadors_propose
+
+        ambassadors_propose(schools=School.objects.filter(memberships__user_id__in=changed_users).distinct())
+    return changed
 
 
 @transaction.atomic

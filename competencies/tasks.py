@@ -13,3 +13,10 @@ def statements_process(statement_ids: list[str], voided_ids: list[str] | None = 
 @shared_task(name="competencies.levels_refresh", acks_late=True)
 def levels_refresh() -> int:
     return services.levels_refresh()
+
+
+@shared_task(name="competencies.ambassadors_propose", acks_late=True)
+def ambassadors_propose() -> int:
+    from .ambassadors import ambassadors_propose as propose
+
+    return propose().proposed

@@ -243,6 +243,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Evidence ages: levels are recomputed for the new day.
     "competencies-levels-refresh": {"task": "competencies.levels_refresh", "schedule": crontab(hour=2, minute=30)},
+    "competencies-ambassadors": {"task": "competencies.ambassadors_propose", "schedule": crontab(hour=3, minute=30)},
 }
 
 # --- Wagtail ------------------------------------------------------------------------

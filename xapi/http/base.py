@@ -10,21 +10,22 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import parse_qs
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
+from xapi.canonical import format_time
 from xapi.errors import XapiError
 
 from .auth import Credentials, authenticate
-from .errors import BadRequest, MethodNotAllowed, error_response
+from .errors import BadRequest, MethodNotAllowed, PayloadTooLarge, error_response
 
 logger = logging.getLogger(__name__)
 
@@ -82,8 +83,13 @@ class XapiRequest:
             ) from None
 
 
+def consistent_through_time() -> datetime:
+    """Every statement stored at or before this instant is visible to queries."""
+    return timezone.now() - CONSISTENCY_LAG
+
+
 def consistent_through() -> str:
-    return (timezone.now() - CONSISTENCY_LAG).isoformat().replace("+00:00", "Z")
+    return format_time(consistent_through_time())
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -122,11 +128,15 @@ class XapiView(View):
 
     def _xapi_request(self, request) -> XapiRequest:
         headers = {name.lower(): value for name, value in request.headers.items()}
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            raise PayloadTooLarge(_("Le corps de la requête est trop volumineux."), rule="body_too_large") from None
         if request.method == "POST" and "method" in request.GET:
-            return self._alternate_request(request, headers)
-        return XapiRequest(method=request.method, params=request.GET, headers=headers, body=request.body)
+            return self._alternate_request(request, headers, body)
+        return XapiRequest(method=request.method, params=request.GET, headers=headers, body=body)
 
-    def _alternate_request(self, request, headers: dict) -> XapiRequest:
+    def _alternate_request(self, request, headers: dict, raw_body: bytes) -> XapiRequest:
         """xAPI's alternate request syntax: POST ?method=X with headers and content as form fields."""
         if set(request.GET) != {"method"}:
             raise BadRequest(
@@ -141,7 +151,7 @@ class XapiView(View):
                 _("La syntaxe de requête alternative exige le type application/x-www-form-urlencoded."),
                 rule="alternate_syntax",
             )
-        form = parse_qs(request.body.decode("utf-8", errors="replace"), keep_blank_values=True)
+        form = parse_qs(raw_body.decode("utf-8", errors="replace"), keep_blank_values=True)
         params = QueryDict(mutable=True)
         body = b""
         inner = dict(headers)
@@ -176,7 +186,8 @@ class XapiView(View):
     def _finish(self, request, response):
         response["X-Experience-API-Version"] = XAPI_VERSION
         response["X-Experience-API-Consistent-Through"] = consistent_through()
-        response["Date"] = http_date()
+        # No Date here: the HTTP server adds its own (gunicorn always does, and runserver when it is
+        # missing), and a second one from the application would be sent as a duplicate header.
         origin = request.headers.get("Origin")
         response["Access-Control-Allow-Origin"] = origin or "*"
         if origin:

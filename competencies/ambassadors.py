@@ -1,0 +1,370 @@
+"""Ambassador proposals: teachers expert in digital pedagogy who accompany their colleagues.
+
+For each school, the consenting teachers who meet their académie's policy are
+ranked by a score and the best K are proposed, with the reasons in words. A
+manager confirms or declines; every decision is kept. Schools left without an
+ambassador are flagged with the nearest ones and the teachers closest to
+qualifying. All reads are of derived tables (levels, evidence) and of the
+statements' completed modules, never per-request scans of raw statements.
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from lms.models import Membership, School
+from xapi.identity import agent_key
+from xapi.models import Statement
+
+from .models import (
+    AmbassadorConsent,
+    AmbassadorDecision,
+    AmbassadorPolicy,
+    AmbassadorProposal,
+    Competency,
+    CompetencyState,
+    Evidence,
+)
+
+FRAMEWORK = "crcn-edu"
+COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
+MODULE_TYPE = "http://adlnet.gov/expapi/activities/module"
+CHUNK = 500
+
+
+def policy_for(academie_id: int | None) -> AmbassadorPolicy:
+    """The académie's policy, or the defaults (unsaved) when its manager has set none."""
+    policy = AmbassadorPolicy.objects.filter(academie_id=academie_id).first() if academie_id else None
+    return policy or AmbassadorPolicy(academie_id=academie_id)
+
+
+@dataclass
+class Candidate:
+    user_id: int
+    school_id: int
+    levels: dict[int, int]  # competency id → level, for the qualifying competencies
+    domains: set[str]
+    modules: int
+    latest: object
+    qualifies: bool
+    score: float = 0.0
+    gap: int = 0
+    missing: list[int] = field(default_factory=list)  # competency ids still below the required level
+
+
+def _completed_modules(user_ids: list[int], users: dict[int, object]) -> dict[int, int]:
+    keys = {agent_key(users[u].xapi_actor()): u for u in user_ids}
+    counts = (
+        Statement.objects.filter(actor_key__in=list(keys), verb_id=COMPLETED, voided=False)
+        .filter(payload__object__definition__type=MODULE_TYPE)
+        .values("actor_key")
+        .annotate(n=Count("object_activity_id", distinct=True))
+    )
+    return {keys[row["actor_key"]]: row["n"] for row in counts}
+
+
+def candidates_evaluate(*, schools: list[School], policies: dict[int, AmbassadorPolicy], as_of=None) -> dict:
+    """{school id: [Candidate…]} for the consenting teachers of `schools`, best first."""
+    from django.contrib.auth import get_user_model
+
+    as_of = as_of or timezone.now()
+    competencies = {c.pk: c for c in Competency.objects.filter(framework__slug=FRAMEWORK).select_related("domain")}
+    memberships = list(
+        Membership.objects.filter(school__in=schools, role=Membership.Role.TEACHER)
+        .filter(user__ambassador_consent__consented=True)
+        .values_list("school_id", "user_id")
+    )
+    user_ids = sorted({u for _, u in memberships})
+    users = get_user_model().objects.in_bulk(user_ids)
+    levels: dict[int, dict[int, int]] = defaultdict(dict)
+    for user_id, competency_id, level in CompetencyState.objects.filter(
+        user_id__in=user_ids, competency_id__in=list(competencies)
+    ).values_list("user_id", "competency_id", "level"):
+        levels[user_id][competency_id] = level
+    latest = {
+        (row["user_id"], row["competency_id"]): row["latest"]
+        for row in Evidence.objects.filter(user_id__in=user_ids, competency_id__in=list(competencies))
+        .values("user_id", "competency_id")
+        .annotate(latest=Max("occurred_at"))
+    }
+    modules = _completed_modules(user_ids, users)
+    school_academie = {s.pk: s.departement.academie_id for s in schools}
+    result: dict[int, list[Candidate]] = defaultdict(list)
+    for school_id, user_id in memberships:
+        policy = policies[school_academie[school_id]]
+        horizon = as_of - timedelta(days=policy.recency_days)
+        qualifying = {
+            c: lv
+            for c, lv in levels[user_id].items()
+            if lv >= policy.required_level and latest.get((user_id, c)) and latest[(user_id, c)] >= horizon
+        }
+        domains = {competencies[c].domain.code for c in qualifying}
+        n_modules = modules.get(user_id, 0)
+        missing = [c for c in competencies if c not in qualifying]
+        gap = (
+            max(0, policy.min_competencies - len(qualifying))
+            + max(0, policy.min_domains - len(domains))
+            + max(0, policy.min_modules_completed - n_modules)
+        )
+        dates = [latest[(user_id, c)] for c in qualifying]
+        candidate = Candidate(
+            user_id=user_id,
+            school_id=school_id,
+            levels=qualifying,
+            domains=domains,
+            modules=n_modules,
+            latest=max(dates) if dates else None,
+            qualifies=gap == 0,
+            gap=gap,
+            missing=missing,
+        )
+        # Depth (levels above the requirement) counts most, then breadth (domains), then training.
+        candidate.score = round(
+            sum(lv - policy.required_level + 1 for lv in qualifying.values())
+            + 0.5 * len(domains)
+            + 0.2 * min(n_modules, 10),
+            2,
+        )
+        result[school_id].append(candidate)
+    for candidates in result.values():
+        candidates.sort(key=lambda c: (-c.qualifies, -c.score, c.gap, c.user_id))
+    return result
+
+
+def reasons_for(candidate: Candidate, *, policy: AmbassadorPolicy, competencies: dict[int, Competency]) -> list[str]:
+    """The reasons, in words a manager can check."""
+    level_label = AmbassadorPolicy.RequiredLevel(policy.required_level).label
+    listed = ", ".join(
+        f"{competencies[c].code} {competencies[c].name} ({lv})"
+        for c, lv in sorted(candidate.levels.items(), key=lambda i: competencies[i[0]].code)
+    )
+    reasons = [
+        ngettext(
+            "Niveau %(label)s ou plus dans %(n)s compétence CRCN Édu : %(list)s.",
+            "Niveau %(label)s ou plus dans %(n)s compétences CRCN Édu : %(list)s.",
+            len(candidate.levels),
+        )
+        % {"label": level_label, "n": len(candidate.levels), "list": listed},
+        ngettext("%(n)s domaine couvert (%(d)s).", "%(n)s domaines couverts (%(d)s).", len(candidate.domains))
+        % {"n": len(candidate.domains), "d": ", ".join(sorted(candidate.domains))},
+        ngettext("%(n)s module de formation terminé.", "%(n)s modules de formation terminés.", candidate.modules)
+        % {"n": candidate.modules},
+    ]
+    if candidate.latest:
+        reasons.append(_("Preuve la plus récente : %(d)s.") % {"d": formats.date_format(candidate.latest, "j F Y")})
+    return reasons
+
+
+@dataclass
+class ProposalReport:
+    schools: int = 0
+    proposed: int = 0
+    withdrawn: int = 0
+
+
+@transaction.atomic
+def ambassadors_propose(*, schools=None, as_of=None) -> ProposalReport:
+    """Recompute proposals for `schools` (all when None). Confirmed ambassadors stay; undecided
+    proposals are replaced; a confirmed one who no longer qualifies or consents is withdrawn."""
+    now = timezone.now()
+    report = ProposalReport()
+    queryset = School.objects.select_related("departement") if schools is None else schools
+    school_list = list(queryset.select_related("departement").order_by("pk"))
+    competencies = {c.pk: c for c in Competency.objects.filter(framework__slug=FRAMEWORK)}
+    policies: dict[int, AmbassadorPolicy] = {}
+    for school in school_list:
+        academie_id = school.departement.academie_id
+        if academie_id not in policies:
+            policies[academie_id] = policy_for(academie_id)
+    for start in range(0, len(school_list), CHUNK):
+        chunk = school_list[start : start + CHUNK]
+        evaluated = candidates_evaluate(schools=chunk, policies=policies, as_of=as_of)
+        existing = defaultdict(dict)
+        for proposal in AmbassadorProposal.objects.filter(school__in=chunk):
+            existing[proposal.school_id][proposal.user_id] = proposal
+        creates, decisions = [], []
+        for school in chunk:
+            policy = policies[school.departement.academie_id]
+            best = [c for c in evaluated.get(school.pk, []) if c.qualifies][: policy.max_per_school]
+            best_ids = {c.user_id for c in best}
+            current = existing.get(school.pk, {})
+            for user_id, proposal in current.items():
+                if user_id in best_ids:
+                    continue
+                if proposal.status == AmbassadorProposal.Status.CONFIRMED:
+                    proposal.status = AmbassadorProposal.Status.WITHDRAWN
+                    proposal.save(update_fields=["status"])
+                    decisions.append(
+                        AmbassadorDecision(
+                            proposal=proposal,
+                            decision=AmbassadorProposal.Status.WITHDRAWN,
+                            comment=_("Retrait automatique : ne remplit plus les conditions ou a retiré son accord."),
+                            decided_at=now,
+                        )
+                    )
+                    report.withdrawn += 1
+                elif proposal.status == AmbassadorProposal.Status.PROPOSED:
+                    proposal.delete()
+            for rank, candidate in enumerate(best, start=1):
+                reasons = reasons_for(candidate, policy=policy, competencies=competencies)
+                proposal = current.get(candidate.user_id)
+                if proposal is None:
+                    creates.append(
+                        AmbassadorProposal(
+                            school=school,
+                            user_id=candidate.user_id,
+                            score=candidate.score,
+                            rank=rank,
+                            reasons=reasons,
+                            computed_at=now,
+                        )
+                    )
+                    report.proposed += 1
+                elif proposal.status != AmbassadorProposal.Status.DECLINED:
+                    proposal.score, proposal.rank, proposal.reasons, proposal.computed_at = (
+                        candidate.score,
+                        rank,
+                        reasons,
+                        now,
+                    )
+                    if proposal.status == AmbassadorProposal.Status.WITHDRAWN:
+                        proposal.status = AmbassadorProposal.Status.PROPOSED
+                    proposal.save()
+            report.schools += 1
+        AmbassadorProposal.objects.bulk_create(creates)
+        AmbassadorDecision.objects.bulk_create(decisions)
+    return report
+
+
+@transaction.atomic
+def proposal_decide(*, proposal: AmbassadorProposal, manager, decision: str, comment: str = "") -> AmbassadorProposal:
+    """A manager confirms or declines a proposal; the decision is kept."""
+    allowed = {AmbassadorProposal.Status.CONFIRMED, AmbassadorProposal.Status.DECLINED}
+    if decision not in allowed:
+        raise ValueError(_("Décision inconnue."))
+    proposal.status = decision
+    proposal.save(update_fields=["status"])
+    AmbassadorDecision.objects.create(
+        proposal=proposal, decided_by=manager, decision=decision, comment=comment, decided_at=timezone.now()
+    )
+    return proposal
+
+
+@transaction.atomic
+def consent_set(*, user, consented: bool) -> AmbassadorConsent:
+    """Opt in or out. Opting out withdraws every proposal at once."""
+    consent, _created = AmbassadorConsent.objects.update_or_create(
+        user=user, defaults={"consented": consented, "changed_at": timezone.now()}
+    )
+    if not consented:
+        now = timezone.now()
+        for proposal in AmbassadorProposal.objects.filter(user=user).exclude(
+            status__in=[AmbassadorProposal.Status.WITHDRAWN, AmbassadorProposal.Status.DECLINED]
+        ):
+            proposal.status = AmbassadorProposal.Status.WITHDRAWN
+            proposal.save(update_fields=["status"])
+            AmbassadorDecision.objects.create(
+                proposal=proposal,
+                decision=AmbassadorProposal.Status.WITHDRAWN,
+                comment=_("L'enseignant a retiré son accord."),
+                decided_at=now,
+            )
+    return consent
+
+
+def distance_km(a: School, b: School) -> float | None:
+    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+        return None
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(h))
+
+
+@dataclass
+class SchoolCoverage:
+    school: School
+    status: str  # covered, circonscription, pending, uncovered
+    confirmed: list = field(default_factory=list)
+    pending: list = field(default_factory=list)
+    nearest: list = field(default_factory=list)  # (proposal, km) of confirmed ambassadors nearby
+    closest: list = field(default_factory=list)  # (user, gap, [activity names]) for uncovered schools
+
+
+def _activities_evidencing(competency_ids: list[int], level: int, limit: int = 3) -> list[str]:
+    """Names of activities whose success evidences these competencies at `level` or more."""
+    rows = (
+        Evidence.objects.filter(competency_id__in=competency_ids, level__gte=level)
+        .exclude(kind__in=["certified", "attendance"])
+        .values("activity_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:limit]
+    )
+    names = []
+    for row in rows:
+        statement = Statement.objects.filter(object_activity_id=row["activity_id"]).only("payload").first()
+        name = ((statement.payload.get("object") or {}).get("definition") or {}).get("name") if statement else None
+        names.append((name or {}).get("fr-FR") or next(iter((name or {}).values()), row["activity_id"]))
+    return names
+
+
+def ambassador_coverage(*, schools, with_suggestions: bool = True) -> list[SchoolCoverage]:
+    """Each school's coverage; uncovered ones get the nearest ambassadors and who is closest to qualifying."""
+    school_list = list(schools.select_related("departement"))
+    proposals = defaultdict(list)
+    for proposal in AmbassadorProposal.objects.filter(
+        school__departement__in={s.departement_id for s in school_list},
+        status__in=[AmbassadorProposal.Status.CONFIRMED, AmbassadorProposal.Status.PROPOSED],
+    ).select_related("user", "school"):
+        proposals[proposal.school_id].append(proposal)
+    confirmed_by_circo = defaultdict(list)
+    confirmed_by_dep = defaultdict(list)
+    for items in proposals.values():
+        for proposal in items:
+            if proposal.status == AmbassadorProposal.Status.CONFIRMED:
+                confirmed_by_dep[proposal.school.departement_id].append(proposal)
+                if proposal.school.kind == School.Kind.ECOLE and proposal.school.circonscription_code:
+                    confirmed_by_circo[proposal.school.circonscription_code].append(proposal)
+    policies: dict[int, AmbassadorPolicy] = {}
+    result = []
+    uncovered = []
+    for school in school_list:
+        academie_id = school.departement.academie_id
+        policy = policies.setdefault(academie_id, policy_for(academie_id))
+        own = proposals.get(school.pk, [])
+        confirmed = [p for p in own if p.status == AmbassadorProposal.Status.CONFIRMED]
+        pending = [p for p in own if p.status == AmbassadorProposal.Status.PROPOSED]
+        if confirmed:
+            status = "covered"
+        elif (
+            school.kind == School.Kind.ECOLE
+            and policy.ecoles_by_circonscription
+            and confirmed_by_circo.get(school.circonscription_code)
+        ):
+            status = "circonscription"
+        elif pending:
+            status = "pending"
+        else:
+            status = "uncovered"
+        coverage = SchoolCoverage(school, status, confirmed, pending)
+        if status in ("uncovered", "pending") and with_suggestions:
+            nearby = [(p, distance_km(school, p.school)) for p in confirmed_by_dep.get(school.departement_id, [])]
+            coverage.nearest = sorted([n for n in nearby if n[1] is not None], key=lambda n: n[1])[:3]
+            uncovered.append(coverage)
+        result.append(coverage)
+    if uncovered and with_suggestions:
+        evaluated = candidates_evaluate(schools=[c.school for c in uncovered], policies=policies)
+        for coverage in uncovered:
+            policy = policies[coverage.school.departement.academie_id]
+            near = sorted(
+                [c for c in evaluated.get(coverage.school.pk, []) if not c.qualifies], key=lambda c: (c.gap, -c.score)
+            )
+            for candidate in near[:3]:
+                coverage.closest.append((candidate, _activities_evidencing(candidate.missing, policy.required_level)))
+    return result

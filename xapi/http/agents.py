@@ -1,0 +1,45 @@
+"""/xapi/agents: the Person object for an Agent (Communication 2.4)."""
+
+from __future__ import annotations
+
+from xapi.identity import IFI_PROPERTIES
+from xapi.models import Statement
+
+from .auth import READ_DEFINITIONS
+from .base import XapiView
+from .documents import check_params, json_response_with_etag, param_agent
+
+# How many of the agent's latest statements are read for the names it went by.
+NAME_SAMPLE = 50
+
+
+def agent_person(*, agent: dict, key: str) -> dict:
+    """What the LRS knows of this Agent, as a Person: array-valued properties (Communication 2.4.s5).
+
+    The LRS links no identities together, so the Person carries the requested identifier only, with
+    every name the agent was given in the request and in its latest statements as actor. An unknown
+    agent still gets a Person built from the request (2.4.s3.b3).
+    """
+    names = [agent["name"]] if isinstance(agent.get("name"), str) else []
+    recent = Statement.objects.filter(actor_key=key, voided=False).order_by("-stored")[:NAME_SAMPLE]
+    for name in recent.values_list("payload__actor__name", flat=True):
+        if isinstance(name, str) and name not in names:
+            names.append(name)
+    person: dict = {"objectType": "Person"}
+    if names:
+        person["name"] = names
+    for ifi in IFI_PROPERTIES:
+        if agent.get(ifi):
+            person[ifi] = [agent[ifi]]
+    return person
+
+
+class AgentsView(XapiView):
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request):
+        xreq = request.xapi
+        xreq.credentials.require(READ_DEFINITIONS)
+        check_params(xreq.params, allowed={"agent"}, required={"agent"})
+        agent, key = param_agent(xreq.params)
+        return json_response_with_etag(agent_person(agent=agent, key=key))

@@ -85,9 +85,9 @@ def gunicorn(db_url: str, *, workers: int = 3):
         deadline = time.monotonic() + 60
         while True:
             try:
-                if requests.get(base + "/xapi/about", timeout=2).status_code == 200:
+                if requests.get(base + "/xapi/about", timeout=15).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 pass
             if time.monotonic() > deadline or process.poll() is not None:
                 raise RuntimeError("gunicorn did not start: see bench/gunicorn.log")

@@ -1,9 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import views, views_ambassadors
 
 app_name = "competencies"
 urlpatterns = [
     path("mes-competences/", views.my_competencies, name="my_competencies"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
+    path("ambassadeur/consentement/", views_ambassadors.consent_update, name="consent"),
+    path("ambassadeurs/", views_ambassadors.ambassadors, name="ambassadors"),
+    path("ambassadeurs/recalculer/", views_ambassadors.ambassadors_recompute, name="ambassadors_recompute"),
+    path("ambassadeurs/propositions/<int:proposal_id>/", views_ambassadors.proposal_decision, name="proposal_decision"),
+    path("ambassadeurs/regles/", views_ambassadors.policy_edit, name="ambassador_policy"),
 ]

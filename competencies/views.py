@@ -6,16 +6,24 @@ from django.utils.translation import gettext as _
 from lms.selectors import schools_in_scope, scope_label
 
 from .figures import school_domain_heatmap
-from .models import Framework
+from .models import AmbassadorConsent, AmbassadorProposal, Framework
 from .selectors import competency_levels_for_teacher, school_domain_matrix
 
 
 @login_required
 def my_competencies(request):
+    consent = AmbassadorConsent.objects.filter(user=request.user).first()
     return render(
         request,
         "competencies/my_competencies.html",
-        {"frameworks": competency_levels_for_teacher(user=request.user), "title": _("Mes compétences")},
+        {
+            "frameworks": competency_levels_for_teacher(user=request.user),
+            "consented": bool(consent and consent.consented),
+            "proposals": AmbassadorProposal.objects.filter(
+                user=request.user, status__in=[AmbassadorProposal.Status.PROPOSED, AmbassadorProposal.Status.CONFIRMED]
+            ).select_related("school"),
+            "title": _("Mes compétences"),
+        },
     )
 
 

@@ -1,0 +1,154 @@
+"""Ambassadors: the teacher's consent, the manager's proposals, coverage and policy."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from lms.selectors import schools_in_scope, scope_label
+
+from .ambassadors import ambassador_coverage, ambassadors_propose, consent_set, policy_for, proposal_decide
+from .models import AmbassadorPolicy, AmbassadorProposal
+
+
+def _manager(request):
+    user = request.user
+    if not (user.is_manager or user.is_superuser):
+        raise PermissionDenied(_("Cette page est réservée aux gestionnaires d'une académie ou d'un département."))
+    return user
+
+
+def _academie_id(user) -> int | None:
+    if user.scope_academie_id:
+        return user.scope_academie_id
+    if user.scope_departement_id:
+        return user.scope_departement.academie_id
+    return None
+
+
+@require_POST
+@login_required
+def consent_update(request):
+    consented = request.POST.get("consented") == "1"
+    consent_set(user=request.user, consented=consented)
+    if consented:
+        messages.success(request, _("Merci : vous pourrez être proposé comme ambassadeur de votre établissement."))
+    else:
+        messages.info(
+            request, _("Vous ne serez plus proposé comme ambassadeur ; les propositions en cours sont retirées.")
+        )
+    return redirect("competencies:my_competencies")
+
+
+@login_required
+def ambassadors(request):
+    user = _manager(request)
+    schools = schools_in_scope(user=user)
+    coverage = ambassador_coverage(schools=schools)
+    counts = {
+        status: sum(1 for c in coverage if c.status == status)
+        for status in ("covered", "circonscription", "pending", "uncovered")
+    }
+    return render(
+        request,
+        "competencies/ambassadors.html",
+        {"coverage": coverage, "counts": counts, "scope": scope_label(user=user), "title": _("Ambassadeurs")},
+    )
+
+
+@require_POST
+@login_required
+def ambassadors_recompute(request):
+    user = _manager(request)
+    report = ambassadors_propose(schools=schools_in_scope(user=user))
+    messages.success(
+        request,
+        _("Propositions recalculées pour %(n)s établissements : %(p)s nouvelles.")
+        % {"n": report.schools, "p": report.proposed},
+    )
+    return redirect("competencies:ambassadors")
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[
+            (AmbassadorProposal.Status.CONFIRMED, gettext_lazy("confirmer")),
+            (AmbassadorProposal.Status.DECLINED, gettext_lazy("refuser")),
+        ]
+    )
+    comment = forms.CharField(required=False, max_length=1000)
+
+
+@require_POST
+@login_required
+def proposal_decision(request, proposal_id: int):
+    user = _manager(request)
+    proposal = get_object_or_404(AmbassadorProposal, pk=proposal_id, school__in=schools_in_scope(user=user))
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Décision invalide : choisissez « confirmer » ou « refuser »."))
+        return redirect("competencies:ambassadors")
+    if proposal.status not in (AmbassadorProposal.Status.PROPOSED, AmbassadorProposal.Status.CONFIRMED):
+        messages.error(request, _("Cette proposition n'est plus en attente de décision."))
+        return redirect("competencies:ambassadors")
+    proposal_decide(
+        proposal=proposal, manager=user, decision=form.cleaned_data["decision"], comment=form.cleaned_data["comment"]
+    )
+    messages.success(
+        request,
+        _("Décision enregistrée pour %(name)s.") % {"name": proposal.user.get_full_name() or proposal.user.email},
+    )
+    return redirect("competencies:ambassadors")
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = AmbassadorPolicy
+        fields = [
+            "required_level",
+            "min_competencies",
+            "min_domains",
+            "recency_days",
+            "min_modules_completed",
+            "max_per_school",
+            "ecoles_by_circonscription",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        competencies, domains = data.get("min_competencies"), data.get("min_domains")
+        errors = {}
+        if competencies is not None and competencies > 16:
+            errors["min_competencies"] = _("Le CRCN Édu compte 16 compétences.")
+        if domains is not None and domains > 5:
+            errors["min_domains"] = _("Le CRCN Édu compte 5 domaines.")
+        elif domains is not None and competencies is not None and domains > competencies:
+            errors["min_domains"] = _("Il ne peut y avoir plus de domaines que de compétences exigées.")
+        if data.get("max_per_school") == 0:
+            errors["max_per_school"] = _("Proposez au moins un ambassadeur par établissement.")
+        for field, message in errors.items():
+            self.add_error(field, message)
+        return data
+
+
+@login_required
+def policy_edit(request):
+    user = _manager(request)
+    academie_id = _academie_id(user)
+    if academie_id is None:
+        raise PermissionDenied(_("Aucune académie dans votre périmètre."))
+    policy = policy_for(academie_id)
+    form = PolicyForm(request.POST or None, instance=policy)
+    if request.method == "POST" and form.is_valid():
+        policy = form.save(commit=False)
+        policy.academie_id = academie_id
+        policy.updated_by = user
+        policy.save()
+        ambassadors_propose(schools=schools_in_scope(user=user))
+        messages.success(request, _("Règles enregistrées ; les propositions ont été recalculées."))
+        return redirect("competencies:ambassadors")
+    return render(request, "competencies/ambassador_policy.html", {"form": form, "title": _("Règles de désignation")})

@@ -1,0 +1,199 @@
+"""Ambassador proposals: hand-built histories for each rule, decisions, consent, coverage, pages."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from competencies.ambassadors import ambassador_coverage, ambassadors_propose, consent_set, proposal_decide
+from competencies.models import AmbassadorDecision, AmbassadorPolicy, AmbassadorProposal
+from lms.models import Academie, Departement, Membership, School
+from tests.competencies.test_levels import aligned
+from tests.conftest import PASSWORD, make_school, make_user
+from xapi.services import statement_store
+
+pytestmark = pytest.mark.django_db
+
+
+def expert(user, capture, *, codes=("3.1", "3.2", "2.1"), level=4, modules=1, days_ago=0):
+    """Evidence that makes `user` meet the default policy (3 competencies at Avancé, 2 domains, 1 module)."""
+    when = (datetime.now(UTC) - timedelta(days=days_ago)).isoformat()
+    with capture(execute=True):
+        for code in codes:
+            statement_store(data={**aligned(user, codes=[code], level=level), "timestamp": when})
+        for i in range(modules):
+            statement_store(
+                data={
+                    "id": str(uuid.uuid4()),
+                    "actor": user.xapi_actor(),
+                    "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
+                    "object": {
+                        "id": f"http://127.0.0.1:8000/activites/modules/{i}",
+                        "definition": {"type": "http://adlnet.gov/expapi/activities/module"},
+                    },
+                }
+            )
+
+
+@pytest.fixture
+def college(departement):
+    return make_school(departement, "0951002Y", "Collège Jean Moulin", kind="college")
+
+
+def teacher_in(school, email, *, consent=True):
+    user = make_user(email, first_name=email.split("@")[0].title())
+    Membership.objects.create(user=user, school=school)
+    if consent:
+        consent_set(user=user, consented=True)
+    return user
+
+
+def test_proposes_qualified_consenting_teachers_with_reasons(frameworks, college, django_capture_on_commit_callbacks):
+    cap = django_capture_on_commit_callbacks
+    strong = teacher_in(college, "forte@example.fr")
+    shy = teacher_in(college, "discrete@example.fr", consent=False)
+    weak = teacher_in(college, "debutante@example.fr")
+    expert(strong, cap, level=5)
+    expert(shy, cap, level=5)
+    expert(weak, cap, codes=("3.1", "3.2"), level=4)  # one domain, two competencies: not enough
+    ambassadors_propose()
+    (proposal,) = AmbassadorProposal.objects.filter(school=college)
+    assert proposal.user == strong and proposal.status == "proposed"
+    reasons = " ".join(proposal.reasons)
+    assert "Niveau Avancé ou plus dans 3 compétences CRCN Édu" in reasons
+    assert "3.1 Concevoir (5)" in reasons and "2 domaines couverts (2, 3)" in reasons
+    assert "1 module de formation terminé" in reasons
+
+
+def test_each_policy_rule(frameworks, college, departement, django_capture_on_commit_callbacks):
+    cap = django_capture_on_commit_callbacks
+    policy = AmbassadorPolicy.objects.create(academie=departement.academie, required_level=5, max_per_school=1)
+    advanced = teacher_in(college, "avancee@example.fr")
+    old = teacher_in(college, "ancienne@example.fr")
+    no_module = teacher_in(college, "sansmodule@example.fr")
+    expert1 = teacher_in(college, "experte1@example.fr")
+    expert2 = teacher_in(college, "experte2@example.fr")
+    expert(advanced, cap, level=4)
+    expert(old, cap, level=5, days_ago=800)  # older than recency_days (730)
+    expert(no_module, cap, level=5, modules=0)
+    expert(expert1, cap, level=5, modules=2)
+    expert(expert2, cap, level=5, modules=1)
+    ambassadors_propose()
+    # Only experts qualify; one per school; two modules beat one.
+    assert list(AmbassadorProposal.objects.values_list("user__email", flat=True)) == ["experte1@example.fr"]
+    policy.max_per_school = 3
+    policy.save()
+    ambassadors_propose()
+    assert set(AmbassadorProposal.objects.values_list("user__email", flat=True)) == {
+        "experte1@example.fr",
+        "experte2@example.fr",
+    }
+
+
+def test_decisions_are_kept_and_confirmed_ambassadors_stay(
+    frameworks, college, manager, django_capture_on_commit_callbacks
+):
+    cap = django_capture_on_commit_callbacks
+    first = teacher_in(college, "premiere@example.fr")
+    second = teacher_in(college, "seconde@example.fr")
+    expert(first, cap, level=5)
+    expert(second, cap, level=4)
+    ambassadors_propose()
+    confirmed = AmbassadorProposal.objects.get(user=first)
+    declined = AmbassadorProposal.objects.get(user=second)
+    proposal_decide(proposal=confirmed, manager=manager, decision="confirmed", comment="Très bien")
+    proposal_decide(proposal=declined, manager=manager, decision="declined")
+    ambassadors_propose()
+    assert AmbassadorProposal.objects.get(user=first).status == "confirmed"
+    assert AmbassadorProposal.objects.get(user=second).status == "declined"
+    assert AmbassadorDecision.objects.count() == 2
+    # Revoking consent withdraws at once, and that too is kept.
+    consent_set(user=first, consented=False)
+    assert AmbassadorProposal.objects.get(user=first).status == "withdrawn"
+    assert list(AmbassadorDecision.objects.filter(proposal__user=first).values_list("decision", flat=True)) == [
+        "withdrawn",
+        "confirmed",
+    ]
+
+
+def test_new_evidence_updates_proposals(frameworks, college, django_capture_on_commit_callbacks):
+    teacher = teacher_in(college, "progresse@example.fr")
+    assert not AmbassadorProposal.objects.exists()
+    expert(teacher, django_capture_on_commit_callbacks)  # the statements' task recomputes the school
+    assert AmbassadorProposal.objects.filter(user=teacher, school=college).exists()
+
+
+def test_coverage_nearest_and_closest(frameworks, departement, manager, django_capture_on_commit_callbacks):
+    cap = django_capture_on_commit_callbacks
+    a = School.objects.create(
+        uai="0951003Z", name="École A", kind="ecole", departement=departement, latitude=49.03, longitude=2.07,
+        circonscription_code="0951234", commune="Cergy",
+    )  # fmt: skip
+    b = School.objects.create(
+        uai="0951004A", name="École B", kind="ecole", departement=departement, latitude=49.05, longitude=2.10,
+        circonscription_code="0951234", commune="Pontoise",
+    )  # fmt: skip
+    c = School.objects.create(
+        uai="0951005B", name="Collège C", kind="college", departement=departement, latitude=48.95, longitude=2.25,
+        commune="Argenteuil",
+    )  # fmt: skip
+    star = teacher_in(a, "etoile@example.fr")
+    almost = teacher_in(c, "presque@example.fr")
+    expert(star, cap, level=5)
+    expert(almost, cap, codes=("3.1", "3.2"), level=4)
+    ambassadors_propose()
+    proposal_decide(proposal=AmbassadorProposal.objects.get(user=star), manager=manager, decision="confirmed")
+    coverage = {item.school.uai: item for item in ambassador_coverage(schools=School.objects.all())}
+    assert coverage[a.uai].status == "covered"
+    assert coverage[b.uai].status == "circonscription"
+    assert coverage[c.uai].status == "uncovered"
+    (nearest, km) = coverage[c.uai].nearest[0]
+    assert nearest.user == star and 10 < km < 20
+    (candidate, activities) = coverage[c.uai].closest[0]
+    assert candidate.user_id == almost.pk and candidate.gap == 2  # one competency and one domain short
+    assert activities  # activities that evidenced the missing competencies for others
+
+
+def test_pages_and_permissions(client, frameworks, college, manager, teacher, django_capture_on_commit_callbacks):
+    candidate = teacher_in(college, "candidate@example.fr")
+    expert(candidate, django_capture_on_commit_callbacks, level=5)
+    ambassadors_propose()
+    proposal = AmbassadorProposal.objects.get()
+
+    client.login(email=teacher.email, password=PASSWORD)
+    assert client.get("/competences/ambassadeurs/").status_code == 403
+    assert (
+        client.post(f"/competences/ambassadeurs/propositions/{proposal.pk}/", {"decision": "confirmed"}).status_code
+        == 403
+    )
+    response = client.post("/competences/ambassadeur/consentement/", {"consented": "1"}, follow=True)
+    assert "Retirer mon accord" in response.content.decode()
+
+    outsider_academie = Academie.objects.create(code="24", name="Créteil")
+    Departement.objects.create(code="94", name="Val-de-Marne", academie=outsider_academie)
+    outsider = make_user("ailleurs@example.fr", role="manager", scope_academie=outsider_academie)
+    client.login(email=outsider.email, password=PASSWORD)
+    assert (
+        client.post(f"/competences/ambassadeurs/propositions/{proposal.pk}/", {"decision": "confirmed"}).status_code
+        == 404
+    )
+
+    client.login(email=manager.email, password=PASSWORD)
+    html = client.get("/competences/ambassadeurs/").content.decode()
+    assert "Candidate" in html and "Niveau Avancé ou plus" in html
+    response = client.post(f"/competences/ambassadeurs/propositions/{proposal.pk}/", {"decision": "n'importe quoi"})
+    assert response.status_code == 302
+    assert AmbassadorProposal.objects.get().status == "proposed"
+    client.post(f"/competences/ambassadeurs/propositions/{proposal.pk}/", {"decision": "confirmed", "comment": "Oui"})
+    assert AmbassadorProposal.objects.get().status == "confirmed"
+
+    policy = {"required_level": 5, "recency_days": 365, "min_modules_completed": 1}
+    bad = {**policy, "min_competencies": 2, "min_domains": 4, "max_per_school": 0}
+    response = client.post("/competences/ambassadeurs/regles/", bad)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "plus de domaines que de compétences" in html and "au moins un ambassadeur" in html
+    good = {**policy, "min_competencies": 3, "min_domains": 2, "max_per_school": 2}
+    response = client.post("/competences/ambassadeurs/regles/", good)
+    assert response.status_code == 302
+    assert AmbassadorPolicy.objects.get(academie=college.departement.academie).required_level == 5

@@ -254,6 +254,11 @@ def proposal_decide(*, proposal: AmbassadorProposal, manager, decision: str, com
     AmbassadorDecision.objects.create(
         proposal=proposal, decided_by=manager, decision=decision, comment=comment, decided_at=timezone.now()
     )
+    if decision == AmbassadorProposal.Status.CONFIRMED:
+        from .badges import badge_issue
+
+        policy = policy_for(proposal.school.departement.academie_id)
+        badge_issue(proposal=proposal, required_level=policy.required_level)
     return proposal
 
 

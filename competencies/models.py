@@ -245,3 +245,34 @@ class AmbassadorDecision(models.Model):
 
     def __str__(self):
         return f"{self.proposal}: {self.decision}"
+
+
+class BadgeIssuerKey(models.Model):
+    """The Ed25519 key that signs this instance's Open Badges; the public half is published."""
+
+    private_pem = models.TextField()
+    public_jwk = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("clé de signature des badges")
+        verbose_name_plural = _("clés de signature des badges")
+
+    def __str__(self):
+        return f"key {self.pk}"
+
+
+class AmbassadorBadge(models.Model):
+    """The Open Badges 3.0 credential given to a confirmed ambassador (signed as a VC-JWT)."""
+
+    proposal = models.OneToOneField(AmbassadorProposal, on_delete=models.CASCADE, related_name="badge")
+    credential = models.JSONField()
+    jwt = models.TextField()
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("badge d'ambassadeur")
+        verbose_name_plural = _("badges d'ambassadeur")
+
+    def __str__(self):
+        return str(self.proposal)

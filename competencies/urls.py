@@ -11,4 +11,5 @@ urlpatterns = [
     path("ambassadeurs/recalculer/", views_ambassadors.ambassadors_recompute, name="ambassadors_recompute"),
     path("ambassadeurs/propositions/<int:proposal_id>/", views_ambassadors.proposal_decision, name="proposal_decision"),
     path("ambassadeurs/regles/", views_ambassadors.policy_edit, name="ambassador_policy"),
+    path("ambassadeur/badge/<int:proposal_id>/", views_ambassadors.badge_download, name="badge"),
 ]

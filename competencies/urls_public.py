@@ -6,6 +6,7 @@ from . import views_public as views
 
 app_name = "frameworks"
 urlpatterns = [
+    path("badges/issuer", views.badge_issuer, name="badge_issuer"),
     re_path(r"^(?P<slug>[-a-z0-9]+)\.csv$", views.framework_csv_download, name="csv"),
     path("<slug:slug>", views.framework_detail, name="framework"),
     path("<slug:slug>/case.json", views.framework_case, name="case"),

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_POST
 from lms.selectors import schools_in_scope, scope_label
 
 from .ambassadors import ambassador_coverage, ambassadors_propose, consent_set, policy_for, proposal_decide
-from .models import AmbassadorPolicy, AmbassadorProposal
+from .models import AmbassadorBadge, AmbassadorPolicy, AmbassadorProposal
 
 
 def _manager(request):
@@ -152,3 +153,27 @@ def policy_edit(request):
         messages.success(request, _("Règles enregistrées ; les propositions ont été recalculées."))
         return redirect("competencies:ambassadors")
     return render(request, "competencies/ambassador_policy.html", {"form": form, "title": _("Règles de désignation")})
+
+
+@login_required
+def badge_download(request, proposal_id: int):
+    """The ambassador's Open Badges 3.0 credential: the signed JWT, or ?format=json for the credential."""
+    badge = get_object_or_404(
+        AmbassadorBadge.objects.select_related("proposal__school"),
+        proposal_id=proposal_id,
+        proposal__status=AmbassadorProposal.Status.CONFIRMED,
+    )
+    user = request.user
+    own = badge.proposal.user_id == user.pk
+    in_scope = (user.is_manager or user.is_superuser) and schools_in_scope(user=user).filter(
+        pk=badge.proposal.school_id
+    ).exists()
+    if not (own or in_scope):
+        raise PermissionDenied(_("Ce badge appartient à un autre enseignant."))
+    if request.GET.get("format") == "json":
+        response = JsonResponse(badge.credential, json_dumps_params={"ensure_ascii": False, "indent": 1})
+        response["Content-Disposition"] = 'attachment; filename="badge-ambassadeur.json"'
+        return response
+    response = HttpResponse(badge.jwt, content_type="application/vc+jwt")
+    response["Content-Disposition"] = 'attachment; filename="badge-ambassadeur.jwt"'
+    return response

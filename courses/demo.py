@@ -17,7 +17,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from competencies.ambassadors import ambassadors_propose, consent_set
 from competencies.frameworks import frameworks_load_shipped
+from competencies.models import AmbassadorConsent
 from lms.models import UAI_LETTERS, Departement, Membership, School
 from lms.territories import territories_load
 
@@ -375,6 +377,10 @@ def demo_load(*, teachers_per_school: int = 5, with_history: bool = True) -> Dem
             Membership.objects.get_or_create(user=teacher, school=school)
             if with_history:
                 _history(teacher, courses)
+                # About 60 % opt in; a teacher's own later choice is never overwritten.
+                has_chosen = AmbassadorConsent.objects.filter(user=teacher).exists()
+                if not has_chosen and random.Random(f"consent/{teacher.email}").random() < 0.6:
+                    consent_set(user=teacher, consented=True)
     demo_teacher = _user(f"enseignante@{DEMO_DOMAIN}", first_name="Camille", last_name="Durand")
     Membership.objects.get_or_create(user=demo_teacher, school=demo_teacher_school)
     trainer = _user(
@@ -390,6 +396,7 @@ def demo_load(*, teachers_per_school: int = 5, with_history: bool = True) -> Dem
     )
     if not User.objects.filter(email=f"admin@{DEMO_DOMAIN}").exists():
         User.objects.create_superuser(email=f"admin@{DEMO_DOMAIN}", password=DEMO_PASSWORD, first_name="Admin")
+    ambassadors_propose(schools=School.objects.filter(pk__in=[s.pk for s in schools]))
     report.schools = len(schools)
     report.teachers = Membership.objects.filter(school__in=schools, role=Membership.Role.TEACHER).count()
     report.courses = len(courses)

@@ -197,3 +197,41 @@ def test_pages_and_permissions(client, frameworks, college, manager, teacher, dj
     response = client.post("/competences/ambassadeurs/regles/", good)
     assert response.status_code == 302
     assert AmbassadorPolicy.objects.get(academie=college.departement.academie).required_level == 5
+
+
+def test_confirmed_ambassador_gets_a_signed_open_badge(
+    client, frameworks, college, manager, django_capture_on_commit_callbacks
+):
+    from competencies.badges import verify
+
+    teacher = teacher_in(college, "badge@example.fr")
+    other = teacher_in(college, "curieux@example.fr")
+    expert(teacher, django_capture_on_commit_callbacks, level=5)
+    ambassadors_propose()
+    proposal = AmbassadorProposal.objects.get(user=teacher)
+    proposal_decide(proposal=proposal, manager=manager, decision="confirmed")
+
+    issuer = client.get("/competencies/badges/issuer").json()
+    jwk = issuer["verificationMethod"][0]["publicKeyJwk"]
+    client.login(email=teacher.email, password=PASSWORD)
+    token = client.get(f"/competences/ambassadeur/badge/{proposal.pk}/").content.decode()
+    claims = verify(token, jwk)
+    credential = claims["vc"]
+    assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert claims["sub"] == f"urn:uuid:{teacher.xapi_uuid}" and teacher.email not in token
+    targets = {a["targetCode"]: a["targetUrl"] for a in credential["credentialSubject"]["achievement"]["alignment"]}
+    assert targets == {
+        "2.1": "http://127.0.0.1:8000/competencies/crcn-edu/2.1",
+        "3.1": "http://127.0.0.1:8000/competencies/crcn-edu/3.1",
+        "3.2": "http://127.0.0.1:8000/competencies/crcn-edu/3.2",
+    }
+    # A tampered badge does not verify.
+    header, body, signature = token.split(".")
+    with pytest.raises(ValueError):
+        verify(f"{header}.{body}x.{signature}", jwk)
+    assert client.get(f"/competences/ambassadeur/badge/{proposal.pk}/?format=json").json()["id"] == credential["id"]
+
+    client.login(email=other.email, password=PASSWORD)
+    assert client.get(f"/competences/ambassadeur/badge/{proposal.pk}/").status_code == 403
+    client.login(email=manager.email, password=PASSWORD)
+    assert client.get(f"/competences/ambassadeur/badge/{proposal.pk}/").status_code == 200

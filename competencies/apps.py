@@ -9,4 +9,9 @@ class CompetenciesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import receivers  # noqa: F401  (subscribes to xapi's statement_stored)
+        from lms.privacy import eraser_register, exporter_register
+
+        from . import privacy, receivers  # noqa: F401  (receivers subscribes to xapi's statement_stored)
+
+        exporter_register("competences", privacy.export)
+        eraser_register("competences", privacy.erase)

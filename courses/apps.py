@@ -7,3 +7,10 @@ class CoursesConfig(AppConfig):
     label = "courses"
     verbose_name = _("Formations")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from lms.privacy import exporter_register
+
+        from .privacy import export
+
+        exporter_register("formations", export)

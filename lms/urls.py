@@ -6,11 +6,16 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from lms import views as lms_views
+
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("comptes/", include("allauth.urls")),
+    path("comptes/mes-donnees/", lms_views.my_data, name="my_data"),
+    path("comptes/mes-donnees/export/", lms_views.my_data_export, name="my_data_export"),
+    path("comptes/mes-donnees/supprimer/", lms_views.my_data_erase, name="my_data_erase"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("xapi/", include("xapi.urls")),
     path("competences/", include("competencies.urls")),

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views, views_ambassadors
+from . import views, views_ambassadors, views_pilotage
 
 app_name = "competencies"
 urlpatterns = [
     path("mes-competences/", views.my_competencies, name="my_competencies"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
+    path("pilotage/", views_pilotage.pilotage, name="pilotage"),
     path("ambassadeur/consentement/", views_ambassadors.consent_update, name="consent"),
     path("ambassadeurs/", views_ambassadors.ambassadors, name="ambassadors"),
     path("ambassadeurs/recalculer/", views_ambassadors.ambassadors_recompute, name="ambassadors_recompute"),

@@ -1,0 +1,132 @@
+"""What a manager may see, and where they stand in it: académie → département → circonscription/bassin → school.
+
+Every dashboard page and export resolves its area here, so that a manager sees
+only their scope everywhere; an area outside it is a 403.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from lms.models import Departement, School
+from lms.selectors import schools_in_scope
+
+
+@dataclass
+class Area:
+    """A place in the hierarchy: its schools, how to get back up, and what lies below."""
+
+    level: str  # scope, departement, circonscription, bassin, school
+    label: str
+    schools: QuerySet[School]
+    params: dict[str, str] = field(default_factory=dict)
+    breadcrumb: list[tuple[str, dict]] = field(default_factory=list)
+
+
+def area_resolve(*, user, params) -> Area:
+    """The area the request asks for (`departement`, `circonscription`, `bassin`, `ecole`), inside the user's scope."""
+    if not (user.is_manager or user.is_superuser):
+        raise PermissionDenied(_("Ces tableaux de bord sont réservés aux gestionnaires."))
+    allowed = schools_in_scope(user=user)
+    top_label = _scope_label(user)
+    area = Area("scope", top_label, allowed, {}, [(top_label, {})])
+    departement = params.get("departement")
+    if departement:
+        dep = Departement.objects.filter(code=departement).first()
+        if dep is None or not _owns_departement(user, dep):
+            raise PermissionDenied(_("Ce département n'est pas dans votre périmètre."))
+        schools = allowed.filter(departement=dep)
+        area = Area(
+            "departement",
+            str(dep),
+            schools,
+            {"departement": dep.code},
+            [*area.breadcrumb, (str(dep), {"departement": dep.code})],
+        )
+    for key, field_name, label_field, level in (
+        ("circonscription", "circonscription_code", "circonscription", "circonscription"),
+        ("bassin", "bassin_code", "bassin", "bassin"),
+    ):
+        code = params.get(key)
+        if code:
+            schools = area.schools.filter(**{field_name: code})
+            first = schools.first()
+            if first is None:
+                raise PermissionDenied(_("Cette zone n'est pas dans votre périmètre."))
+            label = getattr(first, label_field) or code
+            new_params = {**area.params, key: code}
+            area = Area(level, label, schools, new_params, [*area.breadcrumb, (label, new_params)])
+    uai = params.get("ecole")
+    if uai:
+        school = area.schools.filter(uai=uai).first()
+        if school is None:
+            raise PermissionDenied(_("Cet établissement n'est pas dans votre périmètre."))
+        new_params = {**area.params, "ecole": uai}
+        area = Area(
+            "school",
+            school.name,
+            area.schools.filter(pk=school.pk),
+            new_params,
+            [*area.breadcrumb, (school.name, new_params)],
+        )
+    return area
+
+
+def _owns_departement(user, dep: Departement) -> bool:
+    if user.is_superuser or user.role == user.Role.ADMIN:
+        return True
+    return dep.pk == user.scope_departement_id or dep.academie_id == user.scope_academie_id
+
+
+def _scope_label(user) -> str:
+    if user.scope_departement_id:
+        return str(user.scope_departement)
+    if user.scope_academie_id:
+        return _("Académie de %(name)s") % {"name": user.scope_academie}
+    return _("France entière")
+
+
+def children(area: Area) -> list[tuple[str, dict, int]]:
+    """The areas one level down, with their school count: départements, then circonscriptions/bassins, then schools."""
+    from django.db.models import Count
+
+    schools = area.schools
+    if area.level == "scope" and schools.values("departement").distinct().count() > 1:
+        rows = (
+            schools.values("departement__code", "departement__name")
+            .annotate(n=Count("id"))
+            .order_by("departement__code")
+        )
+        return [
+            (
+                f"{r['departement__name']} ({r['departement__code']})",
+                {**area.params, "departement": r["departement__code"]},
+                r["n"],
+            )
+            for r in rows
+        ]
+    if area.level in ("scope", "departement"):
+        result = []
+        circos = (
+            schools.exclude(circonscription_code="")
+            .values("circonscription_code", "circonscription")
+            .annotate(n=Count("id"))
+        )
+        for r in circos.order_by("circonscription"):
+            result.append(
+                (
+                    r["circonscription"] or r["circonscription_code"],
+                    {**area.params, "circonscription": r["circonscription_code"]},
+                    r["n"],
+                )
+            )
+        bassins = schools.exclude(bassin_code="").values("bassin_code", "bassin").annotate(n=Count("id"))
+        for r in bassins.order_by("bassin"):
+            result.append((r["bassin"] or r["bassin_code"], {**area.params, "bassin": r["bassin_code"]}, r["n"]))
+        if result:
+            return result
+    if area.level == "school":
+        return []
+    return [(s.name, {**area.params, "ecole": s.uai}, 1) for s in schools.order_by("name")[:500]]

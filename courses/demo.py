@@ -303,7 +303,7 @@ def _schools() -> list[School]:
                 "circonscription": f"Circonscription d'inspection du 1er degré de {area}" if kind == "ecole" else "",
                 "circonscription_code": f"0951{index % 10:03d}" if kind == "ecole" else "",
                 "bassin": f"Bassin de {area}" if kind != "ecole" else "",
-                "bassin_code": f"095BF{index % 5}" if kind != "ecole" else "",
+                "bassin_code": f"095BF{index % len(COMMUNES):02d}" if kind != "ecole" else "",
             },
         )
         schools.append(school)

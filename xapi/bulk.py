@@ -38,6 +38,15 @@ def statements_insert(statements: list[Statement]) -> None:
     if connection.vendor != "postgresql":
         Statement.objects.bulk_create(statements)
         return
+    # A batch shares one authority dict: serialise it once.
+    authorities: dict[int, str] = {}
+
+    def authority_json(value) -> str:
+        text = authorities.get(id(value))
+        if text is None:
+            text = authorities[id(value)] = _dumps(value)
+        return text
+
     _copy(
         Statement._meta.db_table,
         _STATEMENT_COLUMNS,
@@ -53,7 +62,7 @@ def statements_insert(statements: list[Statement]) -> None:
                 s.registration,
                 s.voided,
                 s.is_voiding,
-                _dumps(s.authority),
+                authority_json(s.authority),
                 _dumps(s.payload),
                 s.content_hash,
             )

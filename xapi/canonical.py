@@ -19,12 +19,15 @@ def format_time(value: datetime) -> str:
 
 
 def normalize_for_storage(statement: dict) -> dict:
-    """A deep copy in the shape the LRS returns (xAPI-Data 2.4.4, 2.4.6.2).
+    """A copy in the shape the LRS returns (xAPI-Data 2.4.4, 2.4.6.2); ``statement`` is left as it is.
 
     The object gets ``objectType: "Activity"`` when absent, and each contextActivities value that
     arrived as a single Activity becomes an array of one; the same inside a SubStatement.
+    Only the objects on those paths (and the statement itself) are copied: the rest is shared with
+    ``statement``, and nothing in the store writes into it (a full deep copy cost more than the
+    validation on the store's hot path).
     """
-    payload = json_copy(statement)
+    payload = dict(statement)
     _normalize_body(payload)
     obj = payload["object"]
     if obj.get("objectType") == "SubStatement":
@@ -33,7 +36,7 @@ def normalize_for_storage(statement: dict) -> dict:
 
 
 def json_copy(value: Any) -> Any:
-    """A deep copy of parsed JSON; several times faster than copy.deepcopy on the store's hot path."""
+    """A deep copy of parsed JSON; several times faster than copy.deepcopy."""
     if isinstance(value, dict):
         return {key: json_copy(child) for key, child in value.items()}
     if isinstance(value, list):
@@ -42,12 +45,16 @@ def json_copy(value: Any) -> Any:
 
 
 def _normalize_body(body: dict) -> None:
-    body["object"].setdefault("objectType", "Activity")
-    context_activities = body.get("context", {}).get("contextActivities")
+    """Normalise ``body`` (already a copy) in place, copying the nested objects it changes."""
+    obj = body["object"] = dict(body["object"])
+    obj.setdefault("objectType", "Activity")
+    context = body.get("context")
+    context_activities = context.get("contextActivities") if isinstance(context, dict) else None
     if context_activities:
-        for key, value in context_activities.items():
-            if isinstance(value, dict):
-                context_activities[key] = [value]
+        context_activities = {
+            key: [value] if isinstance(value, dict) else value for key, value in context_activities.items()
+        }
+        body["context"] = {**context, "contextActivities": context_activities}
 
 
 # --- Statement comparison ------------------------------------------------------------------------
@@ -78,33 +85,43 @@ def content_hash(payload: dict, *, timestamp: datetime | None) -> str:
 
 
 _UUID_KEYS = ("registration",)
+# Keys whose string values are compared case-insensitively, and how (see _canonical).
+_STRING_KEYS = frozenset(("mbox", "mbox_sha1sum", *_UUID_KEYS))
 
 
 def _canonical(value: Any, *, key: str | None) -> Any:
+    # The store's hot path: strings and dicts first, and a plain walk for the common leaves. The
+    # output (hence every stored content_hash) must not change.
+    if isinstance(value, str):
+        if key in _STRING_KEYS:
+            return normalize_mbox(value) if key == "mbox" else value.lower()
+        return value
     if isinstance(value, dict):
-        out = {}
-        for child_key, child_value in value.items():
-            if child_key == "extensions":
-                # Extension values are opaque JSON: compared as sent, numbers included.
-                out[child_key] = child_value
-            elif (child_key == "definition" and "id" in value) or (child_key == "display" and key == "verb"):
-                continue
-            else:
-                out[child_key] = _canonical(child_value, key=child_key)
-        if value.get("objectType") == "StatementRef" and isinstance(out.get("id"), str):
-            out["id"] = out["id"].lower()
-        if value.get("objectType") == "Group" and isinstance(out.get("member"), list):
-            out["member"] = sorted(out["member"], key=lambda member: json.dumps(member, sort_keys=True))
-        return out
+        return _canonical_dict(value, key)
     if isinstance(value, list):
         return [_canonical(entry, key=key) for entry in value]
-    if key == "mbox" and isinstance(value, str):
-        return normalize_mbox(value)
-    if key == "mbox_sha1sum" and isinstance(value, str):
-        return value.lower()
-    if key in _UUID_KEYS and isinstance(value, str):
-        return value.lower()
     if isinstance(value, float) and value.is_integer():
         # 1 and 1.0 are the same JSON number.
         return int(value)
     return value
+
+
+def _canonical_dict(value: dict, key: str | None) -> dict:
+    out = {}
+    skip_definition = "id" in value
+    for child_key, child_value in value.items():
+        if child_key == "extensions":
+            # Extension values are opaque JSON: compared as sent, numbers included.
+            out[child_key] = child_value
+        elif (child_key == "definition" and skip_definition) or (child_key == "display" and key == "verb"):
+            continue
+        elif isinstance(child_value, str) and child_key not in _STRING_KEYS:
+            out[child_key] = child_value
+        else:
+            out[child_key] = _canonical(child_value, key=child_key)
+    object_type = value.get("objectType")
+    if object_type == "StatementRef" and isinstance(out.get("id"), str):
+        out["id"] = out["id"].lower()
+    if object_type == "Group" and isinstance(out.get("member"), list):
+        out["member"] = sorted(out["member"], key=lambda member: json.dumps(member, sort_keys=True))
+    return out

@@ -93,7 +93,8 @@ def check_properties(
                 _("La propriété « %(key)s » n’est pas admise dans %(name)s.")
                 % {"key": key, "name": name or "cet objet"},
             )
-        _not_null(value, child(path, key))
+        if value is None:  # _not_null, without building the path of every valid property
+            _not_null(value, child(path, key))
     for key in required:
         if key not in obj:
             fail(child(path, key), "required", _("La propriété « %(key)s » est obligatoire.") % {"key": key})

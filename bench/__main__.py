@@ -1,16 +1,31 @@
-"""`python -m bench [--quick] [--statements N]`: runs the benchmarks on PostgreSQL and prints a table."""
+"""`python -m bench [--quick] [--statements N] [--only NAME]`: runs the benchmarks on PostgreSQL, prints a table.
+
+Each benchmark runs in a process of its own: each sets Django up on its own fresh database.
+"""
 
 import argparse
+import json
+import subprocess
+import sys
 
-from . import harness, lrs
+from . import harness
+
+BENCHMARKS = ("lrs", "forwarding")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--statements", type=int, default=1_000_000, help="store size for the GET latencies")
     parser.add_argument("--quick", action="store_true", help="small sizes, to check the harness")
+    parser.add_argument("--only", choices=BENCHMARKS, help="run one benchmark")
     args = parser.parse_args()
-    rows = lrs.run(statements=args.statements, quick=args.quick)
+    rows = []
+    for name in [args.only] if args.only else BENCHMARKS:
+        command = [sys.executable, "-m", "bench.one", name, "--statements", str(args.statements)]
+        if args.quick:
+            command.append("--quick")
+        result = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True, cwd=harness.ROOT)
+        rows += [tuple(row) for row in json.loads(result.stdout.strip().splitlines()[-1])]
     print()
     harness.print_table(rows)
 

@@ -91,6 +91,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "lms",
     "xapi",
+    "xapi.forwarding",
     "competencies",
     "courses",
     "themes",
@@ -244,6 +245,10 @@ CELERY_BEAT_SCHEDULE = {
     # Evidence ages: levels are recomputed for the new day.
     "competencies-levels-refresh": {"task": "competencies.levels_refresh", "schedule": crontab(hour=2, minute=30)},
     "competencies-ambassadors": {"task": "competencies.ambassadors_propose", "schedule": crontab(hour=3, minute=30)},
+    # Outbox rows whose delivery task was lost (worker killed, broker down), and due retries.
+    "xapi-forwarding-sweep": {"task": "xapi_forwarding.sweep", "schedule": 60.0},
+    # Each pull source has its own interval; this only looks for the ones that are due.
+    "xapi-forwarding-pull": {"task": "xapi_forwarding.pull_due", "schedule": 60.0},
 }
 
 # --- Wagtail ------------------------------------------------------------------------

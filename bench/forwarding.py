@@ -1,0 +1,132 @@
+"""The forwarding benchmark: statements/s delivered by one Celery worker to a second Relais (gunicorn).
+
+The statements are stored and queued first with the target disabled, then the target is
+enabled and one sweep queues the delivery: the time measured is the worker draining the outbox
+into the peer, batches of 100 over POST, both databases on the local PostgreSQL.
+"""
+
+import os
+import subprocess
+import sys
+import time
+
+from . import harness
+
+DB_NAME = "relais_bench_fwd"
+PEER_DB_NAME = "relais_bench_fwd_peer"
+
+
+def _peer_client(peer_url: str) -> tuple[str, str]:
+    env = {**os.environ, "DATABASE_URL": peer_url, "SECRET_KEY": "bench-only-secret", "DJANGO_DEBUG": "0"}
+    env.pop("CELERY_BROKER_URL", None)
+    out = subprocess.run(
+        [sys.executable, "manage.py", "lrs_client", "create", "bench-peer", "--scope", "all"],
+        cwd=harness.ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    values = dict(line.split(": ", 1) for line in out.splitlines() if ": " in line)
+    return values["key"].strip(), values["secret"].strip()
+
+
+def _peer_database(main_url: str) -> str:
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(harness.PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{PEER_DB_NAME}" WITH (FORCE)')
+        # A copy of the freshly migrated main database: a second migrate would take a minute.
+        conn.execute(f'CREATE DATABASE "{PEER_DB_NAME}" TEMPLATE "{DB_NAME}"')
+    return harness.database_url(PEER_DB_NAME)
+
+
+def _worker(db_url: str):
+    env = {**os.environ, "DATABASE_URL": db_url, "CELERY_BROKER_URL": harness.BROKER_URL, "LOG_LEVEL": "WARNING"}
+    log = open(harness.ROOT / "bench" / "celery-forwarding.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "lms", "worker", "--pool=solo", "--loglevel=INFO", "-n", "bench@%h"],
+        cwd=harness.ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while " ready." not in (harness.ROOT / "bench" / "celery-forwarding.log").read_text():
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise RuntimeError("the Celery worker did not start: see bench/celery-forwarding.log")
+        time.sleep(0.2)
+    return process, log
+
+
+def drain_rate(*, total: int, batch_size: int, seed: int) -> float:
+    """Statements/s from enabling the target to the last outbox row marked delivered."""
+    import random
+
+    from django.utils import timezone
+
+    from xapi.forwarding.models import ForwardTarget, OutboxEntry
+    from xapi.forwarding.outbox import outbox_sweep, target_backfill
+    from xapi.services import statements_store
+
+    from .statements import statement
+
+    target = ForwardTarget.objects.get(name="bench-peer")
+    ForwardTarget.objects.filter(pk=target.pk).update(enabled=False, batch_size=batch_size)
+    target.refresh_from_db()
+    OutboxEntry.objects.all().delete()
+    rng = random.Random(seed)
+    since = timezone.now()
+    for start in range(0, total, 1000):
+        statements_store(data=[statement(rng) for _ in range(min(1000, total - start))])
+    # The outbox rows, as the store writes them for an enabled target; the task this queues finds
+    # the target disabled and stops, so the clock starts with the sweep below.
+    target_backfill(target=target, since=since)
+    pending = OutboxEntry.objects.filter(target=target, status=OutboxEntry.Status.PENDING)
+    started = time.perf_counter()
+    ForwardTarget.objects.filter(pk=target.pk).update(enabled=True)
+    outbox_sweep()
+    deadline = time.monotonic() + 600
+    while pending.exists():
+        if time.monotonic() > deadline:
+            raise RuntimeError("forwarding did not drain within 10 minutes")
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - started
+    dead = OutboxEntry.objects.filter(target=target, status=OutboxEntry.Status.DEAD).count()
+    if dead:
+        raise RuntimeError(f"{dead} rows dead-lettered: {target.last_error}")
+    return total / elapsed
+
+
+def run(*, quick: bool = False) -> list[tuple[str, str, str, str]]:
+    db_url = harness.database_recreate(DB_NAME)
+    harness.django_setup(db_url)
+    peer_url = _peer_database(db_url)
+    key, secret = _peer_client(peer_url)
+    from xapi.forwarding.models import ForwardTarget
+
+    rows = []
+    with harness.gunicorn(peer_url) as peer_base:
+        target = ForwardTarget(name="bench-peer", endpoint=peer_base + "/xapi/", username=key, enabled=False)
+        target.set_secret(secret)
+        target.save()
+        process, log = _worker(db_url)
+        try:
+            total = 2_000 if quick else 20_000
+            for batch_size in (100, 500):
+                rate = drain_rate(total=total, batch_size=batch_size, seed=batch_size)
+                rows.append(
+                    (f"forwarding to a peer Relais, 1 worker, POST batches of {batch_size} (statements/s)",
+                     f"{rate:,.0f}", "—", "")
+                )  # fmt: skip
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+            log.close()
+    return rows
+
+
+if __name__ == "__main__":
+    harness.print_table(run(quick="--quick" in sys.argv))

@@ -1,0 +1,27 @@
+"""Runs one benchmark and prints its rows as JSON on the last line (see __main__)."""
+
+import argparse
+import json
+import sys
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("name", choices=["lrs", "forwarding"])
+    parser.add_argument("--statements", type=int, default=1_000_000)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    if args.name == "lrs":
+        from . import lrs
+
+        rows = lrs.run(statements=args.statements, quick=args.quick)
+    else:
+        from . import forwarding
+
+        rows = forwarding.run(quick=args.quick)
+    sys.stdout.flush()
+    print(json.dumps(rows, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Forwarding stored statements to external LRSs (outbox) and pulling statements from them."""

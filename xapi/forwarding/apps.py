@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ForwardingConfig(AppConfig):
+    name = "xapi.forwarding"
+    label = "xapi_forwarding"
+    verbose_name = _("Transfert xAPI (LRS externes)")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import hook, outbox
+
+        hook.register(outbox.forwarding_enqueue)

@@ -1,0 +1,37 @@
+"""``forward_backfill TARGET_NAME --since 2026-01-01``: forward every stored statement since a date."""
+
+from datetime import datetime, time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from xapi.forwarding.models import ForwardTarget
+from xapi.forwarding.outbox import target_backfill
+
+
+class Command(BaseCommand):
+    help = "Met en file d'envoi vers une cible toutes les déclarations enregistrées depuis une date."
+
+    def add_arguments(self, parser):
+        parser.add_argument("target", help="Nom de la cible de transfert.")
+        parser.add_argument("--since", required=True, help="Date (AAAA-MM-JJ) ou date et heure ISO 8601.")
+
+    def handle(self, *args, target, since, **options):
+        try:
+            forward_target = ForwardTarget.objects.get(name=target)
+        except ForwardTarget.DoesNotExist:
+            raise CommandError(_("Aucune cible nommée « %(name)s ».") % {"name": target}) from None
+        moment = parse_datetime(since)
+        if moment is None:
+            day = parse_date(since)
+            if day is None:
+                raise CommandError(_("Date illisible : %(value)s") % {"value": since})
+            moment = datetime.combine(day, time.min)
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        added = target_backfill(target=forward_target, since=moment)
+        self.stdout.write(
+            _("%(count)d déclarations mises en file pour « %(name)s ».") % {"count": added, "name": target}
+        )

@@ -1,0 +1,284 @@
+"""The outbox: rows written with the statements, claimed by workers, marked delivered, retried or parked.
+
+Exactly once in effect: a row is claimed under a lease (its ``next_attempt_at`` moves to the end of
+the lease), so two workers never send it at the same time; a worker that dies leaves the lease to
+expire and the sweeper hands the row to another one. A row may then be sent twice, and the target's
+idempotence by statement id (PUT / POST with ids, "same content" answers) makes that harmless.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import random
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+from xapi.validation.verbs import VOIDED
+
+from .models import ForwardTarget, OutboxEntry
+
+logger = logging.getLogger(__name__)
+
+Status = OutboxEntry.Status
+
+# While statements pulled from an LRS are stored, targets on that same host are skipped: they
+# already have them, and sending them back would only loop.
+_importing_from: contextvars.ContextVar[str | None] = contextvars.ContextVar("xapi_forwarding_origin", default=None)
+
+
+@contextmanager
+def importing_from(endpoint: str) -> Iterator[None]:
+    token = _importing_from.set(_host(endpoint))
+    try:
+        yield
+    finally:
+        _importing_from.reset(token)
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+def statement_matches(target: ForwardTarget, statement) -> bool:
+    """A voiding statement always passes: the target must learn that what it has was voided."""
+    if statement.verb_id == VOIDED:
+        return True
+    verbs = target.verb_list()
+    if verbs and statement.verb_id not in verbs:
+        return False
+    prefixes = target.prefix_list()
+    if prefixes:
+        activity = statement.object_activity_id or ""
+        return any(activity.startswith(prefix) for prefix in prefixes)
+    return True
+
+
+def forwarding_enqueue(*, statements: Sequence) -> None:
+    """Outbox rows for each enabled target and each new statement it wants, in the caller's transaction."""
+    origin = _importing_from.get()
+    targets = [t for t in ForwardTarget.objects.filter(enabled=True) if not origin or _host(t.endpoint) != origin]
+    if not targets:
+        return
+    now = timezone.now()
+    rows = [
+        OutboxEntry(target=target, statement_id=statement.id, next_attempt_at=now, created_at=now)
+        for target in targets
+        for statement in statements
+        if statement_matches(target, statement)
+    ]
+    if not rows:
+        return
+    OutboxEntry.objects.bulk_create(rows, batch_size=500)
+    target_ids = sorted({row.target_id for row in rows})
+    transaction.on_commit(lambda: _deliver_later(target_ids))
+
+
+def _deliver_later(target_ids: list[int], *, countdown: float | None = None) -> None:
+    from . import tasks
+
+    if countdown and tasks.deliver.app.conf.task_always_eager:
+        # In-process mode has no broker to hold a delayed task: the next store or sweep retries.
+        return
+    for target_id in target_ids:
+        try:
+            if countdown:
+                tasks.deliver.apply_async((target_id,), countdown=countdown)
+            else:
+                tasks.deliver.delay(target_id)
+        except Exception:
+            # The rows are committed: the sweeper sends them when the broker is back.
+            logger.warning("could not queue delivery to target %s", target_id, exc_info=True)
+
+
+def outbox_claim(*, target: ForwardTarget, limit: int, lease: timedelta) -> list[OutboxEntry]:
+    """Due rows of ``target``, now leased to the caller until ``now + lease``; oldest first."""
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            OutboxEntry.objects.select_for_update(skip_locked=True)
+            .filter(target=target, status=Status.PENDING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "id")
+            .values_list("id", flat=True)[:limit]
+        )
+        if not ids:
+            return []
+        OutboxEntry.objects.filter(id__in=ids).update(next_attempt_at=now + lease)
+    return list(OutboxEntry.objects.filter(id__in=ids).order_by("id"))
+
+
+@dataclass
+class Outcome:
+    """What became of a sent batch, by statement id."""
+
+    delivered: set[uuid.UUID] = field(default_factory=set)
+    failed: dict[uuid.UUID, str] = field(default_factory=dict)  # retried later
+    rejected: dict[uuid.UUID, str] = field(default_factory=dict)  # parked now: sending again cannot help
+    retry_at: datetime | None = None  # 429 / 503 Retry-After: the whole target waits
+
+    @property
+    def error(self) -> str:
+        return next(iter(self.failed.values()), "") or next(iter(self.rejected.values()), "")
+
+
+def backoff_delay(target: ForwardTarget, attempts: int) -> float:
+    """Exponential backoff with full-range jitter (0.5× to 1.5×), capped."""
+    delay = min(target.backoff_max_seconds, target.backoff_base_seconds * 2 ** max(attempts - 1, 0))
+    return delay * random.uniform(0.5, 1.5)
+
+
+def outbox_record(*, target: ForwardTarget, entries: list[OutboxEntry], outcome: Outcome) -> None:
+    now = timezone.now()
+    by_statement = {entry.statement_id: entry for entry in entries}
+    with transaction.atomic():
+        if outcome.delivered:
+            # status=pending: a row another worker already marked stays as it is.
+            OutboxEntry.objects.filter(
+                id__in=[by_statement[i].id for i in outcome.delivered if i in by_statement], status=Status.PENDING
+            ).update(status=Status.DELIVERED, delivered_at=now, last_error="")
+        for statement_id, error in outcome.rejected.items():
+            OutboxEntry.objects.filter(id=by_statement[statement_id].id, status=Status.PENDING).update(
+                status=Status.DEAD, attempts=by_statement[statement_id].attempts + 1, last_error=error[:2000]
+            )
+        for statement_id, error in outcome.failed.items():
+            entry = by_statement[statement_id]
+            if outcome.retry_at is not None:
+                # Rate limited: not the statement's fault, no attempt counted.
+                changes = {"next_attempt_at": outcome.retry_at, "last_error": error[:2000]}
+            else:
+                attempts = entry.attempts + 1
+                changes = {"attempts": attempts, "last_error": error[:2000]}
+                if attempts >= target.max_attempts:
+                    changes["status"] = Status.DEAD
+                else:
+                    changes["next_attempt_at"] = now + timedelta(seconds=backoff_delay(target, attempts))
+            OutboxEntry.objects.filter(id=entry.id, status=Status.PENDING).update(**changes)
+        target_changes = {}
+        if outcome.delivered:
+            target_changes["last_success_at"] = now
+        if outcome.error:
+            target_changes.update(last_error=outcome.error[:2000], last_error_at=now)
+        if outcome.retry_at is not None:
+            target_changes["paused_until"] = outcome.retry_at
+        if target_changes:
+            ForwardTarget.objects.filter(pk=target.pk).update(**target_changes)
+            for name, value in target_changes.items():
+                setattr(target, name, value)
+
+
+def outbox_next_due(*, target: ForwardTarget) -> datetime | None:
+    return OutboxEntry.objects.filter(target=target, status=Status.PENDING).aggregate(due=Min("next_attempt_at"))["due"]
+
+
+def outbox_sweep(*, keep_delivered: timedelta = timedelta(days=7)) -> list[int]:
+    """Queue a delivery for every target with due rows (their task was lost, or is a retry); prune old rows.
+
+    Returns the ids of the targets queued.
+    """
+    now = timezone.now()
+    target_ids = sorted(
+        OutboxEntry.objects.filter(status=Status.PENDING, next_attempt_at__lte=now, target__enabled=True)
+        .filter(Q(target__paused_until__isnull=True) | Q(target__paused_until__lte=now))
+        .values_list("target_id", flat=True)
+        .distinct()
+    )
+    _deliver_later(target_ids)
+    OutboxEntry.objects.filter(status=Status.DELIVERED, delivered_at__lt=now - keep_delivered).delete()
+    return target_ids
+
+
+def outbox_replay(*, target: ForwardTarget, entry_ids: list[int] | None = None) -> int:
+    """Put dead rows of ``target`` (all, or ``entry_ids``) back in the queue with fresh attempts."""
+    rows = OutboxEntry.objects.filter(target=target, status=Status.DEAD)
+    if entry_ids is not None:
+        rows = rows.filter(id__in=entry_ids)
+    with transaction.atomic():
+        count = rows.update(status=Status.PENDING, attempts=0, next_attempt_at=timezone.now())
+        if count:
+            transaction.on_commit(lambda: _deliver_later([target.pk]))
+    return count
+
+
+@dataclass
+class TargetStatus:
+    target: ForwardTarget
+    backlog: int
+    dead: int
+    oldest_pending: datetime | None
+    delivered_last_hour: int
+
+
+def targets_status() -> list[TargetStatus]:
+    """Backlog, oldest pending row, dead letters and deliveries in the last hour, per target."""
+    hour_ago = timezone.now() - timedelta(hours=1)
+    targets = ForwardTarget.objects.order_by("name").annotate(
+        backlog=Count("outbox", filter=Q(outbox__status=Status.PENDING)),
+        dead=Count("outbox", filter=Q(outbox__status=Status.DEAD)),
+        oldest_pending=Min("outbox__created_at", filter=Q(outbox__status=Status.PENDING)),
+        delivered_last_hour=Count(
+            "outbox", filter=Q(outbox__status=Status.DELIVERED, outbox__delivered_at__gte=hour_ago)
+        ),
+    )
+    return [
+        TargetStatus(
+            target=t,
+            backlog=t.backlog,
+            dead=t.dead,
+            oldest_pending=t.oldest_pending,
+            delivered_last_hour=t.delivered_last_hour,
+        )
+        for t in targets
+    ]
+
+
+@dataclass
+class _Row:
+    id: uuid.UUID
+    verb_id: str
+    object_activity_id: str | None
+
+
+def target_backfill(*, target: ForwardTarget, since: datetime, chunk: int = 2000) -> int:
+    """Queue every stored statement since ``since`` that ``target`` wants; rows it already has are kept.
+
+    Returns the number of rows added. Delivery starts when the call returns.
+    """
+    from xapi.models import Statement
+
+    added = 0
+    now = timezone.now()
+    rows = Statement.objects.filter(stored__gte=since).order_by("stored", "id")
+    batch: list[OutboxEntry] = []
+    for statement_id, verb_id, activity_id in rows.values_list("id", "verb_id", "object_activity_id").iterator(
+        chunk_size=chunk
+    ):
+        if statement_matches(target, _Row(statement_id, verb_id, activity_id)):
+            batch.append(OutboxEntry(target=target, statement_id=statement_id, next_attempt_at=now, created_at=now))
+        if len(batch) >= chunk:
+            added += _insert_new(target, batch)
+            batch = []
+    added += _insert_new(target, batch)
+    if added:
+        _deliver_later([target.pk])
+    return added
+
+
+def _insert_new(target: ForwardTarget, batch: list[OutboxEntry]) -> int:
+    if not batch:
+        return 0
+    existing = set(
+        OutboxEntry.objects.filter(target=target, statement_id__in=[row.statement_id for row in batch]).values_list(
+            "statement_id", flat=True
+        )
+    )
+    fresh = [row for row in batch if row.statement_id not in existing]
+    OutboxEntry.objects.bulk_create(fresh, ignore_conflicts=True)
+    return len(fresh)

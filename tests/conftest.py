@@ -86,7 +86,10 @@ CONTENT = {
 
 
 def wagtail_root() -> Page:
-    """The tree's root; transactional tests flush the one Wagtail's migrations made."""
+    """The tree's root; transactional tests flush the one (and the Locale) Wagtail's migrations made."""
+    from wagtail.models import Locale
+
+    Locale.objects.get_or_create(language_code="fr")
     root = Page.get_first_root_node()
     if root is None:
         root = Page.add_root(title="Root", slug="root")

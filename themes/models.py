@@ -2,8 +2,12 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Orderable
+from wagtail.snippets.models import register_snippet
 
 
 class AccentColour(models.TextChoices):
@@ -28,8 +32,45 @@ class AccentColour(models.TextChoices):
     BEIGE_GRIS_GALET = "beige-gris-galet", _("Gris galet")
 
 
+class AccessibilityCompliance(models.TextChoices):
+    """The RGAA compliance levels a site must state in its footer."""
+
+    NONE = "non", _("non conforme")
+    PARTIAL = "partiel", _("partiellement conforme")
+    FULL = "total", _("totalement conforme")
+
+
+@register_snippet
+class Partner(models.Model):
+    """An organisation that works with the territory (Canopé, DRANE, a collectivité…), with its logo.
+
+    A snippet so that other apps (e.g. courses, for co-designed modules) can point to the same partners.
+    """
+
+    name = models.CharField(_("nom"), max_length=160)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    url = models.URLField(_("site web"), blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("logo"), FieldPanel("url")]
+
+    class Meta:
+        verbose_name = _("partenaire")
+        verbose_name_plural = _("partenaires")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 @register_setting(icon="site")
-class TerritorySettings(BaseSiteSetting):
+class TerritorySettings(ClusterableModel, BaseSiteSetting):
     """Name, operator and look of the territory a site serves."""
 
     territory_name = models.CharField(
@@ -62,6 +103,37 @@ class TerritorySettings(BaseSiteSetting):
     accent_colour = models.CharField(
         _("couleur d'accentuation"), max_length=30, choices=AccentColour.choices, blank=True
     )
+    accessibility_compliance = models.CharField(
+        _("conformité RGAA"),
+        max_length=10,
+        choices=AccessibilityCompliance.choices,
+        default=AccessibilityCompliance.NONE,
+        help_text=_("Affichée dans le pied de page, comme le RGAA l'impose."),
+    )
+    accessibility_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("page de déclaration d'accessibilité"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    legal_notice_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("page des mentions légales"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("page des données personnelles"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     panels = [
         MultiFieldPanel(
@@ -73,6 +145,16 @@ class TerritorySettings(BaseSiteSetting):
             heading=_("Opérateur"),
         ),
         FieldPanel("accent_colour"),
+        InlinePanel("footer_partners", heading=_("Partenaires du pied de page"), label=_("partenaire")),
+        MultiFieldPanel(
+            [
+                FieldPanel("accessibility_compliance"),
+                FieldPanel("accessibility_page"),
+                FieldPanel("legal_notice_page"),
+                FieldPanel("privacy_page"),
+            ],
+            heading=_("Pages obligatoires"),
+        ),
     ]
 
     class Meta:
@@ -81,3 +163,16 @@ class TerritorySettings(BaseSiteSetting):
 
     def __str__(self):
         return self.territory_name or str(self.site)
+
+
+class TerritoryPartner(Orderable):
+    """A partner whose logo the territory shows in its footer, in the order chosen."""
+
+    territory = ParentalKey(TerritorySettings, on_delete=models.CASCADE, related_name="footer_partners")
+    partner = models.ForeignKey(Partner, verbose_name=_("partenaire"), on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("partner")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("partenaire du pied de page")
+        verbose_name_plural = _("partenaires du pied de page")

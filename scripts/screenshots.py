@@ -1,0 +1,145 @@
+"""Screenshots of Relais's main pages, desktop (1280 px) and phone (375 px), into docs/screenshots/.
+
+Run with the project's venv: `.venv/bin/python scripts/screenshots.py`. It builds a throw-away demo
+(its own SQLite file, the demo territory with its learning history), serves it on a free local port,
+drives Debian's Chromium (RELAIS_CHROMIUM to use another) and stops the server when done. Each shot is
+the first screen of the page, not the full page, to keep the PNGs small.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "screenshots"
+CHROMIUM = os.environ.get("RELAIS_CHROMIUM", "/usr/bin/chromium")
+TEACHER = "enseignante@demo.relais.fr"
+MANAGER = "gestionnaire@demo.relais.fr"
+PASSWORD = "relais-demo-2026"  # noqa: S105 (courses.demo.DEMO_PASSWORD, printed by `make demo`)
+SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 740}}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manage(env, *args, **kwargs):
+    command = [sys.executable, str(ROOT / "manage.py"), *args]
+    return subprocess.run(command, env=env, cwd=ROOT, check=True, **kwargs)  # noqa: S603 (our own manage.py)
+
+
+def wait_until_up(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 (our own local server)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"the demo server did not answer at {url}")
+
+
+def login(page, base, email):
+    page.goto(f"{base}/comptes/login/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(lambda url: "/comptes/login/" not in url)
+
+
+def shoot(browser, base, size_name, shots):
+    """One browser context per user; shots is a list of (user or None, scheme, name, path-or-callable)."""
+    contexts = {}
+    for user, scheme, name, path in shots:
+        key = (user, scheme)
+        if key not in contexts:
+            context = browser.new_context(viewport=SIZES[size_name], locale="fr-FR")
+            context.add_init_script(f"try {{ localStorage.setItem('scheme', '{scheme}'); }} catch (e) {{}}")
+            page = context.new_page()
+            if user:
+                login(page, base, user)
+            contexts[key] = (context, page)
+        page = contexts[key][1]
+        page.goto(base + (path() if callable(path) else path))
+        page.wait_for_load_state("networkidle")
+        target = OUT / f"{name}-{size_name}.png"
+        page.screenshot(path=str(target))
+        print(f"  {target.relative_to(ROOT)} ({target.stat().st_size // 1024} KB)")
+    for context, _ in contexts.values():
+        context.close()
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {
+            **os.environ,
+            "DJANGO_DEBUG": "1",
+            "DATABASE_URL": f"sqlite:///{tmp}/screenshots.sqlite3",
+            "MEDIA_ROOT": f"{tmp}/media",
+        }
+        print("Building the demo…")
+        manage(env, "migrate", "--noinput", stdout=subprocess.DEVNULL)
+        manage(env, "load_frameworks", stdout=subprocess.DEVNULL)
+        manage(env, "load_demo", stdout=subprocess.DEVNULL)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(  # noqa: S603 (our own manage.py)
+            [sys.executable, str(ROOT / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_until_up(base + "/comptes/login/")
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+                )
+                context = browser.new_context()
+                page = context.new_page()
+                page.goto(base + "/")
+                course_path = page.locator(".fr-card__title a").first.get_attribute("href")
+                # The teacher enrols, so that the course shows its modules as links.
+                login(page, base, TEACHER)
+                page.goto(base + course_path)
+                enrol = page.locator("form[action*='/inscription/'] button")
+                if enrol.count():
+                    enrol.first.click()
+                    page.wait_for_load_state("networkidle")
+                module_path = page.locator(".fr-tile__title a").first.get_attribute("href")
+                context.close()
+
+                shots = [
+                    (None, "light", "catalogue", "/"),
+                    (None, "dark", "catalogue-dark", "/"),
+                    (None, "light", "login", "/comptes/login/"),
+                    (TEACHER, "light", "course", course_path),
+                    (TEACHER, "light", "module", module_path),
+                    (TEACHER, "light", "my-competencies", "/competences/mes-competences/"),
+                    (MANAGER, "light", "dashboard", "/competences/tableau-de-bord/"),
+                    (MANAGER, "dark", "dashboard-dark", "/competences/tableau-de-bord/"),
+                    (MANAGER, "light", "pilotage", "/competences/pilotage/"),
+                    (MANAGER, "light", "ambassadors", "/competences/ambassadeurs/"),
+                ]
+                for size_name in SIZES:
+                    print(f"{size_name}:")
+                    shoot(browser, base, size_name, shots)
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,19 +1,21 @@
 """Plotly figures built server-side; the page loads the project's own plotly.js."""
 
+import math
+
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from .selectors import SchoolDomainMatrix
 
+CONFIG = {"displaylogo": False, "responsive": True}
 
-def school_domain_heatmap(matrix: SchoolDomainMatrix, *, max_level: int) -> str:
-    """An HTML fragment (a div and its script) with the schools × domains heatmap."""
-    x = [f"{d.code}. {d.name}" for d in matrix.domains]
-    y = [s.name for s in matrix.schools]
-    text = [[_("effectif trop petit") if v is None else f"{v:.2f}" for v in row] for row in matrix.values]
+
+def mean_level_heatmap(*, z: list[list], x: list[str], y: list[str], max_level: int) -> str:
+    """An HTML fragment (a div and its script): mean levels, rows × columns; None cells read "too small"."""
+    text = [[_("effectif trop petit") if v is None else f"{v:.2f}" for v in row] for row in z]
     figure = go.Figure(
         go.Heatmap(
-            z=matrix.values,
+            z=z,
             x=x,
             y=y,
             text=text,
@@ -28,43 +30,32 @@ def school_domain_heatmap(matrix: SchoolDomainMatrix, *, max_level: int) -> str:
     )
     figure.update_layout(
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        height=max(320, 36 * len(y) + 160),
+        height=max(300, 30 * len(y) + 150),
         yaxis={"autorange": "reversed", "automargin": True},
         xaxis={"side": "top", "automargin": True},
         font={"family": "Marianne, Arial, sans-serif"},
     )
-    return figure.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False, "responsive": True})
+    return figure.to_html(full_html=False, include_plotlyjs=False, config=CONFIG)
+
+
+def school_domain_heatmap(matrix: SchoolDomainMatrix, *, max_level: int) -> str:
+    """The schools × domains heatmap of the dashboard."""
+    return mean_level_heatmap(
+        z=matrix.values,
+        x=[f"{d.code}. {d.name}" for d in matrix.domains],
+        y=[s.name for s in matrix.schools],
+        max_level=max_level,
+    )
 
 
 def table_heatmap(table, *, first_value_column: int, max_level: int, label_column: int = 1) -> str:
-    """A heatmap of a Table's numeric block (rows × value columns)."""
-    x = table.headers[first_value_column:]
-    y = [row[label_column] for row in table.rows]
-    z = [row[first_value_column:] for row in table.rows]
-    text = [[_("effectif trop petit") if v is None else f"{v:.2f}" for v in row] for row in z]
-    figure = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=[h.split(" ", 1)[0] for h in x],
-            y=y,
-            text=text,
-            texttemplate="%{text}",
-            zmin=0,
-            zmax=max_level,
-            colorscale="Blues",
-            hoverongaps=False,
-            hovertemplate="%{y}<br>%{x}<br>" + _("niveau moyen") + " : %{text}<extra></extra>",
-            colorbar={"title": {"text": _("niveau moyen")}},
-        )
+    """A heatmap of a Table's numeric block (rows × value columns), columns labelled by their codes."""
+    return mean_level_heatmap(
+        z=[row[first_value_column:] for row in table.rows],
+        x=[h.split(" ", 1)[0] for h in table.headers[first_value_column:]],
+        y=[row[label_column] for row in table.rows],
+        max_level=max_level,
     )
-    figure.update_layout(
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        height=max(300, 28 * len(y) + 140),
-        yaxis={"autorange": "reversed", "automargin": True},
-        xaxis={"side": "top", "automargin": True},
-        font={"family": "Marianne, Arial, sans-serif"},
-    )
-    return figure.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False, "responsive": True})
 
 
 def distribution_bars(table, *, max_level: int) -> str:
@@ -81,12 +72,10 @@ def distribution_bars(table, *, max_level: int) -> str:
         font={"family": "Marianne, Arial, sans-serif"},
         colorway=["#e5e5e5", "#cacafb", "#a1a1f8", "#6a6af4", "#313178", "#000091", "#1b1b35", "#272747", "#161616"],
     )
-    return figure.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False, "responsive": True})
+    return figure.to_html(full_html=False, include_plotlyjs=False, config=CONFIG)
 
 
 def _latitude_ratio(schools) -> float:
-    import math
-
     latitudes = [s.latitude for s in schools] or [46.5]
     return round(1 / math.cos(math.radians(sum(latitudes) / len(latitudes))), 3)
 
@@ -145,5 +134,5 @@ def schools_map(*, schools, means: dict, coverage: dict, departements_geojson: d
         full_html=False,
         include_plotlyjs=False,
         div_id="carte-etablissements",
-        config={"displaylogo": False, "responsive": True},
+        config=CONFIG,
     )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from lms.models import Membership, School
 
 from .models import Competency, CompetencyState, Domain, Framework
+from .selectors import teacher_counts
 
 
 class MapFilters(forms.Form):
@@ -77,15 +78,6 @@ def _min_size() -> int:
     return settings.RELAIS_MIN_GROUP_SIZE
 
 
-def teacher_counts(schools: QuerySet[School]) -> dict[int, int]:
-    return dict(
-        Membership.objects.filter(school__in=schools, role=Membership.Role.TEACHER)
-        .values("school_id")
-        .annotate(n=Count("user_id", distinct=True))
-        .values_list("school_id", "n")
-    )
-
-
 def _competencies(framework: Framework, domain_code: str = "") -> list[Competency]:
     queryset = Competency.objects.filter(framework=framework).select_related("domain").order_by("code")
     if domain_code:
@@ -93,11 +85,13 @@ def _competencies(framework: Framework, domain_code: str = "") -> list[Competenc
     return list(queryset)
 
 
-def school_competency_table(*, schools: QuerySet[School], framework: Framework, domain_code: str = "") -> Table:
+def school_competency_table(
+    *, schools: QuerySet[School], framework: Framework, domain_code: str = "", counts: dict | None = None
+) -> Table:
     """Mean level of each school's teachers in each competency (no evidence counts as 0)."""
     competencies = _competencies(framework, domain_code)
     school_list = list(schools.order_by("name"))
-    counts = teacher_counts(schools)
+    counts = teacher_counts(schools=schools) if counts is None else counts
     sums = defaultdict(int)
     for row in (
         CompetencyState.objects.filter(
@@ -123,11 +117,13 @@ def school_competency_table(*, schools: QuerySet[School], framework: Framework, 
     return table
 
 
-def level_distribution_table(*, schools: QuerySet[School], framework: Framework, domain_code: str = "") -> Table:
+def level_distribution_table(
+    *, schools: QuerySet[School], framework: Framework, domain_code: str = "", counts: dict | None = None
+) -> Table:
     """How many teachers of the area stand at each level of each competency; small counts hidden."""
     competencies = _competencies(framework, domain_code)
     max_level = framework.levels.count()
-    total = sum(teacher_counts(schools).values())
+    total = sum((teacher_counts(schools=schools) if counts is None else counts).values())
     counts = defaultdict(int)
     for row in (
         CompetencyState.objects.filter(
@@ -152,9 +148,11 @@ def level_distribution_table(*, schools: QuerySet[School], framework: Framework,
     return table
 
 
-def domain_means(*, schools: QuerySet[School], framework: Framework) -> dict[str, float | None]:
+def domain_means(
+    *, schools: QuerySet[School], framework: Framework, counts: dict | None = None
+) -> dict[str, float | None]:
     """The area's mean level per domain, or None when it has too few teachers."""
-    total = sum(teacher_counts(schools).values())
+    total = sum((teacher_counts(schools=schools) if counts is None else counts).values())
     if total < _min_size():
         return {}
     domains = Domain.objects.filter(framework=framework).annotate(n=Count("competencies")).order_by("code")
@@ -171,10 +169,12 @@ def domain_means(*, schools: QuerySet[School], framework: Framework) -> dict[str
     return {f"{d.code}. {d.name}": round(sums.get(d.code, 0) / (total * d.n), 2) for d in domains if d.n}
 
 
-def school_means(*, schools: QuerySet[School], framework: Framework) -> dict[int, float | None]:
+def school_means(
+    *, schools: QuerySet[School], framework: Framework, counts: dict | None = None
+) -> dict[int, float | None]:
     """Each school's mean level over the framework's competencies (None under the minimum size)."""
     n_competencies = Competency.objects.filter(framework=framework).count() or 1
-    counts = teacher_counts(schools)
+    counts = teacher_counts(schools=schools) if counts is None else counts
     sums = dict(
         CompetencyState.objects.filter(
             competency__framework=framework,

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from lms.models import Departement, School
-from lms.selectors import schools_in_scope
+from lms.selectors import schools_in_scope, scope_label
 
 
 @dataclass
@@ -30,7 +30,7 @@ def area_resolve(*, user, params) -> Area:
     if not (user.is_manager or user.is_superuser):
         raise PermissionDenied(_("Ces tableaux de bord sont réservés aux gestionnaires."))
     allowed = schools_in_scope(user=user)
-    top_label = _scope_label(user)
+    top_label = scope_label(user=user)
     area = Area("scope", top_label, allowed, {}, [(top_label, {})])
     departement = params.get("departement")
     if departement:
@@ -78,14 +78,6 @@ def _owns_departement(user, dep: Departement) -> bool:
     if user.is_superuser or user.role == user.Role.ADMIN:
         return True
     return dep.pk == user.scope_departement_id or dep.academie_id == user.scope_academie_id
-
-
-def _scope_label(user) -> str:
-    if user.scope_departement_id:
-        return str(user.scope_departement)
-    if user.scope_academie_id:
-        return _("Académie de %(name)s") % {"name": user.scope_academie}
-    return _("France entière")
 
 
 def children(area: Area) -> list[tuple[str, dict, int]]:

@@ -78,6 +78,16 @@ class SchoolDomainMatrix:
     min_group_size: int
 
 
+def teacher_counts(*, schools: QuerySet[School]) -> dict[int, int]:
+    """Teachers per school (school id → count)."""
+    return dict(
+        Membership.objects.filter(school__in=schools, role=Membership.Role.TEACHER)
+        .values("school_id")
+        .annotate(n=Count("user_id", distinct=True))
+        .values_list("school_id", "n")
+    )
+
+
 def school_domain_matrix(*, schools: QuerySet[School], framework: Framework) -> SchoolDomainMatrix:
     """Mean level of each school's teachers in each domain (teachers without evidence count as 0).
 
@@ -87,12 +97,7 @@ def school_domain_matrix(*, schools: QuerySet[School], framework: Framework) -> 
     domains = list(Domain.objects.filter(framework=framework).annotate(n=Count("competencies")).order_by("code"))
     schools = list(schools.order_by("name"))
     school_ids = [s.pk for s in schools]
-    teachers = dict(
-        Membership.objects.filter(school_id__in=school_ids, role=Membership.Role.TEACHER)
-        .values("school_id")
-        .annotate(n=Count("user_id", distinct=True))
-        .values_list("school_id", "n")
-    )
+    teachers = teacher_counts(schools=School.objects.filter(pk__in=school_ids))
     sums = {
         (row["user__memberships__school_id"], row["competency__domain_id"]): row["total"]
         for row in CompetencyState.objects.filter(

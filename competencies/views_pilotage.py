@@ -20,6 +20,7 @@ from .pilotage import (
     school_means,
 )
 from .scope import area_resolve, children
+from .selectors import teacher_counts
 
 AREA_KEYS = ("departement", "circonscription", "bassin", "ecole")
 
@@ -35,12 +36,12 @@ def _geojson_for(codes: set[str]) -> dict:
     return {"type": "FeatureCollection", "features": [f for f in data["features"] if f["properties"]["code"] in codes]}
 
 
-def _tables(schools, framework, domain):
+def _tables(schools, framework, domain, counts):
     return {
         t.key: t
         for t in (
-            school_competency_table(schools=schools, framework=framework, domain_code=domain),
-            level_distribution_table(schools=schools, framework=framework, domain_code=domain),
+            school_competency_table(schools=schools, framework=framework, domain_code=domain, counts=counts),
+            level_distribution_table(schools=schools, framework=framework, domain_code=domain, counts=counts),
             coverage_table(schools=schools),
         )
     }
@@ -63,7 +64,8 @@ def pilotage(request):
     framework = Framework.objects.filter(slug=filters.framework_slug).prefetch_related("levels").first()
     domain = (filters.cleaned_data.get("domaine") if filters.is_bound else "") or ""
     schools = filters.apply(area.schools).select_related("departement")
-    tables = _tables(schools, framework, domain)
+    counts = teacher_counts(schools=schools)  # once per request, shared by every table and figure
+    tables = _tables(schools, framework, domain, counts)
 
     export = request.GET.get("export")
     if export:
@@ -80,7 +82,7 @@ def pilotage(request):
         return table_export(table, export, min_size=settings.RELAIS_MIN_GROUP_SIZE)
 
     max_level = framework.levels.count()
-    means = school_means(schools=schools, framework=framework)
+    means = school_means(schools=schools, framework=framework, counts=counts)
     coverage_labels = {row[0]: row[3] for row in tables["couverture-ambassadeurs"].rows}
     school_list = list(schools)
     map_html = schools_map(
@@ -99,7 +101,7 @@ def pilotage(request):
         "matrix_table": tables["etablissements-competences"],
         "distribution_table": tables["repartition-niveaux"],
         "coverage_table": tables["couverture-ambassadeurs"],
-        "domain_means": domain_means(schools=schools, framework=framework),
+        "domain_means": domain_means(schools=schools, framework=framework, counts=counts),
         "children": [(label, urlencode({**params, **filter_params}), n) for label, params, n in children(area)],
         "breadcrumb": [(label, urlencode({**params, **filter_params})) for label, params in area.breadcrumb],
         "query": urlencode({**area.params, **filter_params}),

@@ -1,6 +1,7 @@
 """Reads about users and organisations."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from .models import School, User
 
@@ -19,8 +20,9 @@ def schools_in_scope(*, user: User) -> QuerySet[School]:
 
 
 def scope_label(*, user: User) -> str:
+    """The manager's scope in words: a département, an académie, or all of France for an admin."""
     if user.scope_departement_id:
         return str(user.scope_departement)
     if user.scope_academie_id:
-        return str(user.scope_academie)
-    return ""
+        return _("Académie de %(name)s") % {"name": user.scope_academie}
+    return _("France entière")

@@ -95,8 +95,9 @@ class Evidence(models.Model):
         ATTENDANCE = "attendance", _("présence à une session")
         CERTIFIED = "certified", _("résultat certifié")
 
-    # No foreign key into the statement table: it may be partitioned by stored time.
-    statement_id = models.UUIDField(_("déclaration"), db_index=True)
+    # No foreign key into the statement table: it may be partitioned by stored time. Looked up by
+    # the unique (statement_id, competency) index.
+    statement_id = models.UUIDField(_("déclaration"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evidence")
     competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="evidence")
     level = models.PositiveSmallIntegerField(_("niveau attesté"))
@@ -122,6 +123,8 @@ class CompetencyState(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="competency_states")
     competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="states")
     level = models.PositiveSmallIntegerField(_("niveau"))
+    # The date of the most recent evidence in this competency (ambassador policies ask for recency).
+    evidence_at = models.DateTimeField(_("preuve la plus récente"), null=True, blank=True)
     updated_at = models.DateTimeField(_("mis à jour le"))
 
     class Meta:
@@ -149,6 +152,27 @@ class LevelChange(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.competency}: {self.previous} → {self.level}"
+
+
+class CompletedModule(models.Model):
+    """A training module a teacher completed, from any system's `completed` statement about a module.
+
+    Derived from statements like Evidence (rebuildable; voiding withdraws it): the ambassador
+    policies count modules completed without scanning the statement store.
+    """
+
+    statement_id = models.UUIDField(_("déclaration"), unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="completed_modules")
+    activity_id = models.CharField(_("module"), max_length=500)
+    completed_at = models.DateTimeField(_("date"))
+
+    class Meta:
+        verbose_name = _("module terminé")
+        verbose_name_plural = _("modules terminés")
+        indexes = [models.Index(fields=["user", "activity_id"], name="completedmodule_user_activity")]
+
+    def __str__(self):
+        return f"{self.user} — {self.activity_id}"
 
 
 class AmbassadorPolicy(models.Model):

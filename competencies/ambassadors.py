@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lms.models import Membership, School
-from xapi.identity import agent_key
 from xapi.models import Statement
 
 from .models import (
@@ -30,13 +29,12 @@ from .models import (
     AmbassadorProposal,
     Competency,
     CompetencyState,
+    CompletedModule,
     Evidence,
 )
 
 FRAMEWORK = "crcn-edu"
-COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
-MODULE_TYPE = "http://adlnet.gov/expapi/activities/module"
-CHUNK = 500
+CHUNK = 1000
 
 
 def policy_for(academie_id: int | None) -> AmbassadorPolicy:
@@ -59,21 +57,19 @@ class Candidate:
     missing: list[int] = field(default_factory=list)  # competency ids still below the required level
 
 
-def _completed_modules(user_ids: list[int], users: dict[int, object]) -> dict[int, int]:
-    keys = {agent_key(users[u].xapi_actor()): u for u in user_ids}
-    counts = (
-        Statement.objects.filter(actor_key__in=list(keys), verb_id=COMPLETED, voided=False)
-        .filter(payload__object__definition__type=MODULE_TYPE)
-        .values("actor_key")
-        .annotate(n=Count("object_activity_id", distinct=True))
+def _completed_modules(user_ids: list[int]) -> dict[int, int]:
+    """How many distinct modules each teacher completed (derived from statements, any system)."""
+    rows = (
+        CompletedModule.objects.filter(user_id__in=user_ids)
+        .values("user_id")
+        .annotate(n=Count("activity_id", distinct=True))
+        .values_list("user_id", "n")
     )
-    return {keys[row["actor_key"]]: row["n"] for row in counts}
+    return dict(rows)
 
 
 def candidates_evaluate(*, schools: list[School], policies: dict[int, AmbassadorPolicy], as_of=None) -> dict:
     """{school id: [Candidate…]} for the consenting teachers of `schools`, best first."""
-    from django.contrib.auth import get_user_model
-
     as_of = as_of or timezone.now()
     competencies = {c.pk: c for c in Competency.objects.filter(framework__slug=FRAMEWORK).select_related("domain")}
     memberships = list(
@@ -82,19 +78,14 @@ def candidates_evaluate(*, schools: list[School], policies: dict[int, Ambassador
         .values_list("school_id", "user_id")
     )
     user_ids = sorted({u for _, u in memberships})
-    users = get_user_model().objects.in_bulk(user_ids)
     levels: dict[int, dict[int, int]] = defaultdict(dict)
-    for user_id, competency_id, level in CompetencyState.objects.filter(
+    latest: dict[tuple[int, int], object] = {}
+    for user_id, competency_id, level, evidence_at in CompetencyState.objects.filter(
         user_id__in=user_ids, competency_id__in=list(competencies)
-    ).values_list("user_id", "competency_id", "level"):
+    ).values_list("user_id", "competency_id", "level", "evidence_at"):
         levels[user_id][competency_id] = level
-    latest = {
-        (row["user_id"], row["competency_id"]): row["latest"]
-        for row in Evidence.objects.filter(user_id__in=user_ids, competency_id__in=list(competencies))
-        .values("user_id", "competency_id")
-        .annotate(latest=Max("occurred_at"))
-    }
-    modules = _completed_modules(user_ids, users)
+        latest[(user_id, competency_id)] = evidence_at
+    modules = _completed_modules(user_ids)
     school_academie = {s.pk: s.departement.academie_id for s in schools}
     result: dict[int, list[Candidate]] = defaultdict(list)
     for school_id, user_id in memberships:
@@ -185,62 +176,69 @@ def ambassadors_propose(*, schools=None, as_of=None) -> ProposalReport:
             policies[academie_id] = policy_for(academie_id)
     for start in range(0, len(school_list), CHUNK):
         chunk = school_list[start : start + CHUNK]
-        evaluated = candidates_evaluate(schools=chunk, policies=policies, as_of=as_of)
-        existing = defaultdict(dict)
-        for proposal in AmbassadorProposal.objects.filter(school__in=chunk):
-            existing[proposal.school_id][proposal.user_id] = proposal
-        creates, decisions = [], []
-        for school in chunk:
-            policy = policies[school.departement.academie_id]
-            best = [c for c in evaluated.get(school.pk, []) if c.qualifies][: policy.max_per_school]
-            best_ids = {c.user_id for c in best}
-            current = existing.get(school.pk, {})
-            for user_id, proposal in current.items():
-                if user_id in best_ids:
-                    continue
-                if proposal.status == AmbassadorProposal.Status.CONFIRMED:
-                    proposal.status = AmbassadorProposal.Status.WITHDRAWN
-                    proposal.save(update_fields=["status"])
-                    decisions.append(
-                        AmbassadorDecision(
-                            proposal=proposal,
-                            decision=AmbassadorProposal.Status.WITHDRAWN,
-                            comment=_("Retrait automatique : ne remplit plus les conditions ou a retiré son accord."),
-                            decided_at=now,
-                        )
-                    )
-                    report.withdrawn += 1
-                elif proposal.status == AmbassadorProposal.Status.PROPOSED:
-                    proposal.delete()
-            for rank, candidate in enumerate(best, start=1):
-                reasons = reasons_for(candidate, policy=policy, competencies=competencies)
-                proposal = current.get(candidate.user_id)
-                if proposal is None:
-                    creates.append(
-                        AmbassadorProposal(
-                            school=school,
-                            user_id=candidate.user_id,
-                            score=candidate.score,
-                            rank=rank,
-                            reasons=reasons,
-                            computed_at=now,
-                        )
-                    )
-                    report.proposed += 1
-                elif proposal.status != AmbassadorProposal.Status.DECLINED:
-                    proposal.score, proposal.rank, proposal.reasons, proposal.computed_at = (
-                        candidate.score,
-                        rank,
-                        reasons,
-                        now,
-                    )
-                    if proposal.status == AmbassadorProposal.Status.WITHDRAWN:
-                        proposal.status = AmbassadorProposal.Status.PROPOSED
-                    proposal.save()
-            report.schools += 1
-        AmbassadorProposal.objects.bulk_create(creates)
-        AmbassadorDecision.objects.bulk_create(decisions)
+        _propose_chunk(chunk, policies=policies, competencies=competencies, as_of=as_of, now=now, report=report)
     return report
+
+
+def _propose_chunk(chunk, *, policies, competencies, as_of, now, report: ProposalReport) -> None:
+    evaluated = candidates_evaluate(schools=chunk, policies=policies, as_of=as_of)
+    existing = defaultdict(dict)
+    for proposal in AmbassadorProposal.objects.filter(school__in=chunk):
+        existing[proposal.school_id][proposal.user_id] = proposal
+    creates, decisions, changed, deletes = [], [], [], []
+    for school in chunk:
+        policy = policies[school.departement.academie_id]
+        best = [c for c in evaluated.get(school.pk, []) if c.qualifies][: policy.max_per_school]
+        best_ids = {c.user_id for c in best}
+        current = existing.get(school.pk, {})
+        for user_id, proposal in current.items():
+            if user_id in best_ids:
+                continue
+            if proposal.status == AmbassadorProposal.Status.CONFIRMED:
+                proposal.status = AmbassadorProposal.Status.WITHDRAWN
+                changed.append(proposal)
+                decisions.append(
+                    AmbassadorDecision(
+                        proposal=proposal,
+                        decision=AmbassadorProposal.Status.WITHDRAWN,
+                        comment=_("Retrait automatique : ne remplit plus les conditions ou a retiré son accord."),
+                        decided_at=now,
+                    )
+                )
+                report.withdrawn += 1
+            elif proposal.status == AmbassadorProposal.Status.PROPOSED:
+                deletes.append(proposal.pk)
+        for rank, candidate in enumerate(best, start=1):
+            reasons = reasons_for(candidate, policy=policy, competencies=competencies)
+            proposal = current.get(candidate.user_id)
+            if proposal is None:
+                creates.append(
+                    AmbassadorProposal(
+                        school=school,
+                        user_id=candidate.user_id,
+                        score=candidate.score,
+                        rank=rank,
+                        reasons=reasons,
+                        computed_at=now,
+                    )
+                )
+                report.proposed += 1
+            elif proposal.status != AmbassadorProposal.Status.DECLINED:
+                status = proposal.status
+                if status == AmbassadorProposal.Status.WITHDRAWN:
+                    status = AmbassadorProposal.Status.PROPOSED
+                new = (candidate.score, rank, reasons, status)
+                if (proposal.score, proposal.rank, proposal.reasons, proposal.status) != new:
+                    proposal.score, proposal.rank, proposal.reasons, proposal.status = new
+                    proposal.computed_at = now
+                    changed.append(proposal)
+        report.schools += 1
+    AmbassadorProposal.objects.filter(pk__in=deletes).delete()
+    AmbassadorProposal.objects.bulk_update(
+        changed, ["score", "rank", "reasons", "status", "computed_at"], batch_size=500
+    )
+    AmbassadorProposal.objects.bulk_create(creates, batch_size=500)
+    AmbassadorDecision.objects.bulk_create(decisions, batch_size=500)
 
 
 @transaction.atomic

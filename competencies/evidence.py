@@ -19,6 +19,9 @@ from django.utils.dateparse import parse_datetime
 from .alignment import base_iri, level_extension, parse_level_iri
 from .models import Competency, Evidence
 
+COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
+MODULE_TYPE = "http://adlnet.gov/expapi/activities/module"
+
 VERB_KINDS = {
     "http://adlnet.gov/expapi/verbs/passed": Evidence.Kind.ASSESSMENT,
     "http://adlnet.gov/expapi/verbs/mastered": Evidence.Kind.ASSESSMENT,
@@ -76,10 +79,12 @@ def evidence_from_statement(payload: dict, *, users: dict, competencies: dict) -
     occurred_at = parse_datetime(payload.get("timestamp") or payload.get("stored"))
     activity_id = (payload.get("object") or {}).get("id", "")
     items = []
+    seen: set[int] = set()
     for activity in other:
         competency = competencies.get(activity.get("id"))
-        if competency is None or competency.framework.slug != framework_slug:
+        if competency is None or competency.framework.slug != framework_slug or competency.pk in seen:
             continue
+        seen.add(competency.pk)
         items.append(
             EvidenceItem(
                 statement_id=uuid.UUID(str(payload["id"])),
@@ -94,12 +99,56 @@ def evidence_from_statement(payload: dict, *, users: dict, competencies: dict) -
     return items
 
 
-def evidence_for_payloads(payloads: list[dict]) -> list[EvidenceItem]:
-    """Evidence from many statements, with the user and competency look-ups done once."""
+@dataclass(frozen=True)
+class ModuleDone:
+    statement_id: uuid.UUID
+    user_id: int
+    activity_id: str
+    completed_at: datetime
+
+
+def module_done_from_statement(payload: dict, *, users: dict) -> ModuleDone | None:
+    """A `completed` statement about a module (type …/activities/module), from any system."""
+    if (payload.get("verb") or {}).get("id") != COMPLETED:
+        return None
+    obj = payload.get("object") or {}
+    if ((obj.get("definition") or {}).get("type")) != MODULE_TYPE:
+        return None
+    user_id = users.get(actor_user_uuid(payload.get("actor")))
+    if user_id is None:
+        return None
+    return ModuleDone(
+        statement_id=uuid.UUID(str(payload["id"])),
+        user_id=user_id,
+        activity_id=str(obj.get("id", ""))[:500],
+        completed_at=parse_datetime(payload.get("timestamp") or payload.get("stored")),
+    )
+
+
+def users_by_uuid(payloads: list[dict]) -> dict:
     uuids = {actor_user_uuid(p.get("actor")) for p in payloads} - {None}
-    users = dict(get_user_model().objects.filter(xapi_uuid__in=uuids).values_list("xapi_uuid", "pk"))
-    competencies = {c.iri: c for c in Competency.objects.select_related("framework")}
-    items = []
+    return dict(get_user_model().objects.filter(xapi_uuid__in=uuids).values_list("xapi_uuid", "pk"))
+
+
+def competencies_by_iri() -> dict:
+    return {c.iri: c for c in Competency.objects.select_related("framework")}
+
+
+def derive(
+    payloads: list[dict], *, users: dict | None = None, competencies: dict | None = None
+) -> tuple[list[EvidenceItem], list[ModuleDone]]:
+    """Evidence and completed modules from many statements, with the look-ups done once.
+
+    `users` (xapi_uuid → user id) and `competencies` (IRI → Competency) may be passed in by a
+    caller that reads many batches (the full rebuild).
+    """
+    users = users_by_uuid(payloads) if users is None else users
+    competencies = competencies_by_iri() if competencies is None else competencies
+    items: list[EvidenceItem] = []
+    modules: list[ModuleDone] = []
     for payload in payloads:
         items.extend(evidence_from_statement(payload, users=users, competencies=competencies))
-    return items
+        done = module_done_from_statement(payload, users=users)
+        if done is not None:
+            modules.append(done)
+    return items, modules

@@ -1,38 +1,133 @@
 """Writes: evidence from statements, and the levels derived from it (rule in `levels.py`).
 
-`competencies_rebuild` gives exactly what the incremental path gives on the same day.
+Three paths, one result:
+
+- incremental (`statements_process`, a Celery task after each store): the evidence of the new
+  statements, the evidence of voided ones withdrawn, and the levels of the (teacher, competency)
+  pairs they touch;
+- full rebuild (`competencies_rebuild`): every piece of evidence derived again from every stored
+  statement, then every level;
+- daily refresh (`levels_refresh`): every level again for today, as evidence ages.
+
+All three compute a level with the same function (`levels.level_from`), so a rebuild gives exactly
+what the incremental path gave on the same day. The rebuild and the refresh stream the evidence in
+(teacher, competency) order and write in sets (COPY on PostgreSQL), so that they scale to the
+national store.
 """
 
+import itertools
+import json
 from collections import defaultdict
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
 
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from django.utils import timezone
 
 from xapi.models import Statement
 
-from .evidence import evidence_for_payloads
+from .bulk import is_postgresql, rows_copy, rows_update, table_clear
+from .evidence import VERB_KINDS, EvidenceItem, ModuleDone, competencies_by_iri, derive
 from .levels import Proof, level_from
-from .models import CompetencyState, Evidence, LevelChange
+from .models import CompetencyState, CompletedModule, Evidence, LevelChange
+
+# Above this many rows a write goes through COPY on PostgreSQL.
+_COPY_FROM = 2000
+_CHUNK = 2000
+_STREAM = 20000
+
+
+def _assess(proofs: list[Proof], as_of: date) -> tuple[int, datetime | None]:
+    """A pair's level, and the date of its most recent evidence."""
+    return level_from(proofs, as_of=as_of), max((p.occurred_at for p in proofs), default=None)
+
+
+class _Plan:
+    """The writes that bring CompetencyState to the computed levels, with their history."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+        self.creates: list[tuple] = []
+        self.updates: list[tuple] = []
+        self.deletes: list[int] = []
+        self.history: list[tuple] = []
+
+    def __len__(self) -> int:
+        return len(self.creates) + len(self.updates) + len(self.deletes)
+
+    def consider(self, pair: tuple[int, int], state: tuple | None, level: int, latest: datetime | None) -> None:
+        """`state` is (pk, level, evidence_at) or None when the teacher has no level yet."""
+        pk, previous, evidence_at = state if state else (None, 0, None)
+        if level == previous and (level == 0 or latest == evidence_at):
+            return
+        if level != previous:
+            self.history.append((pair[0], pair[1], previous, level))
+        if level == 0:
+            self.deletes.append(pk)
+        elif pk is None:
+            self.creates.append((pair[0], pair[1], level, latest))
+        else:
+            self.updates.append((pk, level, latest))
+
+    def apply(self, changed_users: set[int] | None = None) -> int:
+        now = self.now
+        if self.deletes:
+            for start in range(0, len(self.deletes), _CHUNK):
+                CompetencyState.objects.filter(pk__in=self.deletes[start : start + _CHUNK]).delete()
+        big = is_postgresql() and len(self) + len(self.history) >= _COPY_FROM
+        if big:
+            rows_copy(
+                CompetencyState,
+                ("user_id", "competency_id", "level", "evidence_at", "updated_at"),
+                ((*row, now) for row in self.creates),
+            )
+            if self.updates:
+                rows_update(
+                    CompetencyState,
+                    (("level", "smallint"), ("evidence_at", "timestamptz"), ("updated_at", "timestamptz")),
+                    [(*row, now) for row in self.updates],
+                )
+            rows_copy(
+                LevelChange,
+                ("user_id", "competency_id", "previous", "level", "changed_at"),
+                ((*row, now) for row in self.history),
+            )
+        else:
+            CompetencyState.objects.bulk_create(
+                [
+                    CompetencyState(user_id=u, competency_id=c, level=lv, evidence_at=at, updated_at=now)
+                    for u, c, lv, at in self.creates
+                ],
+                batch_size=500,
+            )
+            states = [CompetencyState(pk=pk, level=lv, evidence_at=at, updated_at=now) for pk, lv, at in self.updates]
+            CompetencyState.objects.bulk_update(states, ["level", "evidence_at", "updated_at"], batch_size=500)
+            LevelChange.objects.bulk_create(
+                [
+                    LevelChange(user_id=u, competency_id=c, previous=p, level=lv, changed_at=now)
+                    for u, c, p, lv in self.history
+                ],
+                batch_size=500,
+            )
+        if changed_users is not None:
+            changed_users.update(row[0] for row in self.history)
+        return len(self.history)
 
 
 def levels_update(
     *, pairs: Iterable[tuple[int, int]], as_of: date | None = None, changed_users: set[int] | None = None
 ) -> int:
-    """Recompute CompetencyState for each (user id, competency id); returns how many changed.
+    """Recompute CompetencyState for each (user id, competency id); returns how many levels changed.
 
     Every change is kept in LevelChange, for the history.
     """
-    pairs = set(pairs)
-    if not pairs:
-        return 0
+    pairs_list = sorted(set(pairs))
     now = timezone.now()
     as_of = as_of or now.date()
     changed = 0
-    pairs_list = sorted(pairs)
-    for start in range(0, len(pairs_list), 2000):
-        chunk = pairs_list[start : start + 2000]
+    for start in range(0, len(pairs_list), _CHUNK):
+        chunk = pairs_list[start : start + _CHUNK]
         changed += _levels_update_chunk(chunk, as_of=as_of, now=now, changed_users=changed_users)
     return changed
 
@@ -49,40 +144,58 @@ def _levels_update_chunk(pairs: list[tuple[int, int]], *, as_of: date, now, chan
         if (user_id, competency_id) in wanted:
             proofs[(user_id, competency_id)].append(Proof(level, kind, occurred_at))
     current = {
-        (s.user_id, s.competency_id): s
-        for s in CompetencyState.objects.filter(user_id__in=user_ids, competency_id__in=competency_ids)
+        (u, c): (pk, level, at)
+        for pk, u, c, level, at in CompetencyState.objects.filter(
+            user_id__in=user_ids, competency_id__in=competency_ids
+        ).values_list("pk", "user_id", "competency_id", "level", "evidence_at")
     }
-    creates, updates, deletes, history = [], [], [], []
+    plan = _Plan(now)
     for pair in pairs:
-        level = level_from(proofs.get(pair, ()), as_of=as_of)
-        state = current.get(pair)
-        previous = state.level if state else 0
-        if level == previous:
-            continue
-        history.append(
-            LevelChange(user_id=pair[0], competency_id=pair[1], previous=previous, level=level, changed_at=now)
-        )
-        if level == 0:
-            deletes.append(state.pk)
-        elif state is None:
-            creates.append(CompetencyState(user_id=pair[0], competency_id=pair[1], level=level, updated_at=now))
-        else:
-            state.level, state.updated_at = level, now
-            updates.append(state)
-    CompetencyState.objects.filter(pk__in=deletes).delete()
-    CompetencyState.objects.bulk_create(creates)
-    CompetencyState.objects.bulk_update(updates, ["level", "updated_at"])
-    LevelChange.objects.bulk_create(history)
-    if changed_users is not None:
-        changed_users.update(change.user_id for change in history)
-    return len(history)
+        plan.consider(pair, current.get(pair), *_assess(proofs.get(pair, []), as_of))
+    return plan.apply(changed_users)
 
 
+def _levels_recompute_all(*, as_of: date, now: datetime) -> int:
+    """Every level, by one ordered pass over the evidence and the current levels side by side."""
+    evidence = (
+        Evidence.objects.order_by("user_id", "competency_id")
+        .values_list("user_id", "competency_id", "level", "kind", "occurred_at")
+        .iterator(chunk_size=_STREAM)
+    )
+    states: Iterator[tuple] = (
+        CompetencyState.objects.order_by("user_id", "competency_id")
+        .values_list("pk", "user_id", "competency_id", "level", "evidence_at")
+        .iterator(chunk_size=_STREAM)
+    )
+    if not is_postgresql():
+        # SQLite cursors see the writes below: read everything first (small stores only).
+        evidence, states = iter(list(evidence)), iter(list(states))
+    changed = 0
+    plan = _Plan(now)
+    state = next(states, None)
+    for pair, rows in itertools.groupby(evidence, key=lambda row: (row[0], row[1])):
+        while state is not None and (state[1], state[2]) < pair:
+            plan.consider((state[1], state[2]), (state[0], state[3], state[4]), 0, None)
+            state = next(states, None)
+        current = None
+        if state is not None and (state[1], state[2]) == pair:
+            current = (state[0], state[3], state[4])
+            state = next(states, None)
+        plan.consider(pair, current, *_assess([Proof(lv, kind, at) for _, _, lv, kind, at in rows], as_of))
+        if len(plan) >= _STREAM:
+            changed += plan.apply()
+            plan = _Plan(now)
+    while state is not None:
+        plan.consider((state[1], state[2]), (state[0], state[3], state[4]), 0, None)
+        state = next(states, None)
+    return changed + plan.apply()
+
+
+@transaction.atomic
 def levels_refresh(*, as_of: date | None = None) -> int:
     """Recompute every level for `as_of` (today): evidence ages, and a level may fall. Run daily."""
-    pairs = set(Evidence.objects.values_list("user_id", "competency_id").distinct())
-    pairs |= set(CompetencyState.objects.values_list("user_id", "competency_id"))
-    return levels_update(pairs=pairs, as_of=as_of)
+    now = timezone.now()
+    return _levels_recompute_all(as_of=as_of or now.date(), now=now)
 
 
 @transaction.atomic
@@ -94,10 +207,18 @@ def statements_process(*, statement_ids: list[str], voided_ids: list[str] = ()) 
         withdrawn = Evidence.objects.filter(statement_id__in=voided_ids)
         touched |= set(withdrawn.values_list("user_id", "competency_id"))
         withdrawn.delete()
-    payloads = list(Statement.objects.filter(pk__in=statement_ids, voided=False).values_list("payload", flat=True))
-    touched |= _store_evidence(payloads)
+        CompletedModule.objects.filter(statement_id__in=voided_ids).delete()
+    payloads = list(
+        Statement.objects.filter(pk__in=statement_ids, voided=False, verb_id__in=list(VERB_KINDS)).values_list(
+            "payload", flat=True
+        )
+    )
+    items, modules = derive(payloads) if payloads else ([], [])
+    _evidence_insert(items, modules)
+    touched |= {(i.user_id, i.competency_id) for i in items}
     changed_users: set[int] = set()
     changed = levels_update(pairs=touched, changed_users=changed_users)
+    changed_users |= {m.user_id for m in modules}
     if changed_users:
         from lms.models import School
 
@@ -108,39 +229,107 @@ def statements_process(*, statement_ids: list[str], voided_ids: list[str] = ()) 
 
 
 @transaction.atomic
-def competencies_rebuild(*, batch_size: int = 5000) -> int:
+def competencies_rebuild(*, as_of: date | None = None) -> int:
     """Derive all evidence again from every stored statement, then every level.
 
     Levels are recomputed in place, so the history records only real differences.
     """
-    Evidence.objects.all().delete()
-    touched: set[tuple[int, int]] = set(CompetencyState.objects.values_list("user_id", "competency_id"))
-    batch: list[dict] = []
-    queryset = Statement.objects.filter(voided=False).order_by("stored").values_list("payload", flat=True)
-    for payload in queryset.iterator(chunk_size=batch_size):
-        batch.append(payload)
-        if len(batch) >= batch_size:
-            touched |= _store_evidence(batch)
-            batch = []
-    touched |= _store_evidence(batch)
-    return levels_update(pairs=touched)
+    now = timezone.now()
+    if is_postgresql():
+        # Reads go on; writers (the incremental path) wait for the rebuild to commit.
+        tables = ", ".join(
+            connection.ops.quote_name(m._meta.db_table) for m in (Evidence, CompletedModule, CompetencyState)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+    table_clear(Evidence)
+    table_clear(CompletedModule)
+    users = dict(get_user_model().objects.values_list("xapi_uuid", "pk").iterator(chunk_size=_STREAM))
+    competencies = competencies_by_iri()
+    for payloads in _evidence_statements():
+        _evidence_insert(*derive(payloads, users=users, competencies=competencies))
+    return _levels_recompute_all(as_of=as_of or now.date(), now=now)
 
 
-def _store_evidence(payloads: list[dict]) -> set[tuple[int, int]]:
-    items = evidence_for_payloads(payloads)
-    Evidence.objects.bulk_create(
-        [
-            Evidence(
-                statement_id=i.statement_id,
-                user_id=i.user_id,
-                competency_id=i.competency_id,
-                level=i.level,
-                kind=i.kind,
-                occurred_at=i.occurred_at,
-                activity_id=i.activity_id,
-            )
-            for i in items
-        ],
-        ignore_conflicts=True,
-    )
-    return {(i.user_id, i.competency_id) for i in items}
+# The parts of a statement that evidence.py reads: PostgreSQL sends these instead of the whole JSON.
+_SLIM = """jsonb_build_object(
+    'id', payload->'id', 'actor', payload->'actor', 'verb', payload->'verb', 'result', payload->'result',
+    'context', jsonb_build_object(
+        'instructor', payload#>'{context,instructor}',
+        'contextActivities', payload#>'{context,contextActivities}'),
+    'object', jsonb_build_object(
+        'id', payload#>'{object,id}',
+        'definition', jsonb_build_object('type', payload#>'{object,definition,type}')),
+    'timestamp', payload->'timestamp', 'stored', payload->'stored')::text"""
+
+
+def _evidence_statements() -> Iterator[list[dict]]:
+    """Batches of the stored, non-voided statements whose verb can give evidence."""
+    verbs = list(VERB_KINDS)
+    if not is_postgresql():
+        queryset = Statement.objects.filter(voided=False, verb_id__in=verbs).values_list("payload", flat=True)
+        batch: list[dict] = []
+        for payload in queryset.iterator(chunk_size=_STREAM):
+            batch.append(payload)
+            if len(batch) >= _STREAM:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+        return
+    table = connection.ops.quote_name(Statement._meta.db_table)
+    connection.ensure_connection()
+    with connection.connection.cursor(name="competencies_rebuild") as cursor:
+        cursor.itersize = _STREAM
+        cursor.execute(f"SELECT {_SLIM} FROM {table} WHERE NOT voided AND verb_id = ANY(%s)", [verbs])  # noqa: S608
+        while rows := cursor.fetchmany(_STREAM):
+            yield [json.loads(row[0]) for row in rows]
+
+
+def _evidence_insert(items: list[EvidenceItem], modules: list[ModuleDone]) -> None:
+    if is_postgresql() and len(items) >= _COPY_FROM:
+        rows_copy(
+            Evidence,
+            ("statement_id", "user_id", "competency_id", "level", "kind", "occurred_at", "activity_id"),
+            (
+                (i.statement_id, i.user_id, i.competency_id, i.level, i.kind, i.occurred_at, i.activity_id)
+                for i in items
+            ),
+        )
+    else:
+        Evidence.objects.bulk_create(
+            [
+                Evidence(
+                    statement_id=i.statement_id,
+                    user_id=i.user_id,
+                    competency_id=i.competency_id,
+                    level=i.level,
+                    kind=i.kind,
+                    occurred_at=i.occurred_at,
+                    activity_id=i.activity_id,
+                )
+                for i in items
+            ],
+            ignore_conflicts=True,
+            batch_size=500,
+        )
+    if is_postgresql() and len(modules) >= _COPY_FROM:
+        rows_copy(
+            CompletedModule,
+            ("statement_id", "user_id", "activity_id", "completed_at"),
+            ((m.statement_id, m.user_id, m.activity_id, m.completed_at) for m in modules),
+        )
+    else:
+        CompletedModule.objects.bulk_create(
+            [
+                CompletedModule(
+                    statement_id=m.statement_id,
+                    user_id=m.user_id,
+                    activity_id=m.activity_id,
+                    completed_at=m.completed_at,
+                )
+                for m in modules
+            ],
+            ignore_conflicts=True,
+            batch_size=500,
+        )

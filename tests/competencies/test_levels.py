@@ -96,3 +96,60 @@ def test_processing_twice_changes_nothing(frameworks, teacher, django_capture_on
     statement = store(aligned(teacher, codes=["3.1"], level=3), django_capture_on_commit_callbacks)
     assert statements_process(statement_ids=[str(statement.pk)]) == 0
     assert Evidence.objects.count() == 1
+
+
+def test_daily_refresh_lets_old_evidence_fade_and_records_it(frameworks, teacher, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from competencies.models import LevelChange
+    from competencies.services import levels_refresh
+
+    # Completions alone (500 each): two reach the threshold today, and fade below it with age.
+    for _ in range(2):
+        store(
+            aligned(teacher, codes=["3.1"], level=3, verb="completed")
+            | {"result": {"extensions": {level_extension(): level_iri("crcn-edu", 3)}}},
+            django_capture_on_commit_callbacks,
+        )
+    assert level_of(teacher, "3.1") == 3
+    state = CompetencyState.objects.get(user=teacher, competency__code="3.1", competency__framework__slug="crcn-edu")
+    assert state.evidence_at == Evidence.objects.filter(user=teacher).latest("occurred_at").occurred_at
+
+    assert levels_refresh() == 0  # same day: nothing moves
+    assert levels_refresh(as_of=(timezone.now() + timedelta(days=200)).date()) == 1
+
+    assert level_of(teacher, "3.1") == 0
+    change = LevelChange.objects.filter(user=teacher).latest("pk")
+    assert (change.previous, change.level) == (3, 0)
+    assert Evidence.objects.filter(user=teacher).count() == 2  # the evidence stays; only its weight fell
+
+
+def test_completed_modules_are_derived_and_withdrawn_by_voiding(
+    frameworks, teacher, django_capture_on_commit_callbacks
+):
+    from competencies.evidence import MODULE_TYPE
+    from competencies.models import CompletedModule
+
+    module = {
+        "id": str(uuid.uuid4()),
+        "actor": teacher.xapi_actor(),
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
+        "object": {"id": "https://lms.example.org/modules/42", "definition": {"type": MODULE_TYPE}},
+    }
+    other_activity = {**module, "id": str(uuid.uuid4()), "object": {"id": "https://lms.example.org/page/1"}}
+    store(module, django_capture_on_commit_callbacks)
+    store(other_activity, django_capture_on_commit_callbacks)
+    assert list(CompletedModule.objects.values_list("user_id", "activity_id")) == [
+        (teacher.pk, "https://lms.example.org/modules/42")
+    ]
+    store(
+        {
+            "actor": {"mbox": "mailto:formateur@example.fr"},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+            "object": {"objectType": "StatementRef", "id": module["id"]},
+        },
+        django_capture_on_commit_callbacks,
+    )
+    assert not CompletedModule.objects.exists()

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from competencies.alignment import certification_iri, statement_alignment
-from competencies.models import Competency, CompetencyState, Evidence
+from competencies.evidence import MODULE_TYPE
+from competencies.models import Competency, CompetencyState, CompletedModule, Evidence
 from competencies.services import competencies_rebuild
 from tests.conftest import make_user
 from xapi.services import statements_store
@@ -32,6 +33,12 @@ def generated_history(rng: random.Random, users, competencies, n: int) -> list[d
         if rng.random() < 0.1:
             result["success"] = False
         context = {"contextActivities": context_activities}
+        activity = {"id": f"http://example.org/activities/{rng.randrange(300)}"}
+        if verb == "completed" and rng.random() < 0.5:
+            activity = {
+                "id": f"http://example.org/modules/{rng.randrange(40)}",
+                "definition": {"type": MODULE_TYPE},
+            }
         if rng.random() < 0.1:
             context["instructor"] = {"mbox": "mailto:formatrice@example.fr"}
         if rng.random() < 0.05:
@@ -41,7 +48,7 @@ def generated_history(rng: random.Random, users, competencies, n: int) -> list[d
                 "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                 "actor": rng.choice(users).xapi_actor(),
                 "verb": {"id": f"http://adlnet.gov/expapi/verbs/{verb}"},
-                "object": {"id": f"http://example.org/activities/{rng.randrange(300)}"},
+                "object": activity,
                 "context": context,
                 "result": result,
                 "timestamp": (start + timedelta(days=rng.randrange(1000))).isoformat(),
@@ -59,6 +66,32 @@ def generated_history(rng: random.Random, users, competencies, n: int) -> list[d
     return history
 
 
+def test_rebuild_from_nothing_gives_what_incremental_gave(frameworks, django_capture_on_commit_callbacks):
+    """Derived tables emptied (a new instance restored from statements): the rebuild recreates them."""
+    rng = random.Random(7)
+    users = [make_user(f"enseignant{i}@example.fr") for i in range(30)]
+    competencies = {
+        slug: list(Competency.objects.filter(framework__slug=slug).select_related("framework"))
+        for slug in ("crcn", "crcn-edu")
+    }
+    history = generated_history(rng, users, competencies, 3000)
+    for start in range(0, len(history), 500):
+        with django_capture_on_commit_callbacks(execute=True):
+            statements_store(data=history[start : start + 500])
+    state_fields = ("user_id", "competency_id", "level", "evidence_at")
+    expected = sorted(CompetencyState.objects.values_list(*state_fields))
+    expected_modules = sorted(CompletedModule.objects.values_list("statement_id", "user_id"))
+    CompetencyState.objects.all().delete()
+    Evidence.objects.all().delete()
+    CompletedModule.objects.all().delete()
+
+    changed = competencies_rebuild()
+
+    assert changed == len(expected)  # each level was set again, and recorded in the history once
+    assert sorted(CompetencyState.objects.values_list(*state_fields)) == expected
+    assert sorted(CompletedModule.objects.values_list("statement_id", "user_id")) == expected_modules
+
+
 def test_rebuild_gives_what_incremental_gave(frameworks, django_capture_on_commit_callbacks):
     rng = random.Random(20261122)
     users = [make_user(f"enseignant{i}@example.fr") for i in range(60)]
@@ -72,7 +105,12 @@ def test_rebuild_gives_what_incremental_gave(frameworks, django_capture_on_commi
         with django_capture_on_commit_callbacks(execute=True):
             statements_store(data=history[start : start + 500])
 
-    incremental_levels = sorted(CompetencyState.objects.values_list("user_id", "competency_id", "level"))
+    state_fields = ("user_id", "competency_id", "level", "evidence_at")
+    incremental_levels = sorted(CompetencyState.objects.values_list(*state_fields))
+    module_fields = ("statement_id", "user_id", "activity_id", "completed_at")
+    incremental_modules = sorted(CompletedModule.objects.values_list(*module_fields))
+    assert len(incremental_modules) > 100
+    assert all(at is not None for *_, at in incremental_levels)
     incremental_evidence = sorted(Evidence.objects.values_list("statement_id", "competency_id", "level", "kind"))
     assert len(incremental_levels) > 500  # the history really produced levels
     assert {k for *_, k in incremental_evidence} == {
@@ -86,7 +124,8 @@ def test_rebuild_gives_what_incremental_gave(frameworks, django_capture_on_commi
     changed = competencies_rebuild()
 
     assert changed == 0
-    assert sorted(CompetencyState.objects.values_list("user_id", "competency_id", "level")) == incremental_levels
+    assert sorted(CompetencyState.objects.values_list(*state_fields)) == incremental_levels
+    assert sorted(CompletedModule.objects.values_list(*module_fields)) == incremental_modules
     assert (
         sorted(Evidence.objects.values_list("statement_id", "competency_id", "level", "kind")) == incremental_evidence
     )

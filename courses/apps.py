@@ -11,6 +11,7 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from lms.privacy import exporter_register
 
+        from . import receivers  # noqa: F401
         from .privacy import export
 
         exporter_register("formations", export)

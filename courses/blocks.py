@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.documents.blocks import DocumentChooserBlock
 
 
 def competency_choices():
@@ -64,7 +65,7 @@ class ContentStepBlock(blocks.StructBlock):
 
     class Meta:
         icon = "doc-full"
-        label = _("Étape de contenu")
+        label = _("Texte")
         template = "courses/blocks/content_step.html"
         description = _("Un contenu à lire ou à regarder, que l'enseignant marque comme terminé.")
 
@@ -78,16 +79,64 @@ class ChoiceAnswerBlock(blocks.StructBlock):
         icon = "radio-full"
 
 
+class QuestionKind:
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    TRUE_FALSE = "true_false"
+    SHORT_ANSWER = "short_answer"
+    CHOICES = [
+        (SINGLE, _("Choix unique")),
+        (MULTIPLE, _("Choix multiples")),
+        (TRUE_FALSE, _("Vrai / faux")),
+        (SHORT_ANSWER, _("Réponse courte")),
+    ]
+
+
 class QuestionValue(blocks.StructValue):
     @property
+    def question_kind(self) -> str:
+        return self.get("kind") or QuestionKind.SINGLE
+
+    @property
     def multiple(self) -> bool:
-        """More than one right answer: the teacher ticks boxes rather than one radio button."""
-        return sum(1 for choice in self["choices"] if choice["correct"]) > 1
+        """Boxes to tick rather than one radio button: a multiple-choice question (or, in modules written
+        before question kinds existed, one with more than one right answer)."""
+        if self.question_kind == QuestionKind.MULTIPLE:
+            return True
+        return self.question_kind == QuestionKind.SINGLE and sum(1 for c in self["choices"] if c["correct"]) > 1
+
+    @property
+    def is_choice(self) -> bool:
+        return self.question_kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+
+    @property
+    def accepted(self) -> list[str]:
+        return [line.strip() for line in (self.get("accepted_answers") or "").splitlines() if line.strip()]
 
 
 class QuestionBlock(blocks.StructBlock):
+    kind = blocks.ChoiceBlock(choices=QuestionKind.CHOICES, default=QuestionKind.SINGLE, label=_("Type de question"))
     prompt = blocks.CharBlock(label=_("Question"))
-    choices = blocks.ListBlock(ChoiceAnswerBlock(), min_num=2, label=_("Réponses proposées"))
+    choices = blocks.ListBlock(
+        ChoiceAnswerBlock(),
+        min_num=0,
+        label=_("Réponses proposées"),
+        help_text=_("Pour un choix unique ou multiple : au moins deux réponses."),
+    )
+    true_is_correct = blocks.BooleanBlock(
+        required=False, label=_("L'affirmation est vraie"), help_text=_("Pour une question vrai / faux.")
+    )
+    accepted_answers = blocks.TextBlock(
+        required=False,
+        label=_("Réponses acceptées"),
+        help_text=_("Pour une réponse courte : une réponse acceptée par ligne (casse et accents ignorés)."),
+    )
+    feedback_correct = blocks.CharBlock(
+        required=False, label=_("Retour si juste"), help_text=_("Vrai / faux et réponse courte.")
+    )
+    feedback_wrong = blocks.CharBlock(
+        required=False, label=_("Retour si faux"), help_text=_("Vrai / faux et réponse courte.")
+    )
 
     class Meta:
         icon = "help"
@@ -96,10 +145,23 @@ class QuestionBlock(blocks.StructBlock):
 
     def clean(self, value):
         value = super().clean(value)
-        if not any(choice["correct"] for choice in value["choices"]):
-            raise StructBlockValidationError(
-                block_errors={"choices": ValidationError(_("Indiquez au moins une bonne réponse."))}
-            )
+        kind = value.get("kind") or QuestionKind.SINGLE
+        errors = {}
+        if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+            choices = value["choices"]
+            correct = sum(1 for choice in choices if choice["correct"])
+            if len(choices) < 2:
+                errors["choices"] = ValidationError(_("Proposez au moins deux réponses."))
+            elif not correct:
+                errors["choices"] = ValidationError(_("Indiquez au moins une bonne réponse."))
+            elif kind == QuestionKind.SINGLE and correct > 1:
+                errors["choices"] = ValidationError(
+                    _("Un choix unique n'a qu'une bonne réponse : choisissez « Choix multiples ».")
+                )
+        if kind == QuestionKind.SHORT_ANSWER and not (value.get("accepted_answers") or "").strip():
+            errors["accepted_answers"] = ValidationError(_("Indiquez au moins une réponse acceptée."))
+        if errors:
+            raise StructBlockValidationError(block_errors=errors)
         return value
 
 
@@ -111,18 +173,204 @@ class QuizBlock(blocks.StructBlock):
     pass_mark = blocks.IntegerBlock(
         min_value=0, max_value=100, default=70, label=_("Seuil de réussite (%)"), help_text=_("Score minimal, en %.")
     )
+    max_attempts = blocks.IntegerBlock(
+        required=False,
+        min_value=0,
+        max_value=20,
+        default=0,
+        label=_("Nombre de tentatives"),
+        help_text=_("0 ou vide : illimité."),
+    )
     alignment = AlignmentBlock()
 
     class Meta:
         icon = "tasks"
         label = _("Quiz")
         template = "courses/blocks/quiz.html"
-        description = _("Un quiz noté à choix multiples, avec un seuil de réussite.")
+        description = _(
+            "Un quiz noté (choix unique ou multiple, vrai / faux, réponse courte) avec un seuil de réussite."
+        )
+
+
+class VideoBlock(blocks.StructBlock):
+    """A video, uploaded or embedded, always with its transcript."""
+
+    title = blocks.CharBlock(label=_("Titre"))
+    video_file = DocumentChooserBlock(
+        required=False, label=_("Vidéo déposée"), help_text=_("Un fichier MP4 ou WebM déposé dans les documents.")
+    )
+    embed_url = blocks.URLBlock(
+        required=False, label=_("Vidéo intégrée (adresse)"), help_text=_("ex. une vidéo de Canopé ou de PeerTube.")
+    )
+    transcript = blocks.RichTextBlock(label=_("Transcription"))
+    alignment = AlignmentBlock()
+
+    class Meta:
+        icon = "media"
+        label = _("Vidéo")
+        template = "courses/blocks/video.html"
+        description = _("Une vidéo déposée ou intégrée, avec sa transcription.")
+
+    def clean(self, value):
+        value = super().clean(value)
+        if bool(value.get("video_file")) == bool(value.get("embed_url")):
+            raise StructBlockValidationError(
+                block_errors={
+                    "embed_url": ValidationError(_("Déposez une vidéo ou donnez son adresse (l'un des deux)."))
+                }
+            )
+        return value
+
+
+class ResourceBlock(blocks.StructBlock):
+    """A document or a link to consult."""
+
+    title = blocks.CharBlock(label=_("Titre"))
+    description = blocks.RichTextBlock(required=False, label=_("Présentation"))
+    document = DocumentChooserBlock(required=False, label=_("Document"))
+    url = blocks.URLBlock(required=False, label=_("Lien"))
+    alignment = AlignmentBlock()
+
+    class Meta:
+        icon = "doc-full-inverse"
+        label = _("Ressource")
+        template = "courses/blocks/resource.html"
+        description = _("Un document ou un lien à consulter.")
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.get("document") and not value.get("url"):
+            raise StructBlockValidationError(
+                block_errors={"document": ValidationError(_("Choisissez un document ou indiquez un lien."))}
+            )
+        return value
+
+
+class RubricCriterionBlock(blocks.StructBlock):
+    criterion = blocks.CharBlock(label=_("Critère"))
+    description = blocks.CharBlock(required=False, label=_("Ce qui est attendu"))
+
+    class Meta:
+        icon = "list-ul"
+
+
+class PracticalTaskBlock(blocks.StructBlock):
+    """A task done in class; the teacher uploads evidence that a trainer reviews against a rubric."""
+
+    title = blocks.CharBlock(label=_("Titre"))
+    instructions = blocks.RichTextBlock(label=_("Consignes"))
+    rubric = blocks.ListBlock(RubricCriterionBlock(), min_num=1, label=_("Grille d'évaluation"))
+    alignment = AlignmentBlock()
+
+    class Meta:
+        icon = "upload"
+        label = _("Mise en pratique")
+        template = "courses/blocks/practical_task.html"
+        description = _("Une production déposée par l'enseignant, validée par un formateur selon une grille.")
+
+
+class JournalBlock(blocks.StructBlock):
+    """A reflective journal entry."""
+
+    title = blocks.CharBlock(label=_("Titre"))
+    prompt = blocks.RichTextBlock(label=_("Question de réflexion"))
+    min_length = blocks.IntegerBlock(min_value=0, default=100, label=_("Longueur minimale (caractères)"))
+    alignment = AlignmentBlock()
+
+    class Meta:
+        icon = "edit"
+        label = _("Journal réflexif")
+        template = "courses/blocks/journal.html"
+        description = _("Un temps d'écriture réflexive sur sa pratique.")
+
+
+class SessionBlock(blocks.StructBlock):
+    """A scheduled session with a capacity; the trainer takes attendance."""
+
+    title = blocks.CharBlock(label=_("Titre"))
+    date = blocks.DateBlock(label=_("Date"))
+    start_time = blocks.TimeBlock(label=_("Début"))
+    end_time = blocks.TimeBlock(label=_("Fin"))
+    capacity = blocks.IntegerBlock(min_value=1, default=20, label=_("Places"))
+    description = blocks.RichTextBlock(required=False, label=_("Programme"))
+    alignment = AlignmentBlock()
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value.get("start_time") and value.get("end_time") and value["end_time"] <= value["start_time"]:
+            raise StructBlockValidationError(
+                block_errors={"end_time": ValidationError(_("La fin doit suivre le début."))}
+            )
+        return value
+
+
+class InPersonSessionBlock(SessionBlock):
+    place = blocks.CharBlock(label=_("Lieu"), help_text=_("ex. Atelier Canopé de Cergy, 2 rue …"))
+
+    class Meta:
+        icon = "group"
+        label = _("Session en présentiel")
+        template = "courses/blocks/session.html"
+        description = _("Une session en présence : date, lieu, places, inscription, présence.")
+
+
+class VirtualClassBlock(SessionBlock):
+    link = blocks.URLBlock(label=_("Lien de la classe virtuelle"))
+
+    class Meta:
+        icon = "globe"
+        label = _("Classe virtuelle")
+        template = "courses/blocks/session.html"
+        description = _("Une classe virtuelle : date, lien, places, inscription, présence.")
+
+
+class ExternalXapiBlock(blocks.StructBlock):
+    """External xAPI content launched cmi5-style: it reports to Relais's own LRS."""
+
+    title = blocks.CharBlock(label=_("Titre"))
+    launch_url = blocks.CharBlock(
+        max_length=2000,
+        label=_("Adresse de lancement"),
+        help_text=_("L'adresse du contenu (AU cmi5), en https:// ou relative au site (/static/…)."),
+    )
+    activity_id = blocks.URLBlock(label=_("Identifiant de l'activité (IRI)"))
+    move_on = blocks.ChoiceBlock(
+        choices=[
+            ("Completed", _("Terminé")),
+            ("Passed", _("Réussi")),
+            ("CompletedOrPassed", _("Terminé ou réussi")),
+        ],
+        default="CompletedOrPassed",
+        label=_("Condition de validation"),
+    )
+    alignment = AlignmentBlock()
+
+    class Meta:
+        icon = "link-external"
+        label = _("Contenu xAPI externe (cmi5)")
+        template = "courses/blocks/external_xapi.html"
+        description = _("Un contenu tiers lancé à la manière de cmi5, qui envoie ses déclarations au LRS de Relais.")
+
+    def clean(self, value):
+        value = super().clean(value)
+        url = value.get("launch_url") or ""
+        if not (url.startswith(("https://", "http://")) or (url.startswith("/") and not url.startswith("//"))):
+            raise StructBlockValidationError(
+                block_errors={"launch_url": ValidationError(_("Donnez une adresse en https:// ou commençant par /."))}
+            )
+        return value
 
 
 class ActivityStreamBlock(blocks.StreamBlock):
     content_step = ContentStepBlock()
+    video = VideoBlock()
+    resource = ResourceBlock()
     quiz = QuizBlock()
+    practical_task = PracticalTaskBlock()
+    journal = JournalBlock()
+    in_person_session = InPersonSessionBlock()
+    virtual_class = VirtualClassBlock()
+    external_xapi = ExternalXapiBlock()
 
     class Meta:
         block_counts = {}

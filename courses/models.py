@@ -5,9 +5,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .blocks import ActivityStreamBlock
@@ -17,8 +18,17 @@ class CatalogPage(Page):
     """A territory's catalogue of courses: the home page of its site."""
 
     intro = RichTextField(_("introduction"), blank=True)
+    territory = models.ForeignKey(
+        "lms.Departement",
+        verbose_name=_("territoire"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Le département dont ce catalogue est l'offre de formation."),
+    )
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("territory")]
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["courses.CoursePage"]
@@ -28,8 +38,12 @@ class CatalogPage(Page):
         verbose_name_plural = _("catalogues")
 
     def get_context(self, request, *args, **kwargs):
+        from .catalogue import catalogue_search
+
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = CoursePage.objects.live().public().child_of(self).specific()
+        search = catalogue_search(catalogue=self, params=request.GET)
+        context["courses"] = search.courses
+        context["search"] = search
         if request.user.is_authenticated:
             context["enrolled_ids"] = set(
                 Enrollment.objects.filter(user=request.user).values_list("course_id", flat=True)
@@ -55,15 +69,42 @@ class CoursePage(Page):
     audience = models.CharField(_("public"), max_length=3, choices=Audience.choices, default=Audience.ALL)
     format = models.CharField(_("format"), max_length=12, choices=Format.choices, default=Format.HYBRID)
     duration_hours = models.PositiveSmallIntegerField(_("durée (heures)"), default=3)
+    prerequisites = models.TextField(_("prérequis"), blank=True)
+    co_designers = ParentalManyToManyField(
+        "themes.Partner", verbose_name=_("co-concepteurs"), blank=True, related_name="+"
+    )
+    co_authors = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("co-auteurs"), blank=True, related_name="co_authored_courses"
+    )
+    # Local adaptation: the shared course this one was copied from, and its revision at the time.
+    origin = models.ForeignKey(
+        "self",
+        verbose_name=_("parcours d'origine"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="adaptations",
+    )
+    origin_revision = models.ForeignKey(
+        "wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("body"),
-        FieldPanel("audience"),
-        FieldPanel("format"),
-        FieldPanel("duration_hours"),
+        MultiFieldPanel(
+            [FieldPanel("audience"), FieldPanel("format"), FieldPanel("duration_hours"), FieldPanel("prerequisites")],
+            heading=_("Public et format"),
+        ),
+        InlinePanel("target_competencies", heading=_("Compétences visées"), label=_("compétence visée")),
+        MultiFieldPanel([FieldPanel("co_designers"), FieldPanel("co_authors")], heading=_("Co-conception")),
     ]
-    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("format"),
+        index.FilterField("audience"),
+    ]
 
     parent_page_types = ["courses.CatalogPage"]
     subpage_types = ["courses.ModulePage"]
@@ -76,9 +117,13 @@ class CoursePage(Page):
         return ModulePage.objects.live().child_of(self).specific()
 
     def get_context(self, request, *args, **kwargs):
+        from .selectors import course_progress, course_sessions
+
         context = super().get_context(request, *args, **kwargs)
         modules = list(self.modules())
         context["modules"] = modules
+        context["targets"] = self.target_competencies.select_related("competency__framework")
+        context["sessions"] = course_sessions(course=self, user=request.user)
         if request.user.is_authenticated:
             context["enrollment"] = Enrollment.objects.filter(user=request.user, course=self).first()
             context["completed_module_ids"] = set(
@@ -86,7 +131,25 @@ class CoursePage(Page):
                     "module_id", flat=True
                 )
             )
+            if context["enrollment"]:
+                context["progress"] = course_progress(course=self, user=request.user)
         return context
+
+
+class CourseCompetency(Orderable):
+    """A competency a course targets, and the level it aims at."""
+
+    course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="target_competencies")
+    competency = models.ForeignKey(
+        "competencies.Competency", verbose_name=_("compétence"), on_delete=models.CASCADE, related_name="+"
+    )
+    target_level = models.PositiveSmallIntegerField(_("niveau visé"), default=3)
+
+    panels = [FieldPanel("competency"), FieldPanel("target_level")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("compétence visée")
+        verbose_name_plural = _("compétences visées")
 
 
 class ModulePage(Page):
@@ -118,24 +181,10 @@ class ModulePage(Page):
         Access (login, enrolment) and the "launched" statement are handled before serving, in
         wagtail_hooks.before_serve_page.
         """
+        from .selectors import module_player
+
         context = super().get_context(request, *args, **kwargs)
-        user = request.user
-        progress = {p.block_id: p for p in ActivityProgress.objects.filter(user=user, module=self)}
-        steps = []
-        current = None
-        for number, block in enumerate(self.activities, start=1):
-            state = progress.get(block.id)
-            done = bool(state and state.done)
-            if not done and current is None:
-                current = block.id
-            steps.append({"index": number, "block": block, "progress": state, "done": done})
-        context.update(
-            steps=steps,
-            current=current,
-            all_done=current is None,
-            completed=ModuleCompletion.objects.filter(user=user, module=self).exists(),
-            course=self.course,
-        )
+        context.update(module_player(module=self, user=request.user))
         return context
 
 
@@ -162,6 +211,9 @@ class ActivityProgress(models.Model):
         COMPLETED = "completed", _("terminée")
         PASSED = "passed", _("réussie")
         FAILED = "failed", _("non réussie")
+        SUBMITTED = "submitted", _("déposée, en attente de validation")
+        REGISTERED = "registered", _("inscrit à la session")
+        ATTENDED = "attended", _("présent à la session")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activity_progress")
     module = models.ForeignKey(ModulePage, on_delete=models.CASCADE, related_name="progress")
@@ -183,7 +235,9 @@ class ActivityProgress(models.Model):
 
     @property
     def done(self) -> bool:
-        return self.status in (self.Status.COMPLETED, self.Status.PASSED)
+        return self.status in self.DONE
+
+    DONE = (Status.COMPLETED, Status.PASSED, Status.ATTENDED)
 
 
 class ModuleCompletion(models.Model):
@@ -198,3 +252,20 @@ class ModuleCompletion(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.module}"
+
+
+from .records import Cmi5Launch, JournalEntry, SessionRegistration, TaskSubmission  # noqa: E402
+
+__all__ = [
+    "ActivityProgress",
+    "CatalogPage",
+    "Cmi5Launch",
+    "CourseCompetency",
+    "CoursePage",
+    "Enrollment",
+    "JournalEntry",
+    "ModuleCompletion",
+    "ModulePage",
+    "SessionRegistration",
+    "TaskSubmission",
+]

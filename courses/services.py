@@ -1,6 +1,7 @@
 """Learning events. Each one writes its own rows and its xAPI statement in one transaction."""
 
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -67,8 +68,8 @@ def _activity_block(module: ModulePage, block_id: str, block_type: str):
 
 @transaction.atomic
 def content_step_complete(*, user, module: ModulePage, block_id: str) -> ActivityProgress:
-    """Mark a content step done (idempotent: a second time records nothing new)."""
-    block = _activity_block(module, block_id, "content_step")
+    """Mark a text, video or resource done (idempotent: a second time records nothing new)."""
+    block = step_block(module, block_id, ("content_step", "video", "resource"))
     enrollment = _enrollment(user=user, course=module.course)
     progress, created = ActivityProgress.objects.get_or_create(
         user=user, module=module, block_id=block_id, defaults={"status": ActivityProgress.Status.COMPLETED}
@@ -94,58 +95,118 @@ class QuizResult:
     scaled: float
     passed: bool
     feedback: list[list[str]]
+    # Per question: (right or not, the xAPI response string).
+    answers: list[tuple[bool, str]] = field(default_factory=list)
+    attempts_left: int | None = None
 
 
-def quiz_grade(*, block_value, answers: dict[int, list[int]]) -> QuizResult:
-    """Grade answers (question index → chosen choice indexes). A question is right when exactly its correct
-    choices are chosen."""
+def _normalised(text: str) -> str:
+    """Short answers are compared without case, accents or surrounding spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def _grade_question(question, given: list) -> tuple[bool, str, list[str]]:
+    """(right, xAPI response, feedback lines) for one question."""
+    kind = question.question_kind
+    if question.is_choice:
+        choices = list(question["choices"])
+        try:
+            chosen = {int(value) for value in given}
+        except (TypeError, ValueError) as error:
+            raise LearningError(_("Réponse illisible ; rechargez la page et recommencez.")) from error
+        if any(c < 0 or c >= len(choices) for c in chosen):
+            raise LearningError(_("Une réponse envoyée ne correspond à aucune proposition ; rechargez la page."))
+        if kind == "single" and not question.multiple and len(chosen) > 1:
+            raise LearningError(_("Une seule réponse est attendue à cette question."))
+        expected = {j for j, choice in enumerate(choices) if choice["correct"]}
+        feedback = [choices[j]["feedback"] for j in sorted(chosen) if choices[j]["feedback"]]
+        return chosen == expected, "[,]".join(str(j) for j in sorted(chosen)), feedback
+    value = str(given[0]).strip() if given else ""
+    if kind == "true_false":
+        if value not in ("true", "false"):
+            raise LearningError(_("Répondez par vrai ou faux."))
+        right = (value == "true") == bool(question.get("true_is_correct"))
+        response = value
+    else:
+        if len(value) > 500:
+            raise LearningError(_("Votre réponse est trop longue (500 caractères au plus)."))
+        right = _normalised(value) in {_normalised(a) for a in question.accepted}
+        response = value
+    line = question.get("feedback_correct") if right else question.get("feedback_wrong")
+    return right, response, [line] if line else []
+
+
+def quiz_grade(*, block_value, answers: dict[int, list]) -> QuizResult:
+    """Grade answers (question index → given values: choice indexes, "true"/"false", or the short answer).
+    A choice question is right when exactly its correct choices are chosen."""
     questions = list(block_value["questions"])
-    missing = [i + 1 for i in range(len(questions)) if not answers.get(i)]
+    missing = [i + 1 for i in range(len(questions)) if not [v for v in answers.get(i) or [] if str(v).strip() != ""]]
     if missing:
         raise LearningError(
             _("Répondez à toutes les questions (sans réponse : %(q)s).") % {"q": ", ".join(map(str, missing))}
         )
     correct = 0
     feedback = []
+    graded = []
     for i, question in enumerate(questions):
-        choices = list(question["choices"])
-        chosen = set(answers[i])
-        if any(c < 0 or c >= len(choices) for c in chosen):
-            raise LearningError(_("Une réponse envoyée ne correspond à aucune proposition ; rechargez la page."))
-        expected = {j for j, choice in enumerate(choices) if choice["correct"]}
-        correct += chosen == expected
-        feedback.append([choices[j]["feedback"] for j in sorted(chosen) if choices[j]["feedback"]])
+        right, response, lines = _grade_question(question, list(answers[i]))
+        correct += right
+        feedback.append(lines)
+        graded.append((right, response))
     total = len(questions)
     scaled = round(correct / total, 4) if total else 0.0
-    return QuizResult(correct, total, scaled, scaled * 100 >= block_value["pass_mark"], feedback)
+    return QuizResult(correct, total, scaled, scaled * 100 >= block_value["pass_mark"], feedback, graded)
 
 
 @transaction.atomic
-def quiz_submit(*, user, module: ModulePage, block_id: str, answers: dict[int, list[int]]) -> QuizResult:
-    """Grade a quiz attempt, keep the best outcome, record passed or failed with the score."""
+def quiz_submit(*, user, module: ModulePage, block_id: str, answers: dict[int, list]) -> QuizResult:
+    """Grade a quiz attempt within its attempt limit, keep the best outcome, record each answer and then
+    passed or failed with the score."""
     block = _activity_block(module, block_id, "quiz")
     enrollment = _enrollment(user=user, course=module.course)
-    outcome = quiz_grade(block_value=block.value, answers=answers)
     progress, _created = ActivityProgress.objects.select_for_update().get_or_create(
         user=user, module=module, block_id=block_id, defaults={"status": ActivityProgress.Status.FAILED}
     )
+    limit = block.value.get("max_attempts") or 0
+    if limit and progress.attempts >= limit and progress.status != ActivityProgress.Status.PASSED:
+        raise LearningError(
+            _("Vous avez utilisé vos %(n)s tentatives pour ce quiz : contactez votre formateur.") % {"n": limit}
+        )
+    outcome = quiz_grade(block_value=block.value, answers=answers)
     progress.attempts += 1
     if outcome.passed or progress.status != ActivityProgress.Status.PASSED:
         progress.status = ActivityProgress.Status.PASSED if outcome.passed else ActivityProgress.Status.FAILED
         progress.score = outcome.scaled
     progress.save()
+    if limit:
+        outcome.attempts_left = max(limit - progress.attempts, 0)
+    context = _module_context(module=module, enrollment=enrollment)
+    quiz_activity = st.step_activity(module, block)
+    for index, (question, (right, response)) in enumerate(zip(block.value["questions"], outcome.answers, strict=True)):
+        statement_store(
+            data=st.build_statement(
+                user=user,
+                verb="answered",
+                obj=st.question_activity(module, block, index, question),
+                result={"success": right, "response": response},
+                registration=enrollment.registration,
+                parents=[quiz_activity],
+                grouping=context["grouping"],
+            )
+        )
     statement_store(
         data=st.build_statement(
             user=user,
             verb="passed" if outcome.passed else "failed",
-            obj=st.step_activity(module, block),
+            obj=quiz_activity,
             alignment=block.value["alignment"],
             result={
                 "score": {"scaled": outcome.scaled, "raw": outcome.correct, "min": 0, "max": outcome.total},
                 "success": outcome.passed,
                 "completion": True,
             },
-            **_module_context(module=module, enrollment=enrollment),
+            **context,
         )
     )
     return outcome
@@ -153,30 +214,61 @@ def quiz_submit(*, user, module: ModulePage, block_id: str, answers: dict[int, l
 
 @transaction.atomic
 def module_complete(*, user, module: ModulePage) -> ModuleCompletion:
-    """Complete a module once every activity is done (content completed, quizzes passed)."""
+    """Complete a module once every activity is done (content completed, quizzes passed, tasks validated,
+    sessions attended); then record the course's progress, and its completion with the last module."""
+    from .cmi5 import cmi5_progress_sync
+
     enrollment = _enrollment(user=user, course=module.course)
     existing = ModuleCompletion.objects.filter(user=user, module=module).first()
     if existing:
         return existing
+    cmi5_progress_sync(user=user, module=module)
     done = set(
-        ActivityProgress.objects.filter(
-            user=user,
-            module=module,
-            status__in=[ActivityProgress.Status.COMPLETED, ActivityProgress.Status.PASSED],
-        ).values_list("block_id", flat=True)
+        ActivityProgress.objects.filter(user=user, module=module, status__in=ActivityProgress.DONE).values_list(
+            "block_id", flat=True
+        )
     )
     remaining = [block.value["title"] for block in module.activities if block.id not in done]
     if remaining:
         raise LearningError(_("Il reste des activités à terminer : %(titles)s.") % {"titles": ", ".join(remaining)})
     completion = ModuleCompletion.objects.create(user=user, module=module)
+    course = module.course
     statement_store(
         data=st.build_statement(
             user=user,
             verb="completed",
             obj=st.module_activity(module),
             registration=enrollment.registration,
-            grouping=[st.course_activity(module.course)],
+            grouping=[st.course_activity(course)],
             result={"completion": True},
         )
     )
+    modules = list(course.modules())
+    completed = ModuleCompletion.objects.filter(user=user, module__in=modules).count()
+    percent = round(100 * completed / len(modules)) if modules else 100
+    statement_store(
+        data=st.build_statement(
+            user=user,
+            verb="completed" if percent >= 100 else "progressed",
+            obj=st.course_activity(course),
+            registration=enrollment.registration,
+            result={"completion": percent >= 100, "extensions": {st.PROGRESS_EXTENSION: percent}},
+        )
+    )
     return completion
+
+
+def step_block(module: ModulePage, block_id: str, block_types: tuple[str, ...]):
+    """The activity block `block_id` of one of `block_types`, or a LearningError."""
+    block = module.activity(block_id)
+    if block is None or block.block_type not in block_types:
+        raise LearningError(_("Cette activité n'existe pas ou plus dans ce module."))
+    return block
+
+
+def enrollment_for(*, user, module: ModulePage) -> Enrollment:
+    return _enrollment(user=user, course=module.course)
+
+
+def module_context(*, module: ModulePage, enrollment: Enrollment) -> dict:
+    return _module_context(module=module, enrollment=enrollment)

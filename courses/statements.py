@@ -14,6 +14,13 @@ VERBS = {
     "completed": "http://adlnet.gov/expapi/verbs/completed",
     "passed": "http://adlnet.gov/expapi/verbs/passed",
     "failed": "http://adlnet.gov/expapi/verbs/failed",
+    "answered": "http://adlnet.gov/expapi/verbs/answered",
+    "attempted": "http://adlnet.gov/expapi/verbs/attempted",
+    "attended": "http://adlnet.gov/expapi/verbs/attended",
+    "progressed": "http://adlnet.gov/expapi/verbs/progressed",
+    "initialized": "http://adlnet.gov/expapi/verbs/initialized",
+    "terminated": "http://adlnet.gov/expapi/verbs/terminated",
+    "experienced": "http://adlnet.gov/expapi/verbs/experienced",
 }
 VERB_NAMES = {
     "registered": "s'est inscrit à",
@@ -21,12 +28,38 @@ VERB_NAMES = {
     "completed": "a terminé",
     "passed": "a réussi",
     "failed": "n'a pas réussi",
+    "answered": "a répondu à",
+    "attempted": "a déposé",
+    "attended": "a participé à",
+    "progressed": "a progressé dans",
+    "initialized": "a commencé",
+    "terminated": "a quitté",
+    "experienced": "a consulté",
 }
+PROGRESS_EXTENSION = "https://w3id.org/xapi/cmi5/result/extensions/progress"
 ACTIVITY_TYPES = {
     "course": "http://adlnet.gov/expapi/activities/course",
     "module": "http://adlnet.gov/expapi/activities/module",
     "content": "http://adlnet.gov/expapi/activities/lesson",
     "quiz": "http://adlnet.gov/expapi/activities/assessment",
+    "question": "http://adlnet.gov/expapi/activities/cmi.interaction",
+    "media": "http://adlnet.gov/expapi/activities/media",
+    "resource": "http://id.tincanapi.com/activitytype/resource",
+    "task": "http://adlnet.gov/expapi/activities/performance",
+    "journal": "http://id.tincanapi.com/activitytype/reflection",
+    "meeting": "http://adlnet.gov/expapi/activities/meeting",
+    "external": "http://adlnet.gov/expapi/activities/lesson",
+}
+BLOCK_ACTIVITY_TYPES = {
+    "content_step": "content",
+    "video": "media",
+    "resource": "resource",
+    "quiz": "quiz",
+    "practical_task": "task",
+    "journal": "journal",
+    "in_person_session": "meeting",
+    "virtual_class": "meeting",
+    "external_xapi": "external",
 }
 
 
@@ -67,6 +100,7 @@ def build_statement(
     grouping: list[dict] = (),
     alignment: dict | None = None,
     result: dict | None = None,
+    instructor=None,
 ) -> dict:
     """A complete statement about `user`, aligned to the competencies of `alignment` (a block's value)."""
     context_activities: dict = {}
@@ -82,6 +116,9 @@ def build_statement(
     context: dict = {"platform": "Relais", "language": "fr-FR"}
     if registration:
         context["registration"] = str(registration)
+    if instructor is not None:
+        # A trainer who validated the work or took attendance: what makes it "validated task" evidence.
+        context["instructor"] = instructor.xapi_actor()
     if context_activities:
         context["contextActivities"] = context_activities
     statement = {
@@ -108,5 +145,21 @@ def module_activity(module) -> dict:
 
 
 def step_activity(module, block) -> dict:
-    kind = "quiz" if block.block_type == "quiz" else "content"
+    kind = BLOCK_ACTIVITY_TYPES.get(block.block_type, "content")
     return _activity(activity_iri(module, block.id), kind, block.value["title"])
+
+
+def question_activity(module, block, index: int, question) -> dict:
+    activity = _activity(f"{activity_iri(module, block.id)}/questions/{index + 1}", "question", question["prompt"])
+    kind = question.question_kind
+    activity["definition"]["interactionType"] = {
+        "single": "choice",
+        "multiple": "choice",
+        "true_false": "true-false",
+        "short_answer": "fill-in",
+    }[kind]
+    if question.is_choice:
+        activity["definition"]["choices"] = [
+            {"id": str(i), "description": {"fr-FR": choice["text"]}} for i, choice in enumerate(question["choices"])
+        ]
+    return activity

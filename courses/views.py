@@ -2,12 +2,17 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import services
-from .models import CoursePage, ModulePage
+from . import cmi5, practice, services, sessions
+from .certificates import CertificateError, certificate_data, certificate_pdf
+from .models import CoursePage, ModulePage, SessionRegistration, TaskSubmission
 
 
 def _module(module_id: int) -> ModulePage:
@@ -37,16 +42,13 @@ def step_complete(request, module_id: int, block_id: str):
     return redirect(f"{module.url}#activite-{block_id}")
 
 
-def _quiz_answers(post) -> dict[int, list[int]]:
-    answers: dict[int, list[int]] = {}
+def _quiz_answers(post) -> dict[int, list[str]]:
+    """q<index> → the given values (choice indexes, "true"/"false", or the short answer's text)."""
+    answers: dict[int, list[str]] = {}
     for key in post:
-        if not key.startswith("q"):
+        if not key.startswith("q") or not key[1:].isdigit():
             continue
-        try:
-            index = int(key[1:])
-            answers[index] = [int(v) for v in post.getlist(key)]
-        except ValueError as error:
-            raise services.LearningError(_("Réponse illisible ; rechargez la page et recommencez.")) from error
+        answers[int(key[1:])] = post.getlist(key)
     return answers
 
 
@@ -69,10 +71,12 @@ def quiz_submit(request, module_id: int, block_id: str):
     if outcome.passed:
         messages.success(request, _("Quiz réussi : ") + summary)
     else:
-        messages.warning(request, _("Quiz non réussi : ") + summary + " " + _("Vous pouvez le retenter."))
+        messages.warning(request, _("Quiz non réussi : ") + summary)
     for lines in outcome.feedback:
         for line in lines:
             messages.info(request, line)
+    if not outcome.passed and outcome.attempts_left is not None:
+        messages.info(request, _("Tentatives restantes : %(n)s.") % {"n": outcome.attempts_left})
     return redirect(f"{module.url}#activite-{block_id}")
 
 
@@ -87,3 +91,224 @@ def module_complete(request, module_id: int):
         return redirect(module.url)
     messages.success(request, _("Module « %(title)s » terminé. Bravo !") % {"title": module.title})
     return redirect(module.course.url)
+
+
+def _learning_action(request, module: ModulePage, block_id: str, action, success: str | None):
+    """Run a learning service; its refusal becomes a message on the player, never an error page."""
+    try:
+        action()
+    except services.LearningError as error:
+        messages.error(request, str(error))
+    else:
+        if success:
+            messages.success(request, success)
+    return redirect(f"{module.url}#activite-{block_id}")
+
+
+@require_POST
+@login_required
+def session_register(request, module_id: int, block_id: str):
+    module = _module(module_id)
+    if request.POST.get("action") == "annuler":
+        return _learning_action(
+            request,
+            module,
+            block_id,
+            lambda: sessions.session_unregister(user=request.user, module=module, block_id=block_id),
+            _("Votre inscription à la session est annulée."),
+        )
+    return _learning_action(
+        request,
+        module,
+        block_id,
+        lambda: sessions.session_register(user=request.user, module=module, block_id=block_id),
+        _("Vous êtes inscrit à la session."),
+    )
+
+
+@require_POST
+@login_required
+def task_submit(request, module_id: int, block_id: str):
+    module = _module(module_id)
+    return _learning_action(
+        request,
+        module,
+        block_id,
+        lambda: practice.task_submit(
+            user=request.user,
+            module=module,
+            block_id=block_id,
+            uploaded=request.FILES.get("fichier"),
+            note=request.POST.get("commentaire", ""),
+        ),
+        _("Votre production est déposée : un formateur va la relire."),
+    )
+
+
+@require_POST
+@login_required
+def journal_write(request, module_id: int, block_id: str):
+    module = _module(module_id)
+    return _learning_action(
+        request,
+        module,
+        block_id,
+        lambda: practice.journal_write(
+            user=request.user, module=module, block_id=block_id, text=request.POST.get("texte", "")
+        ),
+        _("Votre journal est enregistré."),
+    )
+
+
+@require_POST
+@login_required
+def cmi5_launch(request, module_id: int, block_id: str):
+    module = _module(module_id)
+    try:
+        url = cmi5.cmi5_launch(
+            user=request.user, module=module, block_id=block_id, base_url=request.build_absolute_uri("/")
+        )
+    except services.LearningError as error:
+        messages.error(request, str(error))
+        return redirect(f"{module.url}#activite-{block_id}")
+    return redirect(url)
+
+
+@csrf_exempt  # called by the launched content, which holds no session: the unguessable id is the secret
+@require_POST
+def cmi5_fetch(request, fetch_id):
+    status, body = cmi5.cmi5_fetch(fetch_id=fetch_id)
+    response = JsonResponse(body, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _course(course_id: int) -> CoursePage:
+    return get_object_or_404(CoursePage.objects.live(), pk=course_id)
+
+
+@login_required
+def certificate(request, course_id: int):
+    course = _course(course_id)
+    try:
+        data = certificate_data(course=course, user=request.user)
+    except CertificateError as error:
+        return render(
+            request,
+            "courses/certificate.html",
+            {"course": course, "error": str(error), "title": course.title},
+            status=403,
+        )
+    return render(request, "courses/certificate.html", {**data, "title": course.title})
+
+
+@login_required
+def certificate_download(request, course_id: int):
+    course = _course(course_id)
+    try:
+        content = certificate_pdf(course=course, user=request.user)
+    except CertificateError as error:
+        messages.error(request, str(error))
+        return redirect("courses:certificate", course_id=course.pk)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="attestation-{slugify(course.title)[:60]}.pdf"'
+    return response
+
+
+def _trainer_module(request, module_id: int) -> ModulePage:
+    module = _module(module_id)
+    if not sessions.is_module_trainer(user=request.user, module=module):
+        raise PermissionDenied(_("Cet espace est réservé aux formateurs de ce parcours."))
+    return module
+
+
+@login_required
+def trainer_home(request):
+    if not (request.user.is_trainer or request.user.is_superuser):
+        raise PermissionDenied(_("Cet espace est réservé aux formateurs."))
+    rows = []
+    for module in ModulePage.objects.live().specific().order_by("path"):
+        if not sessions.is_module_trainer(user=request.user, module=module):
+            continue
+        for block in module.activities:
+            if block.block_type in sessions.SESSION_TYPES:
+                rows.append(
+                    {
+                        "module": module,
+                        "block": block,
+                        "registered": SessionRegistration.objects.filter(module=module, block_id=block.id).count(),
+                    }
+                )
+    return render(
+        request,
+        "courses/trainer_home.html",
+        {
+            "sessions": rows,
+            "submissions": practice.submissions_to_review(reviewer=request.user),
+            "title": _("Espace formateur"),
+        },
+    )
+
+
+@login_required
+def attendance(request, module_id: int, block_id: str):
+    module = _trainer_module(request, module_id)
+    block = module.activity(block_id)
+    if block is None or block.block_type not in sessions.SESSION_TYPES:
+        raise PermissionDenied(_("Cette session n'existe pas ou plus."))
+    if request.method == "POST":
+        try:
+            present = {int(v) for v in request.POST.getlist("present")}
+            count = sessions.attendance_record(
+                trainer=request.user, module=module, block_id=block_id, present_user_ids=present
+            )
+        except ValueError:
+            messages.error(request, _("Liste de présence illisible ; rechargez la page."))
+        except services.LearningError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Présence enregistrée (%(n)s nouvelle(s) présence(s)).") % {"n": count})
+            return redirect("courses:attendance", module_id=module.pk, block_id=block_id)
+    registrations = SessionRegistration.objects.filter(module=module, block_id=block_id).select_related("user")
+    return render(
+        request,
+        "courses/attendance.html",
+        {"module": module, "block": block, "registrations": registrations, "title": block.value["title"]},
+    )
+
+
+@login_required
+def submission_review(request, submission_id: int):
+    submission = get_object_or_404(TaskSubmission.objects.select_related("module", "user"), pk=submission_id)
+    module = _trainer_module(request, submission.module_id)
+    block = module.activity(submission.block_id)
+    if request.method == "POST":
+        rubric = list(block.value["rubric"]) if block else []
+        met = [request.POST.get(f"critere-{i}") == "1" for i in range(len(rubric))]
+        try:
+            practice.task_review(
+                reviewer=request.user, submission=submission, criteria_met=met, comment=request.POST.get("retour", "")
+            )
+        except services.LearningError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Évaluation enregistrée."))
+            return redirect("courses:trainer_home")
+    return render(
+        request,
+        "courses/submission_review.html",
+        {"submission": submission, "module": module, "block": block, "title": _("Relire une production")},
+    )
+
+
+@login_required
+def submission_file(request, submission_id: int):
+    """The evidence file, for its author and the module's trainers only (never a public media URL)."""
+    submission = get_object_or_404(TaskSubmission, pk=submission_id)
+    if submission.user_id != request.user.pk and not sessions.is_module_trainer(
+        user=request.user, module=submission.module.specific
+    ):
+        raise PermissionDenied(_("Ce fichier n'est visible que par son auteur et les formateurs du parcours."))
+    response = HttpResponse(submission.file.open("rb").read(), content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(submission.original_name)[:80] or "production"}"'
+    return response

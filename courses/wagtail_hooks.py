@@ -1,11 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from wagtail import hooks
+from wagtail.admin.widgets import Button
 
-from . import services
-from .models import Enrollment, ModulePage
+from . import services, views_admin
+from .models import CoursePage, Enrollment, ModulePage
 
 
 @hooks.register("before_serve_page")
@@ -24,3 +26,38 @@ def module_access(page, request, serve_args, serve_kwargs):
         services.module_launch(user=request.user, module=page)
         request.session[session_key] = True
     return None
+
+
+@hooks.register("register_admin_urls")
+def register_codesign_urls():
+    return [
+        path("parcours/<int:page_id>/adapter/", views_admin.adaptation_create, name="courses_adaptation_create"),
+        path("parcours/<int:page_id>/amont/", views_admin.upstream, name="courses_upstream"),
+    ]
+
+
+def _codesign_buttons(page, user):
+    if not isinstance(page.specific_deferred, CoursePage):
+        return
+    course = page.specific
+    if views_admin.catalogue_ids_editable(user):
+        yield Button(
+            _("Adapter localement"),
+            url=reverse("courses_adaptation_create", args=[page.pk]),
+            icon_name="copy",
+            priority=35,
+        )
+    if course.origin_id:
+        yield Button(
+            _("Changements en amont"), url=reverse("courses_upstream", args=[page.pk]), icon_name="history", priority=36
+        )
+
+
+@hooks.register("register_page_header_buttons")
+def codesign_header_buttons(page, user, view_name, next_url=None):
+    yield from _codesign_buttons(page, user)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def codesign_listing_buttons(page, user, next_url=None):
+    yield from _codesign_buttons(page, user)

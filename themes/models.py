@@ -58,7 +58,31 @@ class Partner(models.Model):
     )
     url = models.URLField(_("site web"), blank=True)
 
-    panels = [FieldPanel("name"), FieldPanel("logo"), FieldPanel("url")]
+    class Kind(models.TextChoices):
+        CANOPE = "canope", _("Réseau Canopé")
+        DANE = "dane", _("DANE / DRANE")
+        COLLECTIVITE = "collectivite", _("Collectivité")
+        ASSOCIATION = "association", _("Association")
+        OTHER = "autre", _("Autre")
+
+    kind = models.CharField(_("type de partenaire"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    reviewer_group = models.ForeignKey(
+        "auth.Group",
+        verbose_name=_("groupe de relecture"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Les membres de ce groupe relisent et approuvent les modules co-conçus au nom du partenaire."),
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("kind"),
+        FieldPanel("logo"),
+        FieldPanel("url"),
+        FieldPanel("reviewer_group"),
+    ]
 
     class Meta:
         verbose_name = _("partenaire")

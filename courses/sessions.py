@@ -1,0 +1,114 @@
+"""In-person sessions and virtual classes: registration within capacity, attendance taken by a trainer."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xapi.services import statement_store
+
+from . import statements as st
+from .models import ActivityProgress, ModulePage, SessionRegistration
+from .services import LearningError, enrollment_for, module_context, step_block
+
+SESSION_TYPES = ("in_person_session", "virtual_class")
+
+
+def is_module_trainer(*, user, module: ModulePage) -> bool:
+    """Trainers who may edit the module (their territory's catalogue) take its attendance."""
+    if not (user.is_authenticated and (user.is_superuser or user.is_trainer)):
+        return False
+    return module.permissions_for_user(user).can_edit()
+
+
+def session_places_left(*, module: ModulePage, block) -> int:
+    taken = SessionRegistration.objects.filter(module=module, block_id=block.id).count()
+    return max(block.value["capacity"] - taken, 0)
+
+
+@transaction.atomic
+def session_register(*, user, module: ModulePage, block_id: str) -> tuple[SessionRegistration, bool]:
+    """Take a place in a session (idempotent); a full session says so."""
+    block = step_block(module, block_id, SESSION_TYPES)
+    enrollment = enrollment_for(user=user, module=module)
+    existing = SessionRegistration.objects.filter(user=user, module=module, block_id=block_id).first()
+    if existing:
+        return existing, False
+    # Lock the module row so that two teachers cannot take the last place at once.
+    ModulePage.objects.select_for_update().filter(pk=module.pk).first()
+    if session_places_left(module=module, block=block) <= 0:
+        raise LearningError(_("Cette session est complète : il n'y a plus de place."))
+    registration = SessionRegistration.objects.create(user=user, module=module, block_id=block_id)
+    ActivityProgress.objects.get_or_create(
+        user=user, module=module, block_id=block_id, defaults={"status": ActivityProgress.Status.REGISTERED}
+    )
+    statement_store(
+        data=st.build_statement(
+            user=user,
+            verb="registered",
+            obj=st.step_activity(module, block),
+            **module_context(module=module, enrollment=enrollment),
+        )
+    )
+    return registration, True
+
+
+@transaction.atomic
+def session_unregister(*, user, module: ModulePage, block_id: str) -> None:
+    step_block(module, block_id, SESSION_TYPES)
+    registration = SessionRegistration.objects.filter(user=user, module=module, block_id=block_id).first()
+    if registration is None:
+        return
+    if registration.attended is not None:
+        raise LearningError(_("La présence a déjà été relevée : l'inscription ne peut plus être annulée."))
+    registration.delete()
+    ActivityProgress.objects.filter(
+        user=user, module=module, block_id=block_id, status=ActivityProgress.Status.REGISTERED
+    ).delete()
+
+
+@transaction.atomic
+def attendance_record(*, trainer, module: ModulePage, block_id: str, present_user_ids: set[int]) -> int:
+    """Record who came. Each newly present teacher gets an `attended` statement naming the trainer as
+    instructor. Returns the number of new attendances."""
+    if not is_module_trainer(user=trainer, module=module):
+        raise LearningError(_("Seuls les formateurs de ce parcours peuvent relever la présence."))
+    block = step_block(module, block_id, SESSION_TYPES)
+    registrations = list(
+        SessionRegistration.objects.select_for_update().filter(module=module, block_id=block_id).select_related("user")
+    )
+    unknown = set(present_user_ids) - {r.user_id for r in registrations}
+    if unknown:
+        raise LearningError(_("Certaines personnes cochées ne sont pas inscrites à cette session."))
+    now = timezone.now()
+    new = 0
+    for registration in registrations:
+        present = registration.user_id in present_user_ids
+        if registration.attended is True and not present:
+            # An attendance already recorded is evidence; it is not withdrawn by unticking.
+            continue
+        was_present = registration.attended is True
+        registration.attended = present
+        registration.attendance_taken_by = trainer
+        registration.attendance_taken_at = now
+        registration.save()
+        if present and not was_present:
+            new += 1
+            ActivityProgress.objects.update_or_create(
+                user=registration.user,
+                module=module,
+                block_id=block_id,
+                defaults={"status": ActivityProgress.Status.ATTENDED},
+            )
+            enrollment = enrollment_for(user=registration.user, module=module)
+            statement_store(
+                data=st.build_statement(
+                    user=registration.user,
+                    verb="attended",
+                    obj=st.step_activity(module, block),
+                    alignment=block.value["alignment"],
+                    result={"completion": True},
+                    instructor=trainer,
+                    **module_context(module=module, enrollment=enrollment),
+                )
+            )
+    return new

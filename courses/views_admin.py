@@ -1,0 +1,64 @@
+"""Wagtail admin views for co-design: local adaptation of a shared course, and its upstream changes."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .codesign import AdaptationError, catalogues_for_adaptation, local_adaptation_create, upstream_changes
+from .models import CatalogPage, CoursePage
+
+
+def adaptation_create(request, page_id: int):
+    course = get_object_or_404(CoursePage, pk=page_id)
+    catalogues = catalogues_for_adaptation(user=request.user, course=course)
+    if not catalogues:
+        raise PermissionDenied(_("Vous ne pouvez ajouter de parcours à aucun autre catalogue."))
+    error = None
+    if request.method == "POST":
+        try:
+            catalogue_id = int(request.POST.get("catalogue", ""))
+        except ValueError:
+            error = _("Choisissez le catalogue de votre territoire.")
+        else:
+            catalogue = next((c for c in catalogues if c.pk == catalogue_id), None)
+            if catalogue is None:
+                error = _("Choisissez le catalogue de votre territoire.")
+            else:
+                try:
+                    copy = local_adaptation_create(course=course, catalogue=catalogue, user=request.user)
+                except AdaptationError as failure:
+                    error = str(failure)
+                else:
+                    messages.success(
+                        request,
+                        _("« %(title)s » est copié dans « %(catalogue)s » : adaptez-le puis soumettez-le.")
+                        % {"title": course.title, "catalogue": catalogue.title},
+                    )
+                    return redirect("wagtailadmin_pages:edit", copy.pk)
+    return render(
+        request,
+        "courses/admin/adaptation_form.html",
+        {"course": course, "catalogues": catalogues, "error": error, "page_title": _("Adaptation locale")},
+        status=400 if error else 200,
+    )
+
+
+def upstream(request, page_id: int):
+    course = get_object_or_404(CoursePage, pk=page_id)
+    if not course.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    return render(
+        request,
+        "courses/admin/upstream.html",
+        {"course": course, **upstream_changes(adaptation=course), "page_title": _("Changements en amont")},
+    )
+
+
+def catalogue_ids_editable(user) -> list[int]:
+    return [c.pk for c in CatalogPage.objects.all() if c.permissions_for_user(user).can_add_subpage()]
+
+
+def adaptation_url(course) -> str:
+    return reverse("courses_adaptation_create", args=[course.pk])

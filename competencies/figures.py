@@ -1,138 +1,437 @@
-"""Plotly figures built server-side; the page loads the project's own plotly.js."""
+"""Plotly figures built server-side (plotly.py writes the HTML); the page loads the project's own plotly.js.
+
+Figures are plain dicts written with `validate=False`: plotly.py's validation of every list would cost more
+than the rest of the page at national scale (tests validate each figure with `go.Figure` instead). Every
+point and cell that leads somewhere carries its drill-down query in `customdata`; the page's script
+merges it into the URL on click.
+"""
 
 import math
 
-import plotly.graph_objects as go
+import plotly.io as pio
 from django.utils.translation import gettext as _
 
-from .selectors import SchoolDomainMatrix
-
 CONFIG = {"displaylogo": False, "responsive": True}
+FONT = {"family": "Marianne, Arial, sans-serif"}
+MARGIN = {"l": 10, "r": 10, "t": 10, "b": 10}
+BLUES = [[0, "#e3e3fd"], [1, "#000091"]]
+TOO_SMALL = "#d0d0d0"
+COVERAGE_COLOURS = {
+    "covered": "#18753c",
+    "circonscription": "#6fbf8d",
+    "pending": "#e4794a",
+    "uncovered": "#ce0500",
+}
+OVERSEAS = ("971", "972", "973", "974", "976")
 
 
-def mean_level_heatmap(*, z: list[list], x: list[str], y: list[str], max_level: int) -> str:
-    """An HTML fragment (a div and its script): mean levels, rows × columns; None cells read "too small"."""
+def to_html(figure: dict, *, div_id: str | None = None) -> str:
+    return pio.to_html(figure, full_html=False, include_plotlyjs=False, validate=False, config=CONFIG, div_id=div_id)
+
+
+def heatmap_figure(
+    *, z: list[list], x: list[str], y: list[str], max_level: int, drill: list[str] | None = None
+) -> dict:
+    """Mean levels, rows × columns; None cells read "too small". A click on a row drills into it."""
     text = [[_("effectif trop petit") if v is None else f"{v:.2f}" for v in row] for row in z]
-    figure = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=x,
-            y=y,
-            text=text,
-            texttemplate="%{text}",
-            zmin=0,
-            zmax=max_level,
-            colorscale="Blues",
-            hoverongaps=False,
-            hovertemplate="%{y}<br>%{x}<br>" + _("niveau moyen") + " : %{text}<extra></extra>",
-            colorbar={"title": {"text": _("niveau moyen")}},
-        )
-    )
-    figure.update_layout(
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        height=max(300, 30 * len(y) + 150),
-        yaxis={"autorange": "reversed", "automargin": True},
-        xaxis={"side": "top", "automargin": True},
-        font={"family": "Marianne, Arial, sans-serif"},
-    )
-    return figure.to_html(full_html=False, include_plotlyjs=False, config=CONFIG)
+    trace = {
+        "type": "heatmap",
+        "z": z,
+        "x": x,
+        "y": y,
+        "text": text,
+        "texttemplate": "%{text}",
+        "zmin": 0,
+        "zmax": max_level,
+        "colorscale": "Blues",
+        "reversescale": False,
+        "hoverongaps": False,
+        "hovertemplate": "%{y}<br>%{x}<br>" + _("niveau moyen") + " : %{text}<extra></extra>",
+        "colorbar": {"title": {"text": _("niveau moyen")}},
+    }
+    if drill:
+        trace["customdata"] = [[query] * len(x) for query in drill]
+    return {
+        "data": [trace],
+        "layout": {
+            "margin": MARGIN,
+            "height": max(300, 26 * len(y) + 150),
+            "yaxis": {"autorange": "reversed", "automargin": True},
+            "xaxis": {"side": "top", "automargin": True},
+            "font": FONT,
+        },
+    }
 
 
-def school_domain_heatmap(matrix: SchoolDomainMatrix, *, max_level: int) -> str:
-    """The schools × domains heatmap of the dashboard."""
-    return mean_level_heatmap(
-        z=matrix.values,
-        x=[f"{d.code}. {d.name}" for d in matrix.domains],
-        y=[s.name for s in matrix.schools],
-        max_level=max_level,
-    )
-
-
-def table_heatmap(table, *, first_value_column: int, max_level: int, label_column: int = 1) -> str:
+def table_heatmap(table, *, first_value_column: int, max_level: int, label_column: int = 1, drill=None) -> str:
     """A heatmap of a Table's numeric block (rows × value columns), columns labelled by their codes."""
-    return mean_level_heatmap(
+    figure = heatmap_figure(
         z=[row[first_value_column:] for row in table.rows],
         x=[h.split(" ", 1)[0] for h in table.headers[first_value_column:]],
         y=[row[label_column] for row in table.rows],
         max_level=max_level,
+        drill=drill,
     )
+    return to_html(figure, div_id=f"figure-{table.key}")
 
 
-def distribution_bars(table, *, max_level: int) -> str:
+def distribution_figure(table) -> dict:
     """Stacked bars: teachers per level for each competency (hidden small counts drawn as 0)."""
     competencies = [row[0].split(" ", 1)[0] for row in table.rows]
-    figure = go.Figure()
-    for index, header in enumerate(table.headers[1:], start=1):
-        figure.add_bar(name=header, x=competencies, y=[row[index] or 0 for row in table.rows])
-    figure.update_layout(
-        barmode="stack",
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        height=360,
-        legend={"orientation": "h"},
-        font={"family": "Marianne, Arial, sans-serif"},
-        colorway=["#e5e5e5", "#cacafb", "#a1a1f8", "#6a6af4", "#313178", "#000091", "#1b1b35", "#272747", "#161616"],
-    )
-    return figure.to_html(full_html=False, include_plotlyjs=False, config=CONFIG)
-
-
-def _latitude_ratio(schools) -> float:
-    latitudes = [s.latitude for s in schools] or [46.5]
-    return round(1 / math.cos(math.radians(sum(latitudes) / len(latitudes))), 3)
-
-
-def schools_map(*, schools, means: dict, coverage: dict, departements_geojson: dict, drill_params: dict) -> str:
-    """Département outlines and schools as points (colour: mean level), drawn on plain axes so that no map
-    tiles or topojson are fetched: the site works offline. A click on a school drills down to it."""
-    figure = go.Figure()
-    for feature in departements_geojson["features"]:
-        geometry = feature["geometry"]
-        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-        for polygon in polygons:
-            ring = polygon[0]
-            figure.add_scatter(
-                x=[p[0] for p in ring],
-                y=[p[1] for p in ring],
-                mode="lines",
-                line={"color": "#929292", "width": 1},
-                hoverinfo="skip",
-                showlegend=False,
-            )
-    located = [s for s in schools if s.latitude is not None and s.longitude is not None]
-    figure.add_scatter(
-        x=[s.longitude for s in located],
-        y=[s.latitude for s in located],
-        mode="markers",
-        marker={
-            "size": 11,
-            "color": [means.get(s.pk) if means.get(s.pk) is not None else -1 for s in located],
-            "colorscale": [[0, "#bbbbbb"], [0.001, "#e3e3fd"], [1, "#000091"]],
-            "cmin": -0.01,
-            "cmax": max([v for v in means.values() if v is not None] or [1]),
-            "line": {"width": 1, "color": "#161616"},
-            "colorbar": {"title": {"text": _("niveau moyen")}},
+    data = [
+        {"type": "bar", "name": header, "x": competencies, "y": [row[index] or 0 for row in table.rows]}
+        for index, header in enumerate(table.headers[1:], start=1)
+    ]
+    return {
+        "data": data,
+        "layout": {
+            "barmode": "stack",
+            "margin": MARGIN,
+            "height": 360,
+            "legend": {"orientation": "h"},
+            "font": FONT,
+            "colorway": ["#e5e5e5", "#cacafb", "#a1a1f8", "#6a6af4", "#313178", "#000091", "#1b1b35", "#272747"],
         },
-        text=[
-            f"{s.name}<br>{s.commune}<br>"
-            + (_("niveau moyen") + f" : {means[s.pk]:.2f}" if means.get(s.pk) is not None else _("effectif trop petit"))
-            + f"<br>{coverage.get(s.pk, '')}"
-            for s in located
+    }
+
+
+def progress_figure(table, *, max_level: int) -> dict:
+    """One line per domain: mean level at the end of each month (gaps where the group is too small)."""
+    months = [row[0] for row in table.rows]
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": header,
+            "x": months,
+            "y": [row[index] for row in table.rows],
+            "hovertemplate": "%{x} : %{y:.2f}<extra>" + header.split(".", 1)[0] + "</extra>",
+        }
+        for index, header in enumerate(table.headers[1:], start=1)
+    ]
+    return {
+        "data": data,
+        "layout": {
+            "margin": MARGIN,
+            "height": 340,
+            "legend": {"orientation": "h"},
+            "yaxis": {"title": {"text": _("niveau moyen")}, "rangemode": "tozero", "automargin": True},
+            "xaxis": {"type": "category", "automargin": True},
+            "font": FONT,
+            "colorway": ["#000091", "#e4794a", "#18753c", "#a558a0", "#0078f3"],
+        },
+    }
+
+
+def activity_figure(table) -> dict:
+    """Grouped bars per month: modules completed and session attendances (hidden months left empty)."""
+    months = [row[0] for row in table.rows]
+    data = [
+        {"type": "bar", "name": table.headers[index], "x": months, "y": [row[index] for row in table.rows]}
+        for index in (1, 2)
+    ]
+    return {
+        "data": data,
+        "layout": {
+            "barmode": "group",
+            "margin": MARGIN,
+            "height": 320,
+            "legend": {"orientation": "h"},
+            "xaxis": {"type": "category", "automargin": True},
+            "font": FONT,
+            "colorway": ["#000091", "#e4794a"],
+        },
+    }
+
+
+def coverage_figure(totals: dict, labels: dict) -> dict:
+    """A ring: schools covered, covered through their circonscription, with a proposal pending, or not."""
+    statuses = [s for s in COVERAGE_COLOURS if totals.get(s)]
+    return {
+        "data": [
+            {
+                "type": "pie",
+                "hole": 0.55,
+                "labels": [labels[s] for s in statuses],
+                "values": [totals[s] for s in statuses],
+                "marker": {"colors": [COVERAGE_COLOURS[s] for s in statuses]},
+                "sort": False,
+                "textinfo": "value+percent",
+                "hovertemplate": "%{label} : %{value} " + _("établissements") + "<extra></extra>",
+            }
         ],
-        customdata=[s.uai for s in located],
-        hovertemplate="%{text}<extra></extra>",
-        showlegend=False,
+        "layout": {"margin": MARGIN, "height": 300, "legend": {"orientation": "h"}, "font": FONT},
+    }
+
+
+# --- the map -----------------------------------------------------------------------------------
+
+
+def _rings(feature) -> list[list]:
+    geometry = feature["geometry"]
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    return [polygon[0] for polygon in polygons]
+
+
+def _bbox(points) -> tuple[float, float, float, float]:
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    return min(xs), max(xs), min(ys), max(ys)
+
+
+class Projection:
+    """Equirectangular, corrected for the latitude: shapes look right in Lille as in Pointe-à-Pitre.
+
+    Overseas départements shown with metropolitan ones (or several of them) are drawn in insets, a
+    column of boxes left of the mainland, each scaled to fit its box, as INSEE's maps do.
+    """
+
+    def __init__(self, features: list[dict]):
+        self.transforms = {}
+        self.insets = []  # (x0, y0, x1, y1, name)
+        metro = [f for f in features if f["properties"]["code"] not in OVERSEAS]
+        overseas = sorted(
+            (f for f in features if f["properties"]["code"] in OVERSEAS), key=lambda f: f["properties"]["code"]
+        )
+        if metro:
+            _x0, _x1, y0, y1 = _bbox([p for f in metro for ring in _rings(f) for p in ring])
+            k = math.cos(math.radians((y0 + y1) / 2))
+            for f in metro:
+                self.transforms[f["properties"]["code"]] = lambda lon, lat, k=k: (lon * k, lat)
+            mx0, _mx1, my0, my1 = _bbox([(lon * k, lat) for f in metro for ring in _rings(f) for lon, lat in ring])
+        elif len(overseas) == 1:
+            code = overseas[0]["properties"]["code"]
+            _x0, _x1, y0, y1 = _bbox([p for ring in _rings(overseas[0]) for p in ring])
+            k = math.cos(math.radians((y0 + y1) / 2))
+            self.transforms[code] = lambda lon, lat, k=k: (lon * k, lat)
+            return
+        else:
+            mx0, my0, my1 = 0.0, 0.0, 10.0
+        if not overseas:
+            return
+        height = (my1 - my0) / max(len(overseas), 4.5)
+        size = height * 0.82
+        x_right = mx0 - height * 0.35
+        for index, feature in enumerate(overseas):
+            points = [p for ring in _rings(feature) for p in ring]
+            _bx0, _bx1, by0, by1 = _bbox(points)
+            k = math.cos(math.radians((by0 + by1) / 2))
+            px0, px1, py0, py1 = _bbox([(lon * k, lat) for lon, lat in points])
+            scale = size / max(px1 - px0, py1 - py0, 1e-6)
+            top = my1 - index * height
+            box = (x_right - size, top - size, x_right, top)
+            cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+            pcx, pcy = (px0 + px1) / 2, (py0 + py1) / 2
+            self.transforms[feature["properties"]["code"]] = (
+                lambda lon, lat, k=k, s=scale * 0.9, cx=cx, cy=cy, pcx=pcx, pcy=pcy: (
+                    cx + (lon * k - pcx) * s,
+                    cy + (lat - pcy) * s,
+                )
+            )
+            self.insets.append((*box, feature["properties"]["nom"]))
+
+    def __call__(self, code: str, lon: float, lat: float) -> tuple[float, float]:
+        transform = self.transforms.get(code)
+        if transform is None:
+            return lon, lat
+        return transform(lon, lat)
+
+
+def _outline_traces(features, projection: Projection) -> list[dict]:
+    xs, ys = [], []
+    for feature in features:
+        code = feature["properties"]["code"]
+        for ring in _rings(feature):
+            for lon, lat in ring:
+                x, y = projection(code, lon, lat)
+                xs.append(round(x, 4))
+                ys.append(round(y, 4))
+            xs.append(None)
+            ys.append(None)
+    traces = [
+        {
+            "type": "scatter",
+            "x": xs,
+            "y": ys,
+            "mode": "lines",
+            "line": {"color": "#929292", "width": 1},
+            "hoverinfo": "skip",
+            "showlegend": False,
+        }
+    ]
+    for x0, y0, x1, y1, _name in projection.insets:
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [x0, x1, x1, x0, x0],
+                "y": [y0, y0, y1, y1, y0],
+                "mode": "lines",
+                "line": {"color": "#cecece", "width": 1},
+                "hoverinfo": "skip",
+                "showlegend": False,
+            }
+        )
+    return traces
+
+
+def _map_layout(projection: Projection) -> dict:
+    return {
+        "margin": MARGIN,
+        "height": 560,
+        "xaxis": {"visible": False},
+        "yaxis": {"visible": False, "scaleanchor": "x", "scaleratio": 1},
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "font": FONT,
+        "legend": {"orientation": "h"},
+        "annotations": [
+            {"x": (x0 + x1) / 2, "y": y0, "yanchor": "top", "text": name, "showarrow": False, "font": {"size": 10}}
+            for x0, y0, x1, _y1, name in projection.insets
+        ],
+    }
+
+
+def _blend(value: float | None, top: float) -> str:
+    """The fill for a mean level on the light-blue → navy scale; grey when hidden."""
+    if value is None:
+        return TOO_SMALL
+    t = max(0.0, min(1.0, value / top if top else 0.0))
+    start, end = (0xE3, 0xE3, 0xFD), (0x00, 0x00, 0x91)
+    return "#" + "".join(f"{round(a + (b - a) * t):02x}" for a, b in zip(start, end, strict=True))
+
+
+def schools_map(*, points: list[dict], features: list[dict], colour: str, drill_params: str = "") -> str:
+    """Département outlines and schools as points coloured by mean level or ambassador coverage.
+
+    Drawn on plain axes so that no map tiles or topojson are fetched: the site works offline. A click on
+    a school drills down to it.
+    """
+    projection = Projection(features)
+    data = _outline_traces(features, projection)
+    located = [(p, projection(p["departement__code"], p["longitude"], p["latitude"])) for p in points]
+
+    def hover(p):
+        mean = _("niveau moyen") + f" : {p['mean']:.2f}" if p["mean"] is not None else _("effectif trop petit")
+        return f"<b>{p['name']}</b><br>{p['commune']}<br>{mean}<br>{p['coverage_label']}"
+
+    if colour == "couverture":
+        for status, colour_value in COVERAGE_COLOURS.items():
+            chosen = [(p, xy) for p, xy in located if p["coverage"] == status]
+            if not chosen:
+                continue
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "markers",
+                    "name": chosen[0][0]["coverage_label"],
+                    "x": [round(xy[0], 4) for _p, xy in chosen],
+                    "y": [round(xy[1], 4) for _p, xy in chosen],
+                    "marker": {"size": 9, "color": colour_value, "line": {"width": 1, "color": "#161616"}},
+                    "text": [hover(p) for p, _xy in chosen],
+                    "customdata": [f"ecole={p['uai']}" for p, _xy in chosen],
+                    "hovertemplate": "%{text}<extra></extra>",
+                }
+            )
+    else:
+        means = [p["mean"] for p, _xy in located if p["mean"] is not None]
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": [round(xy[0], 4) for _p, xy in located],
+                "y": [round(xy[1], 4) for _p, xy in located],
+                "marker": {
+                    "size": 9 if len(located) > 300 else 11,
+                    "color": [p["mean"] if p["mean"] is not None else -1 for p, _xy in located],
+                    "colorscale": [[0, "#bbbbbb"], [0.001, "#e3e3fd"], [1, "#000091"]],
+                    "cmin": -0.01,
+                    "cmax": max(means or [1]),
+                    "line": {"width": 1, "color": "#161616"},
+                    "colorbar": {"title": {"text": _("niveau moyen")}},
+                },
+                "text": [hover(p) for p, _xy in located],
+                "customdata": [f"ecole={p['uai']}" for p, _xy in located],
+                "hovertemplate": "%{text}<extra></extra>",
+                "showlegend": False,
+            }
+        )
+    return to_html({"data": data, "layout": _map_layout(projection)}, div_id="carte-etablissements")
+
+
+def departements_map(*, areas: list[dict], features: list[dict], colour: str) -> str:
+    """The départements filled by their mean level or share of covered schools, with a clickable marker
+    at the centre of each (hover details; a click drills into the département)."""
+    projection = Projection(features)
+    by_code = {a["code"]: a for a in areas}
+    data = []
+    top = max([a["mean"] for a in areas if a["mean"] is not None] or [1])
+    centres = []
+    for feature in features:
+        code = feature["properties"]["code"]
+        area = by_code.get(code)
+        xs, ys = [], []
+        for ring in _rings(feature):
+            for lon, lat in ring:
+                x, y = projection(code, lon, lat)
+                xs.append(round(x, 4))
+                ys.append(round(y, 4))
+            xs.append(None)
+            ys.append(None)
+        if area is None:
+            fill = "rgba(0,0,0,0)"
+        elif colour == "couverture":
+            fill = _blend(area["covered_share"], 1.0)
+        else:
+            fill = _blend(area["mean"], top)
+        data.append(
+            {
+                "type": "scatter",
+                "x": xs,
+                "y": ys,
+                "mode": "lines",
+                "fill": "toself",
+                "fillcolor": fill,
+                "line": {"color": "#ffffff", "width": 0.6},
+                "hoverinfo": "skip",
+                "showlegend": False,
+            }
+        )
+        if area is not None:
+            cx0, cx1, cy0, cy1 = _bbox([(x, y) for x, y in zip(xs, ys, strict=True) if x is not None])
+            centres.append((area, ((cx0 + cx1) / 2, (cy0 + cy1) / 2)))
+    data += _outline_traces([], projection)[1:]  # inset frames only
+
+    def hover(a):
+        mean = _("niveau moyen") + f" : {a['mean']:.2f}" if a["mean"] is not None else _("effectif trop petit")
+        share = (
+            _("établissements couverts") + f" : {round(100 * a['covered_share'])} %"
+            if a["covered_share"] is not None
+            else ""
+        )
+        return f"<b>{a['label']}</b><br>{mean}<br>{share}<br>" + _("%(n)s enseignants") % {"n": a["teachers"]}
+
+    data.append(
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": [round(xy[0], 4) for _a, xy in centres],
+            "y": [round(xy[1], 4) for _a, xy in centres],
+            "marker": {
+                "size": 10,
+                "color": [
+                    (a["covered_share"] if colour == "couverture" else a["mean"]) if a["mean"] is not None else -1
+                    for a, _xy in centres
+                ],
+                "colorscale": [[0, "#bbbbbb"], [0.001, "#e3e3fd"], [1, "#000091"]],
+                "cmin": -0.01,
+                "cmax": 1.0 if colour == "couverture" else top,
+                "line": {"width": 1, "color": "#161616"},
+                "colorbar": {"title": {"text": _("part couverte") if colour == "couverture" else _("niveau moyen")}},
+            },
+            "text": [hover(a) for a, _xy in centres],
+            "customdata": [a["drill"] for a, _xy in centres],
+            "hovertemplate": "%{text}<extra></extra>",
+            "showlegend": False,
+        }
     )
-    figure.update_layout(
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        height=520,
-        xaxis={"visible": False},
-        # Equirectangular, corrected for the latitude: shapes look right in Lille as in Pointe-à-Pitre.
-        yaxis={"visible": False, "scaleanchor": "x", "scaleratio": _latitude_ratio(located)},
-        plot_bgcolor="rgba(0,0,0,0)",
-        font={"family": "Marianne, Arial, sans-serif"},
-    )
-    return figure.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        div_id="carte-etablissements",
-        config=CONFIG,
-    )
+    return to_html({"data": data, "layout": _map_layout(projection)}, div_id="carte-etablissements")

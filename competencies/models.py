@@ -349,6 +349,9 @@ class SchoolStat(models.Model):
     confirmed = models.PositiveIntegerField(default=0)
     pending = models.PositiveIntegerField(default=0)
 
+    def __str__(self):
+        return f"school {self.school_id}: {self.teachers} teachers, {self.coverage}"
+
 
 class SchoolCompetencyStat(LevelCounts):
     school = models.ForeignKey("lms.School", on_delete=models.CASCADE, related_name="+")
@@ -356,6 +359,9 @@ class SchoolCompetencyStat(LevelCounts):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["school", "competency"], name="schoolcompstat_unique")]
+
+    def __str__(self):
+        return f"school {self.school_id}, competency {self.competency_id}"
 
 
 class SchoolDomainMonth(models.Model):
@@ -369,12 +375,18 @@ class SchoolDomainMonth(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["school", "domain", "month"], name="schooldomainmonth_unique")]
 
+    def __str__(self):
+        return f"school {self.school_id}, domain {self.domain_id}, {self.month}: {self.delta}"
+
 
 class SchoolActivityMonth(ActivityCounts):
     school = models.ForeignKey("lms.School", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["school", "month"], name="schoolactivitymonth_unique")]
+
+    def __str__(self):
+        return f"school {self.school_id}, {self.month}"
 
 
 class RollupKey(models.Model):
@@ -398,6 +410,9 @@ class DepartementStat(RollupKey):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["departement", "kind", "sector"], name="depstat_unique")]
 
+    def __str__(self):
+        return f"{self.departement_id} {self.kind} {self.sector}"
+
 
 class DepartementCompetencyStat(RollupKey, LevelCounts):
     competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="+")
@@ -406,6 +421,9 @@ class DepartementCompetencyStat(RollupKey, LevelCounts):
         constraints = [
             models.UniqueConstraint(fields=["departement", "kind", "sector", "competency"], name="depcompstat_unique")
         ]
+
+    def __str__(self):
+        return f"{self.departement_id} {self.kind} {self.sector}, competency {self.competency_id}"
 
 
 class DepartementDomainMonth(RollupKey):
@@ -420,9 +438,15 @@ class DepartementDomainMonth(RollupKey):
             )
         ]
 
+    def __str__(self):
+        return f"{self.departement_id} {self.kind} {self.sector}, domain {self.domain_id}, {self.month}"
+
 
 class DepartementActivityMonth(RollupKey, ActivityCounts):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["departement", "kind", "sector", "month"], name="depactivitymonth_unique")
         ]
+
+    def __str__(self):
+        return f"{self.departement_id} {self.kind} {self.sector}, {self.month}"

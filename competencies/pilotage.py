@@ -1,22 +1,40 @@
-"""Aggregates for the managers' competency maps. Derived tables only; no group under the minimum size.
+"""What the managers' competency maps show, from the derived tables only (stats.py); no group under the
+minimum size.
 
-Every function takes the schools of an Area (scope.py) and returns a `Table`:
-what the page shows is what the CSV and XLSX exports contain.
+`pilotage_build` computes every table of one area once per request: what the page shows is what the CSV
+and XLSX exports contain. Rows are the area's schools when it has at most SCHOOL_ROWS_MAX of them,
+otherwise its child areas (départements, or circonscriptions and bassins), each a drill-down link.
 """
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 from django import forms
 from django.conf import settings
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lms.models import Membership, School
+from lms.models import Departement, School
 
-from .models import Competency, CompetencyState, Domain, Framework
-from .selectors import teacher_counts
+from .models import MAX_STAT_LEVEL, Competency, Domain, Framework, SchoolCompetencyStat, SchoolStat
+from .stats import (
+    COVERAGE_STATUSES,
+    Slice,
+    _grouped,
+    activity_by,
+    coverage_by,
+    domain_deltas,
+    first_month,
+    level_counts_by,
+    teachers_by,
+)
+
+SCHOOL_ROWS_MAX = 200  # above this, tables show child areas rather than schools
+MAP_POINTS_MAX = 3000  # above this, the map shows départements rather than schools
+PERIODS = {"3m": 3, "12m": 12, "all": None}
+ALL_MONTHS_MAX = 120
 
 
 class MapFilters(forms.Form):
@@ -39,6 +57,20 @@ class MapFilters(forms.Form):
     secteur = forms.ChoiceField(
         label=gettext_lazy("Secteur"), choices=[("", gettext_lazy("Tous")), *School.Sector.choices], required=False
     )
+    periode = forms.ChoiceField(
+        label=gettext_lazy("Période"),
+        choices=[
+            ("12m", gettext_lazy("12 derniers mois")),
+            ("3m", gettext_lazy("3 derniers mois")),
+            ("all", gettext_lazy("Depuis le début")),
+        ],
+        required=False,
+    )
+    carte = forms.ChoiceField(
+        label=gettext_lazy("Couleur de la carte"),
+        choices=[("niveau", gettext_lazy("Niveau moyen")), ("couverture", gettext_lazy("Couverture en ambassadeurs"))],
+        required=False,
+    )
 
     def clean_domaine(self):
         value = self.cleaned_data.get("domaine") or ""
@@ -46,12 +78,23 @@ class MapFilters(forms.Form):
             raise forms.ValidationError(_("Le domaine est un numéro (1 à 5)."))
         return value
 
+    def _value(self, name: str, default: str = "") -> str:
+        return (self.cleaned_data.get(name) if self.is_bound and self.is_valid() else "") or default
+
     @property
     def framework_slug(self) -> str:
-        return (self.cleaned_data.get("referentiel") if self.is_bound and self.is_valid() else "") or "crcn-edu"
+        return self._value("referentiel", "crcn-edu")
+
+    @property
+    def period(self) -> str:
+        return self._value("periode", "12m")
+
+    @property
+    def map_colour(self) -> str:
+        return self._value("carte", "niveau")
 
     def apply(self, schools: QuerySet[School]) -> QuerySet[School]:
-        data = self.cleaned_data if self.is_valid() else {}
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         if data.get("type"):
             schools = schools.filter(kind=data["type"])
         if data.get("degre") == "1":
@@ -62,20 +105,119 @@ class MapFilters(forms.Form):
             schools = schools.filter(sector=data["secteur"])
         return schools
 
+    def slice(self, area) -> Slice:
+        return Slice(
+            schools=self.apply(area.schools),
+            rollup=area.whole_departements,
+            departement_ids=area.departement_ids,
+            kind=self._value("type"),
+            degre=self._value("degre"),
+            sector=self._value("secteur"),
+        )
+
 
 @dataclass
 class Table:
-    """A table as shown and exported. Cells hold numbers, text, or None for a hidden small group."""
+    """A table as shown and exported. Cells hold numbers, text, or None for a hidden small group.
+
+    `links`: per row, the query string that drills into it (first column becomes a link), or "".
+    """
 
     key: str
     title: str
     headers: list[str]
     rows: list[list] = field(default_factory=list)
     note: str = ""
+    links: list = field(default_factory=list)
+
+    def linked_rows(self) -> list[tuple[list, str]]:
+        """(row, drill-down query or "") pairs, for the template."""
+        return [(row, self.links[i] if i < len(self.links) else "") for i, row in enumerate(self.rows)]
 
 
-def _min_size() -> int:
+@dataclass
+class Group:
+    """One row of the tables: a school or a child area, with how to drill into it."""
+
+    key: object
+    code: str
+    label: str
+    params: dict
+    schools: int = 0
+    teachers: int = 0
+
+
+@dataclass
+class Pilotage:
+    """Everything one area's page shows."""
+
+    by: str  # school, zone, departement
+    groups: list[Group]
+    competencies: list[Competency]
+    domains: list[Domain]
+    max_level: int
+    teachers: int
+    schools: int
+    months: list[date]
+    tables: dict[str, Table] = field(default_factory=dict)
+    domain_means: dict = field(default_factory=dict)
+    group_means: dict = field(default_factory=dict)  # group key → mean level over the competencies shown
+    coverage_totals: dict = field(default_factory=dict)
+    points: list[dict] = field(default_factory=list)  # schools on the map, when they are few enough
+
+
+def min_size() -> int:
     return settings.RELAIS_MIN_GROUP_SIZE
+
+
+def _shown(n: int | None) -> bool:
+    return bool(n) and n >= min_size()
+
+
+def _months(period: str, first: date | None, today: date) -> list[date]:
+    count = PERIODS[period]
+    if count is None:
+        count = 1 if first is None else (today.year - first.year) * 12 + today.month - first.month + 1
+        count = max(1, min(count, ALL_MONTHS_MAX))
+    months = []
+    year, month = today.year, today.month
+    for _i in range(count):
+        months.append(date(year, month, 1))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return months[::-1]
+
+
+def _groups(area, sl: Slice, by: str) -> list[Group]:
+    rows_slice = replace(sl, rollup=False)
+    if by == "departement":
+        totals = teachers_by(sl, by="departement")
+        deps = Departement.objects.in_bulk(list(totals))
+        return [
+            Group(dep.pk, dep.code, str(dep), {**area.params, "departement": dep.code}, *totals[dep.pk])
+            for dep in sorted(deps.values(), key=lambda d: d.code)
+        ]
+    if by == "zone":
+        totals = teachers_by(rows_slice, by="zone")
+        names = {}
+        for row in sl.schools.values("circonscription_code", "circonscription", "bassin_code", "bassin").distinct():
+            if row["circonscription_code"]:
+                names[f"c:{row['circonscription_code']}"] = row["circonscription"] or row["circonscription_code"]
+            if row["bassin_code"]:
+                names[f"b:{row['bassin_code']}"] = row["bassin"] or row["bassin_code"]
+        groups = []
+        for key in sorted(totals, key=lambda k: (k == "", k[:1], names.get(k, ""))):
+            if key == "":
+                groups.append(Group("", "", _("Autres établissements"), {}, *totals[key]))
+                continue
+            kind, code = key.split(":", 1)
+            param = "circonscription" if kind == "c" else "bassin"
+            groups.append(Group(key, code, names.get(key, code), {**area.params, param: code}, *totals[key]))
+        return groups
+    totals = teachers_by(rows_slice, by="school")
+    return [
+        Group(s.pk, s.uai, s.name, {**area.params, "ecole": s.uai}, 1, (totals.get(s.pk) or (0, 0))[1] or 0)
+        for s in sl.schools.order_by("name").only("pk", "uai", "name")
+    ]
 
 
 def _competencies(framework: Framework, domain_code: str = "") -> list[Competency]:
@@ -85,142 +227,284 @@ def _competencies(framework: Framework, domain_code: str = "") -> list[Competenc
     return list(queryset)
 
 
-def school_competency_table(
-    *, schools: QuerySet[School], framework: Framework, domain_code: str = "", counts: dict | None = None
-) -> Table:
-    """Mean level of each school's teachers in each competency (no evidence counts as 0)."""
+def pilotage_build(*, area, filters: MapFilters, framework: Framework, today: date | None = None) -> Pilotage:
+    """Every table and figure input of an area, under the filters, from the derived tables."""
+    today = today or timezone.localdate()
+    domain_code = filters._value("domaine")
+    sl = filters.slice(area)
+    schools, teachers = teachers_by(sl).get(None) or (0, 0)
+    schools, teachers = schools or 0, teachers or 0
+    if schools <= SCHOOL_ROWS_MAX:
+        by = "school"
+    elif sl.rollup and (sl.departement_ids is None or len(sl.departement_ids) > 1):
+        by = "departement"
+    else:
+        by = "zone"
+    group_slice = sl if by == "departement" else replace(sl, rollup=False)
     competencies = _competencies(framework, domain_code)
-    school_list = list(schools.order_by("name"))
-    counts = teacher_counts(schools=schools) if counts is None else counts
-    sums = defaultdict(int)
-    for row in (
-        CompetencyState.objects.filter(
-            competency__in=competencies,
-            user__memberships__school__in=schools,
-            user__memberships__role=Membership.Role.TEACHER,
-        )
-        .values("user__memberships__school_id", "competency_id")
-        .annotate(total=Sum("level"))
-    ):
-        sums[(row["user__memberships__school_id"], row["competency_id"])] = row["total"]
-    table = Table(
-        "etablissements-competences",
-        _("Niveau moyen par établissement et par compétence (%(fw)s)") % {"fw": framework.short_name},
-        [_("UAI"), _("Établissement"), _("Enseignants")] + [f"{c.code} {c.name}" for c in competencies],
-        note=_("Établissements de moins de %(n)s enseignants masqués.") % {"n": _min_size()},
+    domains = list(Domain.objects.filter(framework=framework).order_by("code"))
+    if domain_code:
+        domains = [d for d in domains if d.code == domain_code]
+    result = Pilotage(
+        by=by,
+        groups=_groups(area, sl, by),
+        competencies=competencies,
+        domains=domains,
+        max_level=min(framework.levels.count(), MAX_STAT_LEVEL),
+        teachers=teachers,
+        schools=schools,
+        months=_months(filters.period, first_month(sl) if filters.period == "all" else None, today),
     )
-    for school in school_list:
-        n = counts.get(school.pk, 0)
-        hidden = n < _min_size()
-        values = [None if hidden else round(sums[(school.pk, c.pk)] / n, 2) for c in competencies]
-        table.rows.append([school.uai, school.name, n if not hidden else None, *values])
+    competency_ids = [c.pk for c in competencies]
+    area_counts = level_counts_by(sl, competency_ids=competency_ids)
+    group_counts = level_counts_by(group_slice, competency_ids=competency_ids, by=by)
+    for table in (
+        _matrix_table(result, framework, group_counts),
+        _distribution_table(result, framework, area_counts),
+        _progress_table(result, framework, sl, area_counts),
+        *_activity_tables(result, sl, group_slice),
+        _coverage_table(result, sl, group_slice),
+    ):
+        result.tables[table.key] = table
+    result.domain_means = _domain_means(result, area_counts)
+    if schools <= MAP_POINTS_MAX:
+        result.points = _map_points(result, sl)
+    return result
+
+
+def _mean(level_sum, n: int) -> float | None:
+    return round((level_sum or 0) / n, 2) if _shown(n) else None
+
+
+def _matrix_table(p: Pilotage, framework: Framework, counts: dict) -> Table:
+    """Mean level of each school's (or child area's) teachers in each competency (no evidence counts as 0)."""
+    if p.by == "school":
+        key, first = "etablissements-competences", [_("UAI"), _("Établissement")]
+        title = _("Niveau moyen par établissement et par compétence (%(fw)s)")
+        note = _("Établissements de moins de %(n)s enseignants masqués.")
+    else:
+        key, first = "zones-competences", [_("Code"), _("Zone")]
+        title = _("Niveau moyen par zone et par compétence (%(fw)s)")
+        note = _("Zones de moins de %(n)s enseignants masquées.")
+    table = Table(
+        key,
+        title % {"fw": framework.short_name},
+        [*first, _("Enseignants")] + [f"{c.code} {c.name}" for c in p.competencies],
+        note=note % {"n": min_size()},
+    )
+    n_comp = len(p.competencies) or 1
+    for group in p.groups:
+        n = group.teachers
+        values = [_mean((counts.get((group.key, c.pk)) or [0])[0], n) for c in p.competencies]
+        table.rows.append([group.code, group.label, n if _shown(n) else None, *values])
+        table.links.append(group.params)
+        total = sum((counts.get((group.key, c.pk)) or [0])[0] for c in p.competencies)
+        p.group_means[group.key] = round(total / (n * n_comp), 2) if _shown(n) else None
     return table
 
 
-def level_distribution_table(
-    *, schools: QuerySet[School], framework: Framework, domain_code: str = "", counts: dict | None = None
-) -> Table:
+def _distribution_table(p: Pilotage, framework: Framework, counts: dict) -> Table:
     """How many teachers of the area stand at each level of each competency; small counts hidden."""
-    competencies = _competencies(framework, domain_code)
-    max_level = framework.levels.count()
-    total = sum((teacher_counts(schools=schools) if counts is None else counts).values())
-    counts = defaultdict(int)
-    for row in (
-        CompetencyState.objects.filter(
-            competency__in=competencies,
-            user__memberships__school__in=schools,
-            user__memberships__role=Membership.Role.TEACHER,
-        )
-        .values("competency_id", "level")
-        .annotate(n=Count("user_id", distinct=True))
-    ):
-        counts[(row["competency_id"], row["level"])] = row["n"]
     table = Table(
         "repartition-niveaux",
         _("Répartition des enseignants par niveau (%(fw)s)") % {"fw": framework.short_name},
-        [_("Compétence"), _("Non évalué")] + [_("Niveau %(n)s") % {"n": n} for n in range(1, max_level + 1)],
-        note=_("Effectifs de moins de %(n)s masqués.") % {"n": _min_size()},
+        [_("Compétence"), _("Non évalué")] + [_("Niveau %(n)s") % {"n": n} for n in range(1, p.max_level + 1)],
+        note=_("Effectifs de moins de %(n)s masqués.") % {"n": min_size()},
     )
-    for competency in competencies:
-        by_level = [counts[(competency.pk, lv)] for lv in range(1, max_level + 1)]
-        cells = [total - sum(by_level), *by_level]
-        table.rows.append([f"{competency.code} {competency.name}", *[c if c >= _min_size() else None for c in cells]])
+    for competency in p.competencies:
+        row = counts.get((None, competency.pk)) or [0] * (MAX_STAT_LEVEL + 1)
+        by_level = row[1 : p.max_level + 1]
+        cells = [p.teachers - sum(by_level), *by_level]
+        table.rows.append([f"{competency.code} {competency.name}", *[c if _shown(c) else None for c in cells]])
     return table
 
 
-def domain_means(
-    *, schools: QuerySet[School], framework: Framework, counts: dict | None = None
-) -> dict[str, float | None]:
-    """The area's mean level per domain, or None when it has too few teachers."""
-    total = sum((teacher_counts(schools=schools) if counts is None else counts).values())
-    if total < _min_size():
+def _domain_sums(p: Pilotage, counts: dict) -> dict[int, tuple[int, int]]:
+    """{domain id: (level sum of the area, competencies in the domain)} over the competencies shown."""
+    sums: dict[int, list[int]] = {}
+    for competency in p.competencies:
+        entry = sums.setdefault(competency.domain_id, [0, 0])
+        entry[0] += (counts.get((None, competency.pk)) or [0])[0]
+        entry[1] += 1
+    return {k: (v[0], v[1]) for k, v in sums.items()}
+
+
+def _domain_means(p: Pilotage, counts: dict) -> dict[str, float]:
+    """The area's mean level per domain, or nothing when it has too few teachers."""
+    if not _shown(p.teachers):
         return {}
-    domains = Domain.objects.filter(framework=framework).annotate(n=Count("competencies")).order_by("code")
-    sums = dict(
-        CompetencyState.objects.filter(
-            competency__framework=framework,
-            user__memberships__school__in=schools,
-            user__memberships__role=Membership.Role.TEACHER,
-        )
-        .values("competency__domain__code")
-        .annotate(total=Sum("level"))
-        .values_list("competency__domain__code", "total")
-    )
-    return {f"{d.code}. {d.name}": round(sums.get(d.code, 0) / (total * d.n), 2) for d in domains if d.n}
-
-
-def school_means(
-    *, schools: QuerySet[School], framework: Framework, counts: dict | None = None
-) -> dict[int, float | None]:
-    """Each school's mean level over the framework's competencies (None under the minimum size)."""
-    n_competencies = Competency.objects.filter(framework=framework).count() or 1
-    counts = teacher_counts(schools=schools) if counts is None else counts
-    sums = dict(
-        CompetencyState.objects.filter(
-            competency__framework=framework,
-            user__memberships__school__in=schools,
-            user__memberships__role=Membership.Role.TEACHER,
-        )
-        .values("user__memberships__school_id")
-        .annotate(total=Sum("level"))
-        .values_list("user__memberships__school_id", "total")
-    )
+    sums = _domain_sums(p, counts)
     return {
-        pk: (round(sums.get(pk, 0) / (n * n_competencies), 2) if n >= _min_size() else None)
-        for pk, n in ((s.pk, counts.get(s.pk, 0)) for s in schools)
+        f"{d.code}. {d.name}": round(sums[d.pk][0] / (p.teachers * sums[d.pk][1]), 2) for d in p.domains if d.pk in sums
     }
 
 
-def coverage_table(*, schools: QuerySet[School]) -> Table:
-    from .ambassadors import ambassador_coverage
+def _progress_table(p: Pilotage, framework: Framework, sl: Slice, counts: dict) -> Table:
+    """Mean level per domain at the end of each month of the period, from the level changes."""
+    table = Table(
+        "progression-domaines",
+        _("Niveau moyen par domaine à la fin de chaque mois (%(fw)s)") % {"fw": framework.short_name},
+        [_("Mois")] + [f"{d.code}. {d.name}" for d in p.domains],
+        note=_("Zone de moins de %(n)s enseignants : valeurs masquées.") % {"n": min_size()},
+    )
+    sums = _domain_sums(p, counts)
+    domain_ids = [d.pk for d in p.domains if d.pk in sums]
+    deltas = domain_deltas(sl, domain_ids=domain_ids, since=p.months[0]) if _shown(p.teachers) else {}
+    for month in p.months:
+        row = [month.strftime("%Y-%m")]
+        for domain in p.domains:
+            if domain.pk not in sums or not _shown(p.teachers):
+                row.append(None)
+                continue
+            level_sum, n_comp = sums[domain.pk]
+            # Level at the end of `month` = today's level minus the changes made in later months.
+            later = sum(v[0] for (d, m), v in deltas.items() if d == domain.pk and m > month)
+            row.append(round((level_sum - later) / (p.teachers * n_comp), 2))
+        table.rows.append(row)
+    return table
 
-    labels = {
+
+def _activity_tables(p: Pilotage, sl: Slice, group_slice: Slice) -> list[Table]:
+    """Module completions and session attendances per month, and per school or child area over the period."""
+    monthly = activity_by(sl, since=p.months[0])
+    per_month = Table(
+        "activite-mois",
+        _("Modules terminés et présences aux sessions, par mois"),
+        [_("Mois"), _("Modules terminés"), _("Présences aux sessions"), _("Enseignants actifs")],
+        note=_("Mois où moins de %(n)s enseignants ont été actifs : valeurs masquées.") % {"n": min_size()},
+    )
+    for month in p.months:
+        completions, attendances, active = monthly.get((None, month)) or (0, 0, 0)
+        shown = _shown(active) and _shown(p.teachers)
+        per_month.rows.append(
+            [month.strftime("%Y-%m"), *((completions, attendances, active) if shown else (None, None, None))]
+        )
+    by_group = activity_by(group_slice, since=p.months[0], by=p.by)
+    totals: dict = {}
+    for (key, _month), values in by_group.items():
+        entry = totals.setdefault(key, [0, 0])
+        entry[0] += values[0]
+        entry[1] += values[1]
+    first = [_("UAI"), _("Établissement")] if p.by == "school" else [_("Code"), _("Zone")]
+    per_group = Table(
+        "activite-zones",
+        _("Modules terminés et présences aux sessions sur la période"),
+        [*first, _("Enseignants"), _("Modules terminés"), _("Présences aux sessions")],
+        note=_("Moins de %(n)s enseignants : valeurs masquées.") % {"n": min_size()},
+    )
+    for group in p.groups:
+        completions, attendances = totals.get(group.key, (0, 0))
+        shown = _shown(group.teachers)
+        per_group.rows.append(
+            [group.code, group.label, *((group.teachers, completions, attendances) if shown else (None, None, None))]
+        )
+        per_group.links.append(group.params)
+    return [per_month, per_group]
+
+
+def coverage_labels() -> dict[str, str]:
+    return {
         "covered": _("couvert"),
         "circonscription": _("couvert par la circonscription"),
         "pending": _("proposition en attente"),
         "uncovered": _("sans ambassadeur"),
     }
-    table = Table(
-        "couverture-ambassadeurs",
-        _("Couverture en ambassadeurs"),
-        [
-            _("UAI"),
-            _("Établissement"),
-            _("Type"),
-            _("Couverture"),
-            _("Ambassadeurs confirmés"),
-            _("Propositions en attente"),
-        ],
-    )
-    for item in ambassador_coverage(schools=schools.order_by("name"), with_suggestions=False):
-        table.rows.append(
+
+
+def _coverage_table(p: Pilotage, sl: Slice, group_slice: Slice) -> Table:
+    """Schools covered by an ambassador (their own, or their circonscription's), with a proposal pending, or not."""
+    labels = coverage_labels()
+    p.coverage_totals = (coverage_by(sl).get(None)) or dict.fromkeys([*COVERAGE_STATUSES, "proposals_pending"], 0)
+    if p.by == "school":
+        table = Table(
+            "couverture-ambassadeurs",
+            _("Couverture en ambassadeurs"),
             [
-                item.school.uai,
-                item.school.name,
-                item.school.get_kind_display(),
-                labels[item.status],
-                len(item.confirmed),
-                len(item.pending),
-            ]
+                _("UAI"),
+                _("Établissement"),
+                _("Type"),
+                _("Couverture"),
+                _("Ambassadeurs confirmés"),
+                _("Propositions en attente"),
+            ],
         )
+        stats = {
+            row["school_id"]: row
+            for row in SchoolStat.objects.filter(school__in=sl.schools.values("pk")).values(
+                "school_id", "coverage", "confirmed", "pending"
+            )
+        }
+        kinds = dict(sl.schools.values_list("pk", "kind"))
+        for group in p.groups:
+            stat = stats.get(group.key) or {"coverage": "uncovered", "confirmed": 0, "pending": 0}
+            table.rows.append(
+                [
+                    group.code,
+                    group.label,
+                    str(School.Kind(kinds[group.key]).label),
+                    labels[stat["coverage"]],
+                    stat["confirmed"],
+                    stat["pending"],
+                ]
+            )
+            table.links.append(group.params)
+        return table
+    table = Table(
+        "couverture-zones",
+        _("Couverture en ambassadeurs par zone (nombre d'établissements)"),
+        [_("Code"), _("Zone"), _("Établissements"), *[labels[c].capitalize() for c in COVERAGE_STATUSES]]
+        + [_("Propositions en attente")],
+    )
+    counts = coverage_by(group_slice, by=p.by)
+    for group in p.groups:
+        row = counts.get(group.key) or {}
+        table.rows.append(
+            [group.code, group.label, group.schools]
+            + [row.get(c, 0) for c in COVERAGE_STATUSES]
+            + [row.get("proposals_pending", 0)]
+        )
+        table.links.append(group.params)
     return table
+
+
+def _map_points(p: Pilotage, sl: Slice) -> list[dict]:
+    """The area's schools with their position, mean level (None: too few teachers) and coverage."""
+    rows_slice = replace(sl, rollup=False)
+    competency_ids = [c.pk for c in p.competencies]
+    sums = {
+        row["key"]: row["s"]
+        for row in _grouped(
+            SchoolCompetencyStat,
+            rows_slice,
+            by="school",
+            extra=[],
+            sums={"s": Sum("level_sum")},
+            filters={"competency_id__in": competency_ids},
+        )
+    }
+    stats = {
+        row["school_id"]: row
+        for row in SchoolStat.objects.filter(school__in=sl.schools.values("pk")).values(
+            "school_id", "teachers", "coverage"
+        )
+    }
+    labels = coverage_labels()
+    n_comp = len(competency_ids) or 1
+    points = []
+    for school in (
+        sl.schools.exclude(latitude=None)
+        .exclude(longitude=None)
+        .values("pk", "uai", "name", "commune", "latitude", "longitude", "departement__code")
+    ):
+        stat = stats.get(school["pk"]) or {"teachers": 0, "coverage": "uncovered"}
+        n = stat["teachers"]
+        points.append(
+            {
+                **school,
+                "teachers": n,
+                "mean": round((sums.get(school["pk"]) or 0) / (n * n_comp), 2) if _shown(n) else None,
+                "coverage": stat["coverage"],
+                "coverage_label": labels[stat["coverage"]],
+            }
+        )
+    return points

@@ -23,15 +23,18 @@ class Area:
     schools: QuerySet[School]
     params: dict[str, str] = field(default_factory=dict)
     breadcrumb: list[tuple[str, dict]] = field(default_factory=list)
+    # Whole départements (None: all of them): figures can be read from the roll-ups (stats.py).
+    whole_departements: bool = False
+    departement_ids: list[int] | None = None
 
 
 def area_resolve(*, user, params) -> Area:
     """The area the request asks for (`departement`, `circonscription`, `bassin`, `ecole`), inside the user's scope."""
-    if not (user.is_manager or user.is_superuser):
+    if not (user.is_manager or user.is_superuser or user.role == user.Role.ADMIN):
         raise PermissionDenied(_("Ces tableaux de bord sont réservés aux gestionnaires."))
     allowed = schools_in_scope(user=user)
     top_label = scope_label(user=user)
-    area = Area("scope", top_label, allowed, {}, [(top_label, {})])
+    area = Area("scope", top_label, allowed, {}, [(top_label, {})], True, _scope_departements(user))
     departement = params.get("departement")
     if departement:
         dep = Departement.objects.filter(code=departement).first()
@@ -44,6 +47,8 @@ def area_resolve(*, user, params) -> Area:
             schools,
             {"departement": dep.code},
             [*area.breadcrumb, (str(dep), {"departement": dep.code})],
+            True,
+            [dep.pk],
         )
     for key, field_name, label_field, level in (
         ("circonscription", "circonscription_code", "circonscription", "circonscription"),
@@ -72,6 +77,14 @@ def area_resolve(*, user, params) -> Area:
             [*area.breadcrumb, (school.name, new_params)],
         )
     return area
+
+
+def _scope_departements(user) -> list[int] | None:
+    if user.is_superuser or user.role == user.Role.ADMIN:
+        return None
+    if user.scope_departement_id:
+        return [user.scope_departement_id]
+    return list(Departement.objects.filter(academie_id=user.scope_academie_id).values_list("pk", flat=True))
 
 
 def _owns_departement(user, dep: Departement) -> bool:

@@ -6,21 +6,14 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .figures import distribution_bars, schools_map, table_heatmap
+from . import figures
 from .models import Framework
-from .pilotage import (
-    MapFilters,
-    coverage_table,
-    domain_means,
-    level_distribution_table,
-    school_competency_table,
-    school_means,
-)
+from .pilotage import MapFilters, coverage_labels, pilotage_build
 from .scope import area_resolve, children
-from .selectors import teacher_counts
 
 AREA_KEYS = ("departement", "circonscription", "bassin", "ecole")
 
@@ -31,20 +24,31 @@ def departements_geojson() -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _geojson_for(codes: set[str]) -> dict:
-    data = departements_geojson()
-    return {"type": "FeatureCollection", "features": [f for f in data["features"] if f["properties"]["code"] in codes]}
+def _features(codes: set[str]) -> list[dict]:
+    return [f for f in departements_geojson()["features"] if f["properties"]["code"] in codes]
 
 
-def _tables(schools, framework, domain, counts):
-    return {
-        t.key: t
-        for t in (
-            school_competency_table(schools=schools, framework=framework, domain_code=domain, counts=counts),
-            level_distribution_table(schools=schools, framework=framework, domain_code=domain, counts=counts),
-            coverage_table(schools=schools),
+def _map(p, area, colour: str) -> str:
+    if p.points:
+        codes = {point["departement__code"] for point in p.points}
+        return figures.schools_map(points=p.points, features=_features(codes), colour=colour)
+    if p.by != "departement":
+        return ""
+    areas = []
+    for group in p.groups:
+        stats = p.tables["couverture-zones"].rows[p.groups.index(group)]
+        covered = stats[3] + stats[4]
+        areas.append(
+            {
+                "code": group.code,
+                "label": group.label,
+                "mean": p.group_means.get(group.key),
+                "teachers": group.teachers,
+                "covered_share": round(covered / group.schools, 3) if group.schools else None,
+                "drill": urlencode({"departement": group.code}),
+            }
         )
-    }
+    return figures.departements_map(areas=areas, features=_features({a["code"] for a in areas}), colour=colour)
 
 
 def pilotage(request):
@@ -58,60 +62,73 @@ def pilotage(request):
         return render(
             request,
             "competencies/pilotage.html",
-            {"filters": filters, "area": area, "title": _("Pilotage")},
+            {"filters": filters, "area": area, "title": _("Pilotage des compétences")},
             status=400,
         )
-    framework = Framework.objects.filter(slug=filters.framework_slug).prefetch_related("levels").first()
-    domain = (filters.cleaned_data.get("domaine") if filters.is_bound else "") or ""
-    schools = filters.apply(area.schools).select_related("departement")
-    counts = teacher_counts(schools=schools)  # once per request, shared by every table and figure
-    tables = _tables(schools, framework, domain, counts)
+    framework = Framework.objects.filter(slug=filters.framework_slug).first()
+    if framework is None:
+        return render(
+            request,
+            "competencies/pilotage.html",
+            {"filters": filters, "area": area, "title": _("Pilotage des compétences")},
+        )
+    p = pilotage_build(area=area, filters=filters, framework=framework)
 
     export = request.GET.get("export")
     if export:
-        from django.http import HttpResponseBadRequest
-
         from .exports import table_export
 
-        table = tables.get(request.GET.get("tableau", ""))
+        table = p.tables.get(request.GET.get("tableau", ""))
         if table is None or export not in ("csv", "xlsx"):
             return HttpResponseBadRequest(
                 _("Export inconnu : indiquez export=csv ou xlsx et un tableau parmi %(keys)s.")
-                % {"keys": ", ".join(tables)}
+                % {"keys": ", ".join(p.tables)},
+                content_type="text/plain; charset=utf-8",
             )
         return table_export(table, export, min_size=settings.RELAIS_MIN_GROUP_SIZE)
 
-    max_level = framework.levels.count()
-    means = school_means(schools=schools, framework=framework, counts=counts)
-    coverage_labels = {row[0]: row[3] for row in tables["couverture-ambassadeurs"].rows}
-    school_list = list(schools)
-    map_html = schools_map(
-        schools=school_list,
-        means=means,
-        coverage={s.pk: coverage_labels.get(s.uai, "") for s in school_list},
-        departements_geojson=_geojson_for({s.departement.code for s in school_list}),
-        drill_params=area.params,
-    )
     filter_params = {k: v for k, v in request.GET.items() if k not in (*AREA_KEYS, "export", "tableau") and v}
+    for table in p.tables.values():
+        table.links = [urlencode({**params, **filter_params}) if params else "" for params in table.links]
+    matrix = p.tables.get("etablissements-competences") or p.tables["zones-competences"]
+    coverage_table = p.tables.get("couverture-ambassadeurs") or p.tables["couverture-zones"]
+    drill = [urlencode({k: v for k, v in params.items() if k in AREA_KEYS}) for params in _drill_params(p)]
+    if p.by == "school":
+        tags = [(label, urlencode({**params, **filter_params}), n) for label, params, n in children(area)]
+    else:
+        tags = [(g.label, urlencode({**g.params, **filter_params}), g.schools) for g in p.groups if g.params]
+    labels = coverage_labels()
     context = {
         "area": area,
         "filters": filters,
         "framework": framework,
         "domains": framework.domains.order_by("code"),
-        "matrix_table": tables["etablissements-competences"],
-        "distribution_table": tables["repartition-niveaux"],
-        "coverage_table": tables["couverture-ambassadeurs"],
-        "domain_means": domain_means(schools=schools, framework=framework, counts=counts),
-        "children": [(label, urlencode({**params, **filter_params}), n) for label, params, n in children(area)],
+        "p": p,
+        "matrix_table": matrix,
+        "distribution_table": p.tables["repartition-niveaux"],
+        "progress_table": p.tables["progression-domaines"],
+        "activity_table": p.tables["activite-mois"],
+        "activity_groups_table": p.tables["activite-zones"],
+        "coverage_table": coverage_table,
+        "coverage_totals": [(labels[k], p.coverage_totals.get(k) or 0) for k in labels],
+        "proposals_pending": p.coverage_totals.get("proposals_pending") or 0,
+        "domain_means": p.domain_means,
+        "children": tags,
         "breadcrumb": [(label, urlencode({**params, **filter_params})) for label, params in area.breadcrumb],
         "query": urlencode({**area.params, **filter_params}),
-        "area_query": urlencode(area.params),
-        "map": map_html,
-        "heatmap": table_heatmap(tables["etablissements-competences"], first_value_column=3, max_level=max_level)
-        if school_list
+        "map": _map(p, area, filters.map_colour),
+        "heatmap": figures.table_heatmap(matrix, first_value_column=3, max_level=p.max_level, drill=drill)
+        if matrix.rows
         else "",
-        "distribution": distribution_bars(tables["repartition-niveaux"], max_level=max_level),
+        "distribution": figures.to_html(figures.distribution_figure(p.tables["repartition-niveaux"])),
+        "progress": figures.to_html(figures.progress_figure(p.tables["progression-domaines"], max_level=p.max_level)),
+        "activity": figures.to_html(figures.activity_figure(p.tables["activite-mois"])),
+        "coverage": figures.to_html(figures.coverage_figure(p.coverage_totals, labels)) if p.schools else "",
         "min_size": settings.RELAIS_MIN_GROUP_SIZE,
         "title": _("Pilotage des compétences"),
     }
     return render(request, "competencies/pilotage.html", context)
+
+
+def _drill_params(p) -> list[dict]:
+    return [g.params for g in p.groups]

@@ -8,6 +8,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from competencies.models import Competency, CompetencyState
+from competencies.stats import stats_refresh
 from lms.models import Academie, Departement, Membership
 from tests.conftest import PASSWORD, make_school, make_user
 
@@ -33,6 +34,7 @@ def territory(frameworks, departement):
         if level:
             CompetencyState.objects.create(user=t, competency=c31, level=level, updated_at=timezone.now())
     CompetencyState.objects.create(user=lonely, competency=c31, level=5, updated_at=timezone.now())
+    stats_refresh(None)
     return big, small
 
 

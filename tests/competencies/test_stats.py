@@ -1,0 +1,248 @@
+"""The derived tables of the competency maps: what stats_refresh stores equals a direct computation from
+levels, history, evidence, completed modules and proposals; the incremental path equals a rebuild."""
+
+import random
+import uuid
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from competencies.ambassadors import ambassador_coverage
+from competencies.models import (
+    AmbassadorProposal,
+    Competency,
+    CompetencyState,
+    CompletedModule,
+    DepartementActivityMonth,
+    DepartementCompetencyStat,
+    DepartementDomainMonth,
+    DepartementStat,
+    Evidence,
+    LevelChange,
+    SchoolActivityMonth,
+    SchoolCompetencyStat,
+    SchoolDomainMonth,
+    SchoolStat,
+)
+from competencies.stats import stats_refresh
+from lms.models import Academie, Departement, Membership, School, uai_is_valid
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+KINDS = ["ecole", "ecole", "college", "lycee"]
+
+
+def uai(n: int) -> str:
+    base = f"{9510000 + n:07d}"
+    letters = "ABCDEFGHJKLMNPRSTUVWXYZ"
+    value = base + letters[int(base) % 23]
+    assert uai_is_valid(value)
+    return value
+
+
+def build_territory(seed: int = 7, schools: int = 8, teachers: int = 7):
+    """Two départements of one académie, schools of every kind and sector, teachers with a level history,
+    module completions, attendances and ambassador proposals. Returns the schools."""
+    rng = random.Random(seed)
+    academie, _ = Academie.objects.get_or_create(code="25", defaults={"name": "Versailles"})
+    deps = [
+        Departement.objects.get_or_create(code=code, defaults={"name": name, "academie": academie})[0]
+        for code, name in (("95", "Val-d'Oise"), ("78", "Yvelines"))
+    ]
+    competencies = list(Competency.objects.filter(framework__slug="crcn-edu"))
+    now = timezone.now()
+    result = []
+    for i in range(schools):
+        kind = KINDS[i % len(KINDS)]
+        school = School.objects.create(
+            uai=uai(i),
+            name=f"Établissement {i}",
+            kind=kind,
+            sector="private" if i % 3 == 2 else "public",
+            departement=deps[i % 2],
+            circonscription_code=f"C{i % 2}" if kind == "ecole" else "",
+            circonscription=f"Circonscription {i % 2}" if kind == "ecole" else "",
+            bassin_code="" if kind == "ecole" else f"B{i % 2}",
+            bassin="" if kind == "ecole" else f"Bassin {i % 2}",
+            latitude=49.0 + i / 100,
+            longitude=2.0 + i / 100,
+        )
+        result.append(school)
+        for j in range(teachers):
+            user = make_user(f"t{i}-{j}@example.fr")
+            Membership.objects.create(user=user, school=school)
+            for competency in rng.sample(competencies, 4):
+                level, at = 0, now - timedelta(days=rng.randint(200, 700))
+                for _step in range(rng.randint(1, 3)):
+                    new = rng.randint(1, 5)
+                    if new == level:
+                        continue
+                    LevelChange.objects.create(
+                        user=user, competency=competency, previous=level, level=new, changed_at=at
+                    )
+                    level, at = new, at + timedelta(days=rng.randint(20, 190))
+                if level:
+                    CompetencyState.objects.create(user=user, competency=competency, level=level, updated_at=now)
+            for _k in range(rng.randint(0, 3)):
+                CompletedModule.objects.create(
+                    statement_id=uuid.uuid4(),
+                    user=user,
+                    activity_id=f"https://relais.example/module/{rng.randint(1, 4)}",
+                    completed_at=now - timedelta(days=rng.randint(0, 400)),
+                )
+            for _k in range(rng.randint(0, 2)):
+                statement = uuid.uuid4()
+                for competency in rng.sample(competencies, 2):  # one statement, two competencies: counted once
+                    Evidence.objects.create(
+                        statement_id=statement,
+                        user=user,
+                        competency=competency,
+                        level=2,
+                        kind=Evidence.Kind.ATTENDANCE,
+                        occurred_at=now - timedelta(days=rng.randint(0, 400)),
+                    )
+        members = list(Membership.objects.filter(school=school).values_list("user_id", flat=True))
+        if i % 4 == 0:
+            AmbassadorProposal.objects.create(
+                school=school, user_id=members[0], score=1, status="confirmed", computed_at=now
+            )
+        elif i % 4 == 1:
+            AmbassadorProposal.objects.create(school=school, user_id=members[0], score=1, computed_at=now)
+    return result
+
+
+def month_of(dt):
+    dt = dt.astimezone(UTC)
+    return datetime(dt.year, dt.month, 1).date()
+
+
+def dump() -> dict:
+    """Every aggregate table as comparable sets of rows."""
+    tables = {}
+    for model in (
+        SchoolStat,
+        SchoolCompetencyStat,
+        SchoolDomainMonth,
+        SchoolActivityMonth,
+        DepartementStat,
+        DepartementCompetencyStat,
+        DepartementDomainMonth,
+        DepartementActivityMonth,
+    ):
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
+        tables[model.__name__] = {tuple(row) for row in model.objects.values_list(*fields)}
+    return tables
+
+
+@pytest.fixture
+def territory(frameworks):
+    schools = build_territory()
+    stats_refresh(None)
+    return schools
+
+
+def test_school_tables_equal_a_direct_computation(territory):
+    teachers = defaultdict(set)
+    for school_id, user_id in Membership.objects.filter(role="teacher").values_list("school_id", "user_id"):
+        teachers[school_id].add(user_id)
+    states = defaultdict(list)
+    for user_id, competency_id, level in CompetencyState.objects.values_list("user_id", "competency_id", "level"):
+        states[user_id].append((competency_id, level))
+    for school in territory:
+        stat = SchoolStat.objects.get(school=school)
+        assert stat.teachers == len(teachers[school.pk]) == 7
+        expected = defaultdict(lambda: [0] * 9)
+        for user_id in teachers[school.pk]:
+            for competency_id, level in states[user_id]:
+                expected[competency_id][0] += level
+                expected[competency_id][level] += 1
+        stored = {
+            row[0]: list(row[1:])
+            for row in SchoolCompetencyStat.objects.filter(school=school).values_list(
+                "competency_id", "level_sum", "n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8"
+            )
+        }
+        assert stored == dict(expected)
+        deltas = defaultdict(int)
+        for change in LevelChange.objects.filter(user_id__in=teachers[school.pk]).select_related("competency"):
+            deltas[(change.competency.domain_id, month_of(change.changed_at))] += change.level - change.previous
+        stored = {(r.domain_id, r.month): r.delta for r in SchoolDomainMonth.objects.filter(school=school)}
+        assert stored == dict(deltas) and stored
+        activity = defaultdict(lambda: [set(), set(), set()])
+        for module in CompletedModule.objects.filter(user_id__in=teachers[school.pk]):
+            entry = activity[month_of(module.completed_at)]
+            entry[0].add(module.statement_id)
+            entry[2].add(module.user_id)
+        for evidence in Evidence.objects.filter(user_id__in=teachers[school.pk], kind="attendance"):
+            entry = activity[month_of(evidence.occurred_at)]
+            entry[1].add(evidence.statement_id)
+            entry[2].add(evidence.user_id)
+        stored = {
+            r.month: [r.completions, r.attendances, r.teachers]
+            for r in SchoolActivityMonth.objects.filter(school=school)
+        }
+        assert stored == {m: [len(a), len(b), len(c)] for m, (a, b, c) in activity.items()}
+
+
+def test_coverage_equals_the_ambassador_rules(territory):
+    expected = {
+        c.school.pk: c.status for c in ambassador_coverage(schools=School.objects.all(), with_suggestions=False)
+    }
+    stored = dict(SchoolStat.objects.values_list("school_id", "coverage"))
+    assert stored == expected
+    assert stored[territory[0].pk] == "covered" and stored[territory[1].pk] == "pending"
+    assert stored[territory[2].pk] == "uncovered"
+
+
+def test_rollups_are_the_sums_of_the_school_rows(territory):
+    for dep in Departement.objects.all():
+        schools = School.objects.filter(departement=dep)
+        for kind, sector in {(s.kind, s.sector) for s in schools}:
+            group = schools.filter(kind=kind, sector=sector)
+            stat = DepartementStat.objects.get(departement=dep, kind=kind, sector=sector)
+            assert stat.schools == group.count()
+            assert stat.teachers == sum(SchoolStat.objects.filter(school__in=group).values_list("teachers", flat=True))
+            for row in DepartementCompetencyStat.objects.filter(departement=dep, kind=kind, sector=sector):
+                rows = SchoolCompetencyStat.objects.filter(school__in=group, competency=row.competency)
+                assert row.level_sum == sum(r.level_sum for r in rows)
+                assert row.n3 == sum(r.n3 for r in rows)
+            total = sum(r.delta for r in SchoolDomainMonth.objects.filter(school__in=group))
+            assert total == sum(
+                r.delta for r in DepartementDomainMonth.objects.filter(departement=dep, kind=kind, sector=sector)
+            )
+    assert sum(DepartementStat.objects.values_list("schools", flat=True)) == len(territory)
+
+
+def test_incremental_refresh_equals_a_rebuild(territory):
+    school = territory[2]
+    user = Membership.objects.filter(school=school).first().user
+    competency = Competency.objects.get(framework__slug="crcn-edu", code="1.1")
+    state = CompetencyState.objects.filter(user=user, competency=competency).first()
+    previous = state.level if state else 0
+    CompetencyState.objects.update_or_create(
+        user=user, competency=competency, defaults={"level": 5 if previous != 5 else 4, "updated_at": timezone.now()}
+    )
+    LevelChange.objects.create(
+        user=user, competency=competency, previous=previous, level=5 if previous != 5 else 4, changed_at=timezone.now()
+    )
+    # A confirmed ambassador in école 1 (circonscription C1) covers école 5 (C1) too.
+    ecole1, ecole5 = territory[1], territory[5]
+    assert SchoolStat.objects.get(school=ecole5).coverage == "pending"
+    proposal = AmbassadorProposal.objects.get(school=ecole1)
+    proposal.status = "confirmed"
+    proposal.save()
+    stats_refresh({school.pk, ecole1.pk})
+    incremental = dump()
+    assert SchoolStat.objects.get(school=ecole1).coverage == "covered"
+    assert SchoolStat.objects.get(school=ecole5).coverage == "circonscription"
+    stats_refresh(None)
+    assert dump() == incremental
+
+
+def test_refresh_of_nothing_changes_nothing(territory):
+    before = dump()
+    stats_refresh(set())
+    assert dump() == before

@@ -1,0 +1,146 @@
+"""Sessions (capacity, attendance by a trainer), practical tasks (upload, rubric review) and journals."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from competencies.models import Evidence
+from courses import practice, services, sessions
+from courses.models import ActivityProgress, SessionRegistration, TaskSubmission
+from courses.services import course_enroll
+from tests.conftest import make_user
+from tests.courses.conftest import VERB, block_of
+from xapi.models import Statement
+
+pytestmark = pytest.mark.django_db
+
+
+def payloads(verb):
+    return [s.payload for s in Statement.objects.filter(verb_id=VERB + verb)]
+
+
+def pdf(name="fiche.pdf", size=200):
+    return SimpleUploadedFile(name, b"%PDF-1.4\n" + b"x" * size, content_type="application/pdf")
+
+
+def test_registration_then_full_session_is_a_clear_message(full_module, enrolled):
+    session = block_of(full_module, "in_person_session")
+    registration, created = sessions.session_register(user=enrolled, module=full_module, block_id=session.id)
+    again, created_again = sessions.session_register(user=enrolled, module=full_module, block_id=session.id)
+    assert created and not created_again and registration == again
+    (registered,) = [p for p in payloads("registered") if p["object"]["id"].endswith(session.id)]
+    assert registered["object"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/meeting"
+    # Fill the remaining places (capacity 12), then one more teacher is refused.
+    for n in range(11):
+        other = make_user(f"prof{n}@example.fr")
+        course_enroll(user=other, course=full_module.course)
+        sessions.session_register(user=other, module=full_module, block_id=session.id)
+    late = make_user("tard@example.fr")
+    course_enroll(user=late, course=full_module.course)
+    with pytest.raises(services.LearningError, match="complète"):
+        sessions.session_register(user=late, module=full_module, block_id=session.id)
+    assert SessionRegistration.objects.filter(block_id=session.id).count() == 12
+
+
+def test_attendance_by_the_trainer_is_attended_with_instructor(
+    full_module, enrolled, trainer, django_capture_on_commit_callbacks
+):
+    session = block_of(full_module, "in_person_session")
+    sessions.session_register(user=enrolled, module=full_module, block_id=session.id)
+    with pytest.raises(services.LearningError, match="formateurs"):
+        sessions.attendance_record(
+            trainer=enrolled, module=full_module, block_id=session.id, present_user_ids={enrolled.pk}
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        count = sessions.attendance_record(
+            trainer=trainer, module=full_module, block_id=session.id, present_user_ids={enrolled.pk}
+        )
+    assert count == 1
+    (attended,) = payloads("attended")
+    assert attended["context"]["instructor"] == trainer.xapi_actor()
+    assert attended["context"]["contextActivities"]["other"][0]["id"].endswith("/crcn-edu/4.1")
+    assert ActivityProgress.objects.get(block_id=session.id).status == "attended"
+    assert Evidence.objects.get(user=enrolled).kind == "attendance"
+    # Taking attendance again adds nothing; a registered teacher cannot cancel once it is taken.
+    assert (
+        sessions.attendance_record(
+            trainer=trainer, module=full_module, block_id=session.id, present_user_ids={enrolled.pk}
+        )
+        == 0
+    )
+    with pytest.raises(services.LearningError, match="déjà été relevée"):
+        sessions.session_unregister(user=enrolled, module=full_module, block_id=session.id)
+
+
+def test_attendance_refuses_someone_not_registered(full_module, enrolled, trainer):
+    session = block_of(full_module, "virtual_class")
+    with pytest.raises(services.LearningError, match="pas inscrites"):
+        sessions.attendance_record(
+            trainer=trainer, module=full_module, block_id=session.id, present_user_ids={enrolled.pk}
+        )
+
+
+@pytest.mark.parametrize(
+    "upload, message",
+    [
+        (None, "Choisissez un fichier"),
+        (SimpleUploadedFile("virus.exe", b"MZ" * 10), "type de fichier"),
+        (SimpleUploadedFile("vide.pdf", b""), "vide"),
+    ],
+)
+def test_evidence_upload_is_checked(full_module, enrolled, upload, message):
+    task = block_of(full_module, "practical_task")
+    with pytest.raises(services.LearningError, match=message):
+        practice.task_submit(user=enrolled, module=full_module, block_id=task.id, uploaded=upload)
+    assert not TaskSubmission.objects.exists()
+
+
+def test_evidence_over_the_size_limit(full_module, enrolled, monkeypatch):
+    monkeypatch.setattr(practice, "MAX_EVIDENCE_BYTES", 100)
+    task = block_of(full_module, "practical_task")
+    with pytest.raises(services.LearningError, match="dépasse"):
+        practice.task_submit(user=enrolled, module=full_module, block_id=task.id, uploaded=pdf(size=500))
+
+
+def test_rubric_review_validates_with_instructor(
+    full_module, enrolled, trainer, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    task = block_of(full_module, "practical_task")
+    submission = practice.task_submit(user=enrolled, module=full_module, block_id=task.id, uploaded=pdf(), note="Voici")
+    assert submission.file.name.startswith(f"productions/{full_module.pk}/") and "fiche" not in submission.file.name
+    assert payloads("attempted")[0]["object"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/performance"
+    with pytest.raises(services.LearningError, match="Expliquez"):
+        practice.task_review(reviewer=trainer, submission=submission, criteria_met=[True, False])
+    with django_capture_on_commit_callbacks(execute=True):
+        practice.task_review(reviewer=trainer, submission=submission, criteria_met=[True, True], comment="Bravo")
+    (passed,) = payloads("passed")
+    assert passed["context"]["instructor"] == trainer.xapi_actor()
+    assert "score" not in passed["result"] and passed["result"]["success"] is True
+    kinds = set(Evidence.objects.filter(user=enrolled).values_list("kind", flat=True))
+    assert kinds == {"validated_task"}
+    assert ActivityProgress.objects.get(block_id=task.id).status == "passed"
+    with pytest.raises(services.LearningError, match="déjà été évaluée"):
+        practice.task_review(reviewer=trainer, submission=submission, criteria_met=[True, True])
+
+
+def test_rework_then_resubmit(full_module, enrolled, trainer, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    task = block_of(full_module, "practical_task")
+    first = practice.task_submit(user=enrolled, module=full_module, block_id=task.id, uploaded=pdf())
+    practice.task_review(reviewer=trainer, submission=first, criteria_met=[True, False], comment="Deux parcours ?")
+    assert payloads("failed")[0]["result"]["success"] is False
+    practice.task_submit(user=enrolled, module=full_module, block_id=task.id, uploaded=pdf("v2.pdf"))
+    assert ActivityProgress.objects.get(block_id=task.id).status == "submitted"
+    assert practice.submissions_to_review(reviewer=trainer)[0].original_name == "v2.pdf"
+    assert practice.submissions_to_review(reviewer=enrolled) == []
+
+
+def test_journal_needs_its_length_and_completes_once(full_module, enrolled):
+    journal = block_of(full_module, "journal")
+    with pytest.raises(services.LearningError, match="au moins 40"):
+        practice.journal_write(user=enrolled, module=full_module, block_id=journal.id, text="Trop court")
+    text = "Je proposerai deux parcours d'exercices dès la semaine prochaine."
+    practice.journal_write(user=enrolled, module=full_module, block_id=journal.id, text=text)
+    practice.journal_write(user=enrolled, module=full_module, block_id=journal.id, text=text + " Et un bilan.")
+    completed = [p for p in payloads("completed") if p["object"]["id"].endswith(journal.id)]
+    assert len(completed) == 1 and text not in str(completed[0])

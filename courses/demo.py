@@ -324,9 +324,13 @@ def every_block_activities(*, session_day: date) -> list[dict]:
             "type": "practical_task",
             "value": {
                 "title": "Mise en pratique : une séance différenciée",
-                "instructions": "<p>Menez une séance avec deux parcours d'exercices et déposez sa fiche de préparation.</p>",
+                "instructions": "<p>Menez une séance avec deux parcours d'exercices et déposez sa fiche de "
+                "préparation.</p>",
                 "rubric": [
-                    {"criterion": "Objectif commun explicite", "description": "Un seul objectif pour toute la classe."},
+                    {
+                        "criterion": "Objectif commun explicite",
+                        "description": "Un seul objectif pour toute la classe.",
+                    },
                     {"criterion": "Au moins deux parcours", "description": "Des supports ou des rythmes différents."},
                 ],
                 "alignment": _alignment(["crcn-edu/4.1", "crcn-edu/3.1"], 4),

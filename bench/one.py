@@ -4,21 +4,32 @@ import argparse
 import json
 import sys
 
+from . import BENCHMARKS
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("name", choices=["lrs", "forwarding"])
+    parser.add_argument("name", choices=BENCHMARKS)
     parser.add_argument("--statements", type=int, default=1_000_000)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--regenerate", action="store_true")
     args = parser.parse_args()
     if args.name == "lrs":
         from . import lrs
 
         rows = lrs.run(statements=args.statements, quick=args.quick)
-    else:
+    elif args.name == "forwarding":
         from . import forwarding
 
         rows = forwarding.run(quick=args.quick)
+    elif args.name == "national":
+        from . import national
+
+        rows = national.run(quick=args.quick, regenerate=args.regenerate)
+    else:
+        from . import pages
+
+        rows = pages.run(quick=args.quick)
     sys.stdout.flush()
     print(json.dumps(rows, ensure_ascii=False))
 

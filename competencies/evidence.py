@@ -9,12 +9,12 @@ certifications/…), a scored assessment, a task validated by a trainer
 """
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.utils.dateparse import parse_datetime
 
 from .alignment import base_iri, level_extension, parse_level_iri
 from .models import Competency, Evidence
@@ -53,8 +53,11 @@ def actor_user_uuid(actor: dict) -> uuid.UUID | None:
         return None
 
 
-def evidence_from_statement(payload: dict, *, users: dict, competencies: dict) -> list[EvidenceItem]:
-    """The evidence one statement gives. `users` maps xapi_uuid → user id, `competencies` IRI → Competency."""
+def evidence_from_statement(payload: dict, *, users: dict, competencies: dict, occurred_at) -> list[EvidenceItem]:
+    """The evidence one statement gives. `users` maps xapi_uuid → user id, `competencies` IRI → Competency.
+
+    `occurred_at` is the statement's stored `timestamp` column (the store parsed it once).
+    """
     kind = VERB_KINDS.get((payload.get("verb") or {}).get("id"))
     if kind is None:
         return []
@@ -76,7 +79,6 @@ def evidence_from_statement(payload: dict, *, users: dict, competencies: dict) -
         return []
     framework_slug, level = parsed
     other = (context.get("contextActivities") or {}).get("other") or []
-    occurred_at = parse_datetime(payload.get("timestamp") or payload.get("stored"))
     activity_id = (payload.get("object") or {}).get("id", "")
     items = []
     seen: set[int] = set()
@@ -107,7 +109,7 @@ class ModuleDone:
     completed_at: datetime
 
 
-def module_done_from_statement(payload: dict, *, users: dict) -> ModuleDone | None:
+def module_done_from_statement(payload: dict, *, users: dict, occurred_at) -> ModuleDone | None:
     """A `completed` statement about a module (type …/activities/module), from any system."""
     if (payload.get("verb") or {}).get("id") != COMPLETED:
         return None
@@ -121,11 +123,11 @@ def module_done_from_statement(payload: dict, *, users: dict) -> ModuleDone | No
         statement_id=uuid.UUID(str(payload["id"])),
         user_id=user_id,
         activity_id=str(obj.get("id", ""))[:500],
-        completed_at=parse_datetime(payload.get("timestamp") or payload.get("stored")),
+        completed_at=occurred_at,
     )
 
 
-def users_by_uuid(payloads: list[dict]) -> dict:
+def users_by_uuid(payloads: Iterable[dict]) -> dict:
     uuids = {actor_user_uuid(p.get("actor")) for p in payloads} - {None}
     return dict(get_user_model().objects.filter(xapi_uuid__in=uuids).values_list("xapi_uuid", "pk"))
 
@@ -135,20 +137,20 @@ def competencies_by_iri() -> dict:
 
 
 def derive(
-    payloads: list[dict], *, users: dict | None = None, competencies: dict | None = None
+    rows: list[tuple[dict, object]], *, users: dict | None = None, competencies: dict | None = None
 ) -> tuple[list[EvidenceItem], list[ModuleDone]]:
-    """Evidence and completed modules from many statements, with the look-ups done once.
+    """Evidence and completed modules from many (payload, timestamp) rows, with the look-ups done once.
 
     `users` (xapi_uuid → user id) and `competencies` (IRI → Competency) may be passed in by a
     caller that reads many batches (the full rebuild).
     """
-    users = users_by_uuid(payloads) if users is None else users
+    users = users_by_uuid(payload for payload, _ in rows) if users is None else users
     competencies = competencies_by_iri() if competencies is None else competencies
     items: list[EvidenceItem] = []
     modules: list[ModuleDone] = []
-    for payload in payloads:
-        items.extend(evidence_from_statement(payload, users=users, competencies=competencies))
-        done = module_done_from_statement(payload, users=users)
+    for payload, occurred_at in rows:
+        items.extend(evidence_from_statement(payload, users=users, competencies=competencies, occurred_at=occurred_at))
+        done = module_done_from_statement(payload, users=users, occurred_at=occurred_at)
         if done is not None:
             modules.append(done)
     return items, modules

@@ -1,0 +1,603 @@
+"""National scale: 850,000 teachers in 58,000 schools with 5 million statements (DEPP 2024 sizes).
+
+`generate` fills a PostgreSQL database as a whole country would: the 30 académies and 101
+départements (overseas included), schools with their kind, sector, circonscription or bassin and
+coordinates, teachers with their school and (40 %) ambassador consent, managers, and statements as
+the LRS stores them (through `xapi.services._prepare` and `xapi.bulk`, so the rows, hashes and
+index rows are the real ones), aligned to CRCN and CRCN Édu as Relais and other systems send them.
+
+`run` then measures what issue #6 asks: the full rebuild of evidence and levels, the incremental
+update per new statement, and the ambassador pass over every school. `ensure` gives other
+benchmarks (the dashboards) the same database with its derived tables built.
+
+The database is kept between runs (`relais_bench_national[_<scale>]`), keyed by scale, so that a
+second `make bench` does not generate 5 M statements again; `--regenerate` forces it.
+"""
+
+import fcntl
+import json
+import math
+import random
+import statistics
+import time
+import uuid
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+
+from . import harness
+
+FULL = {"schools": 58_000, "teachers": 850_000, "statements": 5_000_000}
+# DEPP 2024: 47,790 écoles, 6,980 collèges, 3,700 lycées (about a quarter of them professional).
+KINDS = [("ecole", 0.817), ("college", 0.119), ("lycee", 0.048), ("lp", 0.016)]
+# Teachers per school, relative (écoles are small, lycées large).
+SIZE = {"ecole": 7.0, "college": 40.0, "lycee": 75.0, "lp": 45.0}
+PRIVATE_SHARE = 0.16
+CONSENT_SHARE = 0.4
+HOME_VERBS = "http://adlnet.gov/expapi/verbs/"
+MODULE_TYPE = "http://adlnet.gov/expapi/activities/module"
+# (verb, share, evidence-giving shape)
+MIX = [
+    ("launched", 0.15, None),
+    ("initialized", 0.05, None),
+    ("progressed", 0.10, None),
+    ("answered", 0.10, None),
+    ("terminated", 0.05, None),
+    ("registered", 0.05, None),
+    ("completed", 0.15, "module"),
+    ("completed", 0.10, "task"),
+    ("passed", 0.15, "assessment"),
+    ("failed", 0.03, "assessment"),
+    ("attended", 0.07, "session"),
+]
+LEVEL_WEIGHTS = {"crcn-edu": [30, 30, 20, 14, 6], "crcn": [15, 25, 25, 15, 10, 6, 3, 1]}
+
+
+def database_name(scale: float) -> str:
+    return "relais_bench_national" if scale == 1.0 else f"relais_bench_national_{round(scale * 10000)}"
+
+
+@contextmanager
+def _lock(name: str):
+    with open(f"/tmp/{name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _meta(url: str) -> dict:
+    import psycopg
+
+    try:
+        with psycopg.connect(url.replace("postgres://", "postgresql://")) as conn:
+            row = conn.execute("SELECT value FROM bench_national WHERE key = 'state'").fetchone()
+            return json.loads(row[0]) if row else {}
+    except psycopg.Error:
+        return {}
+
+
+def _meta_set(state: dict) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_national (key text PRIMARY KEY, value text)")
+        cursor.execute(
+            "INSERT INTO bench_national VALUES ('state', %s) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [json.dumps(state)],
+        )
+
+
+def sizes(scale: float) -> dict[str, int]:
+    return {key: max(50, round(value * scale)) for key, value in FULL.items()}
+
+
+def ensure(scale: float = 1.0, *, derived: bool = True, regenerate: bool = False) -> str:
+    """The DATABASE_URL of the national database at `scale`, generated if needed, Django set up on it.
+
+    With `derived`, evidence, levels (history dated by the evidence) and proposals are built too.
+    """
+    name = database_name(scale)
+    url = harness.database_url(name)
+    with _lock(name):
+        state = {} if regenerate else _meta(url)
+        if state.get("scale") != scale or not state.get("generated"):
+            harness.database_recreate(name)
+            harness.django_setup(url)
+            state = generate(scale)
+        else:
+            harness.django_setup(url)
+        if derived and not state.get("derived"):
+            derive_all()
+            state["derived"] = True
+            _meta_set(state)
+    return url
+
+
+def derive_all() -> dict[str, float]:
+    """Rebuild, date the level history by its evidence, propose ambassadors; times in seconds."""
+    from competencies.ambassadors import ambassadors_propose
+    from competencies.services import competencies_rebuild
+
+    timings = {}
+    start = time.perf_counter()
+    competencies_rebuild()
+    timings["rebuild"] = time.perf_counter() - start
+    history_backdate()
+    start = time.perf_counter()
+    ambassadors_propose()
+    timings["ambassadors"] = time.perf_counter() - start
+    _analyze()
+    return timings
+
+
+def history_backdate() -> None:
+    """The rebuild dates every level change today; date it by the evidence instead, so that the
+    dashboards' progress over time has a history to show (benchmark data only)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE competencies_levelchange lc SET changed_at = s.evidence_at"
+            " FROM competencies_competencystate s"
+            " WHERE s.user_id = lc.user_id AND s.competency_id = lc.competency_id AND s.evidence_at IS NOT NULL"
+        )
+
+
+def _analyze() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def _log(message: str) -> None:
+    import sys
+
+    print(f"[national {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --- generation -------------------------------------------------------------------------------
+
+
+def generate(scale: float, *, seed: int = 58) -> dict:
+    from django.core.management import call_command
+
+    rng = random.Random(seed)
+    n = sizes(scale)
+    _log(f"generating {n}")
+    call_command("load_territories", verbosity=0)
+    call_command("load_frameworks", verbosity=0)
+    schools = _schools(rng, n["schools"])
+    _log(f"{len(schools)} schools")
+    teachers = _teachers(rng, schools, n["teachers"])
+    _log(f"{len(teachers)} teachers")
+    _managers()
+    started = time.perf_counter()
+    _statements(rng, teachers, n["statements"])
+    _log(f"{n['statements']} statements in {time.perf_counter() - started:.0f} s")
+    _analyze()
+    state = {"scale": scale, "generated": True, "derived": False, **n}
+    _meta_set(state)
+    return state
+
+
+def _copy(table: str, columns: tuple[str, ...], rows) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _centres() -> dict[str, tuple[float, float, float, float]]:
+    """Each département's bounding box (lon min, lat min, lon max, lat max) from the shipped GeoJSON."""
+    from django.conf import settings
+
+    path = settings.BASE_DIR / "lms" / "data" / "departements.geojson"
+    boxes = {}
+    for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+        points = list(_points(feature["geometry"]["coordinates"]))
+        lons, lats = [p[0] for p in points], [p[1] for p in points]
+        boxes[feature["properties"]["code"]] = (min(lons), min(lats), max(lons), max(lats))
+    return boxes
+
+
+def _points(node):
+    if node and isinstance(node[0], (int, float)):
+        yield node
+    else:
+        for child in node:
+            yield from _points(child)
+
+
+def _uai(number: int) -> str:
+    from lms.models import UAI_LETTERS
+
+    return f"{number:07d}{UAI_LETTERS[number % 23]}"
+
+
+def _schools(rng: random.Random, count: int) -> list[tuple[int, str]]:
+    """Schools spread over the départements (weights drawn once, like real populations); [(id, kind)]."""
+    from django.utils import timezone
+
+    from lms.models import Departement, School
+
+    departements = list(Departement.objects.order_by("code"))
+    boxes = _centres()
+    weights = [rng.paretovariate(1.6) for _ in departements]
+    kinds, kind_weights = zip(*KINDS, strict=True)
+    rows = []
+    circonscription_seq: dict[str, int] = {}
+    bassin_seq: dict[str, int] = {}
+    chosen = rng.choices(departements, weights=weights, k=count - len(departements)) + departements
+    for number, departement in enumerate(chosen, start=1):
+        kind = rng.choices(kinds, weights=kind_weights)[0]
+        lon_min, lat_min, lon_max, lat_max = boxes.get(departement.code, (2.0, 46.0, 3.0, 47.0))
+        # Inside the middle of the box: most are within the département's outline.
+        lon = lon_min + (lon_max - lon_min) * (0.2 + 0.6 * rng.random())
+        lat = lat_min + (lat_max - lat_min) * (0.2 + 0.6 * rng.random())
+        sector = "private" if rng.random() < PRIVATE_SHARE else "public"
+        circonscription_code = circonscription = bassin_code = bassin = ""
+        if kind == "ecole":
+            k = circonscription_seq[departement.code] = circonscription_seq.get(departement.code, 0) + 1
+            circ = (k - 1) // 40 + 1
+            circonscription_code = f"{departement.code}C{circ:03d}"
+            circonscription = f"Circonscription {departement.code}-{circ}"
+        else:
+            k = bassin_seq[departement.code] = bassin_seq.get(departement.code, 0) + 1
+            bas = (k - 1) // 12 + 1
+            bassin_code = f"{departement.code}B{bas:03d}"
+            bassin = f"Bassin {departement.code}-{bas}"
+        label = dict(School.Kind.choices)[kind]
+        rows.append(
+            (
+                _uai(number),
+                f"{label} {number}",
+                kind,
+                sector,
+                departement.pk,
+                "",
+                f"Commune {departement.code}-{number % 300}",
+                round(lat, 5),
+                round(lon, 5),
+                circonscription_code,
+                circonscription,
+                bassin_code,
+                bassin,
+                True,
+            )
+        )
+    _copy(
+        "lms_school",
+        (
+            "uai", "name", "kind", "sector", "departement_id", "commune_code", "commune", "latitude", "longitude",
+            "circonscription_code", "circonscription", "bassin_code", "bassin", "is_open",
+        ),
+        rows,
+    )  # fmt: skip
+    del timezone
+    return list(School.objects.order_by("pk").values_list("pk", "kind"))
+
+
+def _teachers(rng: random.Random, schools: list[tuple[int, str]], count: int) -> list[tuple[int, str]]:
+    """Teachers with one school each and a pseudonymous xAPI id; [(user id, xapi uuid text)]."""
+    from django.utils import timezone
+
+    from lms.models import User
+
+    total = sum(SIZE[kind] for _, kind in schools)
+    assignments: list[int] = []
+    for school_id, kind in schools:
+        expected = SIZE[kind] * count / total
+        assignments += [school_id] * max(1, int(expected + rng.random()))
+    rng.shuffle(assignments)
+    assignments = (assignments + [sid for sid, _ in rng.choices(schools, k=max(0, count - len(assignments)))])[:count]
+    now = timezone.now()
+    uuids = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(count)]
+    _copy(
+        "lms_user",
+        (
+            "password", "email", "first_name", "last_name", "role", "xapi_uuid", "is_staff", "is_active",
+            "is_superuser", "date_joined",
+        ),
+        (
+            ("!", f"enseignant{i}@bench.relais.test", "", "", "teacher", uuids[i], False, True, False, now)
+            for i in range(count)
+        ),
+    )  # fmt: skip
+    ids = list(User.objects.filter(role="teacher").order_by("pk").values_list("pk", flat=True))
+    _copy("lms_membership", ("user_id", "school_id", "role"), zip(ids, assignments, ["teacher"] * count, strict=True))
+    _copy(
+        "competencies_ambassadorconsent",
+        ("user_id", "consented", "changed_at"),
+        ((user_id, True, now) for user_id in ids if rng.random() < CONSENT_SHARE),
+    )
+    return list(zip(ids, uuids, strict=True))
+
+
+def _managers() -> None:
+    """A manager per académie and per département (`gestion-academie-<code>@…`, `gestion-dep-<code>@…`), a national admin."""
+    from lms.models import Academie, Departement, User
+
+    for academie in Academie.objects.all():
+        User.objects.create_user(
+            f"gestion-academie-{academie.code}@bench.relais.test", "bench", role="manager", scope_academie=academie
+        )
+    for departement in Departement.objects.all():
+        User.objects.create_user(
+            f"gestion-dep-{departement.code}@bench.relais.test", "bench", role="manager", scope_departement=departement
+        )
+    User.objects.create_superuser("admin@bench.relais.test", "bench")
+
+
+def _statements(rng: random.Random, teachers: list[tuple[int, str]], count: int, *, batch: int = 5000) -> None:
+    """Statements through the store's own row builder, COPY'd in batches; secondary indexes are
+    dropped during the load and built again after it, as a bulk load into PostgreSQL should."""
+    from django.conf import settings
+    from django.db import connection, transaction
+
+    from competencies.models import Competency
+    from xapi.bulk import activity_rows_insert, agent_rows_insert, statements_insert
+    from xapi.services import _prepare, default_authority
+
+    competencies = {
+        slug: list(Competency.objects.filter(framework__slug=slug).order_by("code").values_list("iri", flat=True))
+        for slug in LEVEL_WEIGHTS
+    }
+    base = settings.RELAIS_BASE_URL
+    competency_base = settings.RELAIS_COMPETENCY_BASE_IRI
+    authority = default_authority()
+    verbs, shares, shapes = zip(*MIX, strict=True)
+    # A few teachers do much, most do little.
+    activity_weights = [rng.paretovariate(1.2) for _ in teachers]
+    cumulative = list(_accumulate(activity_weights))
+    now = datetime.now(tz=UTC)
+    start = now - timedelta(days=3 * 365)
+    span = (now - start).total_seconds()
+    tables = ("xapi_statement", "xapi_statementagent", "xapi_statementactivity")
+    dropped = _indexes_drop(tables)
+    try:
+        for offset in range(0, count, batch):
+            size = min(batch, count - offset)
+            users = rng.choices(teachers, cum_weights=cumulative, k=size)
+            picks = rng.choices(range(len(MIX)), weights=shares, k=size)
+            pending = []
+            stored = datetime.now(tz=UTC)
+            for index in range(size):
+                k = picks[index]
+                data = _statement(
+                    rng,
+                    actor_uuid=users[index][1],
+                    verb=verbs[k],
+                    shape=shapes[k],
+                    base=base,
+                    competency_base=competency_base,
+                    competencies=competencies,
+                    timestamp=start + timedelta(seconds=rng.random() * span),
+                )
+                pending.append(
+                    _prepare(data, index=index, authority=authority, stored=stored + timedelta(microseconds=index))
+                )
+            with transaction.atomic():
+                statements_insert([p.statement for p in pending])
+                agent_rows_insert(
+                    [(p.statement.id, p.statement.stored, key, rel) for p in pending for key, rel in p.agents]
+                )
+                activity_rows_insert(
+                    [(p.statement.id, p.statement.stored, aid, rel) for p in pending for aid, rel in p.activities]
+                )
+            if (offset // batch) % 100 == 0:
+                _log(f"{offset + size} statements")
+    finally:
+        _log("building indexes again")
+        with connection.cursor() as cursor:
+            for definition in dropped:
+                cursor.execute(definition)
+
+
+def _accumulate(values):
+    total = 0.0
+    for value in values:
+        total += value
+        yield total
+
+
+def _indexes_drop(tables: tuple[str, ...]) -> list[str]:
+    """Drop the secondary indexes of `tables` (not those behind a primary key or a unique constraint)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i"
+            " WHERE i.tablename = ANY(%s) AND NOT EXISTS ("
+            "   SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
+            [list(tables)],
+        )
+        found = cursor.fetchall()
+        for name, _definition in found:
+            cursor.execute(f'DROP INDEX "{name}"')
+    return [definition for _name, definition in found]
+
+
+def _statement(rng, *, actor_uuid, verb, shape, base, competency_base, competencies, timestamp) -> dict:
+    data = {
+        "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        "actor": {"objectType": "Agent", "account": {"homePage": base, "name": actor_uuid}},
+        "verb": {"id": HOME_VERBS + verb, "display": {"fr-FR": verb}},
+        "timestamp": timestamp.isoformat().replace("+00:00", "Z"),
+        "context": {"platform": "Relais", "language": "fr-FR"},
+    }
+    module = rng.randrange(400)
+    if shape == "module" or shape is None:
+        data["object"] = {
+            "objectType": "Activity",
+            "id": f"{base}/formations/modules/{module}",
+            "definition": {"name": {"fr-FR": f"Module {module}"}, "type": MODULE_TYPE},
+        }
+    else:
+        activity = rng.randrange(4000)
+        data["object"] = {
+            "objectType": "Activity",
+            "id": f"{base}/formations/modules/{activity % 400}/activites/{activity}",
+            "definition": {
+                "name": {"fr-FR": f"Activité {activity}"},
+                "type": "http://adlnet.gov/expapi/activities/"
+                + {"assessment": "assessment", "task": "interaction", "session": "meeting"}[shape],
+            },
+        }
+    data["context"]["registration"] = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    data["context"]["contextActivities"] = {
+        "parent": [{"objectType": "Activity", "id": f"{base}/formations/modules/{module}"}],
+        "grouping": [{"objectType": "Activity", "id": f"{base}/formations/parcours/{module // 8}"}],
+    }
+    if shape is None:
+        return data
+    slug = "crcn-edu" if rng.random() < 0.6 else "crcn"
+    level = rng.choices(range(1, len(LEVEL_WEIGHTS[slug]) + 1), weights=LEVEL_WEIGHTS[slug])[0]
+    chosen = rng.sample(competencies[slug], rng.choice((1, 1, 2, 3)))
+    data["context"]["contextActivities"]["category"] = [{"objectType": "Activity", "id": f"{competency_base}/{slug}"}]
+    data["context"]["contextActivities"]["other"] = [
+        {
+            "objectType": "Activity",
+            "id": iri,
+            "definition": {"type": "http://adlnet.gov/expapi/activities/objective"},
+        }
+        for iri in chosen
+    ]
+    result = {"extensions": {f"{competency_base}/extensions/niveau": f"{competency_base}/{slug}/niveaux/{level}"}}
+    if shape == "assessment":
+        scaled = round(rng.uniform(0.6, 1.0) if verb == "passed" else rng.uniform(0.0, 0.5), 2)
+        result.update({"score": {"scaled": scaled}, "success": verb == "passed", "completion": True})
+    elif shape == "task":
+        result["completion"] = True
+        if rng.random() < 0.3:
+            data["context"]["instructor"] = {
+                "objectType": "Agent",
+                "account": {"homePage": base, "name": "formateur-" + str(rng.randrange(2000))},
+            }
+    elif shape == "module":
+        result["completion"] = True
+    data["result"] = result
+    return data
+
+
+# --- measures ---------------------------------------------------------------------------------
+
+
+def incremental(rng: random.Random, *, samples: int) -> list[float]:
+    """Milliseconds of `statements_process` for one new statement each (evidence, levels, proposals)."""
+    from django.conf import settings
+    from django.db import transaction
+
+    from competencies.models import Competency
+    from competencies.services import statements_process
+    from lms.models import Membership
+    from xapi.services import statement_store
+    from xapi.signals import statement_stored
+
+    statement_stored.disconnect(dispatch_uid="competencies.statement_stored")
+    consenting = list(
+        Membership.objects.filter(user__ambassador_consent__consented=True)
+        .order_by("?")
+        .values_list("user__xapi_uuid", flat=True)[:samples]
+    )
+    competencies = {
+        slug: list(Competency.objects.filter(framework__slug=slug).order_by("code").values_list("iri", flat=True))
+        for slug in LEVEL_WEIGHTS
+    }
+    timings = []
+    for actor_uuid in consenting:
+        data = _statement(
+            rng,
+            actor_uuid=str(actor_uuid),
+            verb="passed",
+            shape="assessment",
+            base=settings.RELAIS_BASE_URL,
+            competency_base=settings.RELAIS_COMPETENCY_BASE_IRI,
+            competencies=competencies,
+            timestamp=datetime.now(tz=UTC),
+        )
+        with transaction.atomic():
+            stored = statement_store(data=data)
+        start = time.perf_counter()
+        statements_process(statement_ids=[str(stored.pk)])
+        timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+def run(*, quick: bool = False, regenerate: bool = False) -> list[tuple[str, str, str, str]]:
+    scale = 0.01 if quick else 1.0
+    n = sizes(scale)
+    name = database_name(scale)
+    with _lock(name):
+        url = harness.database_url(name)
+        state = {} if regenerate else _meta(url)
+        if state.get("scale") != scale or not state.get("generated"):
+            harness.database_recreate(name)
+            harness.django_setup(url)
+            state = generate(scale)
+        else:
+            harness.django_setup(url)
+        from django.db.models import Count
+
+        from competencies.ambassadors import ambassadors_propose
+        from competencies.models import AmbassadorProposal, CompetencyState, Evidence
+        from competencies.services import competencies_rebuild, levels_refresh
+
+        _log("rebuild")
+        start = time.perf_counter()
+        competencies_rebuild()
+        rebuild = time.perf_counter() - start
+        evidence, states = Evidence.objects.count(), CompetencyState.objects.count()
+        history_backdate()
+        _analyze()
+        _log(f"rebuild {rebuild:.1f} s; refresh")
+        start = time.perf_counter()
+        levels_refresh()
+        refresh = time.perf_counter() - start
+        _log("ambassadors")
+        start = time.perf_counter()
+        first = ambassadors_propose()
+        propose_first = time.perf_counter() - start
+        start = time.perf_counter()
+        ambassadors_propose()
+        propose_again = time.perf_counter() - start
+        _analyze()
+        state["derived"] = True
+        _meta_set(state)
+        _log("incremental")
+        timings = incremental(random.Random(6), samples=50 if quick else 300)
+        covered = AmbassadorProposal.objects.values("school").annotate(n=Count("pk")).count()  # schools with a proposal
+    size = f"{n['teachers']:,} teachers, {n['schools']:,} schools, {n['statements']:,} statements"
+    p50 = statistics.median(timings)
+    p95 = harness.percentile(timings, 0.95)
+    rows = [
+        ("national store", size, "850,000 / 58,000 / 5 M", "yes" if scale == 1.0 else "no (quick)"),
+        (
+            "full rebuild (evidence + levels)",
+            f"{rebuild:.0f} s ({evidence:,} evidence, {states:,} levels)",
+            "≤ 600 s",
+            _met(rebuild <= 600),
+        ),
+        ("daily refresh of every level", f"{refresh:.0f} s", "—", ""),
+        (
+            "incremental per statement (p50 / p95 / mean)",
+            f"{p50:.1f} / {p95:.1f} / {statistics.fmean(timings):.1f} ms",
+            "≤ 20 ms",
+            _met(statistics.fmean(timings) <= 20),
+        ),
+        (
+            "ambassador pass, all schools (first / again)",
+            f"{propose_first:.1f} / {propose_again:.1f} s ({first.proposed:,} proposals, {covered:,} schools)",
+            "≤ 60 s",
+            _met(max(propose_first, propose_again) <= 60),
+        ),
+    ]
+    if not math.isfinite(p95):
+        raise RuntimeError("no incremental sample")
+    return rows
+
+
+def _met(ok: bool) -> str:
+    return "yes" if ok else "NO"

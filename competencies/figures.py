@@ -63,18 +63,6 @@ def heatmap_figure(
     }
 
 
-def table_heatmap(table, *, first_value_column: int, max_level: int, label_column: int = 1, drill=None) -> str:
-    """A heatmap of a Table's numeric block (rows × value columns), columns labelled by their codes."""
-    figure = heatmap_figure(
-        z=[row[first_value_column:] for row in table.rows],
-        x=[h.split(" ", 1)[0] for h in table.headers[first_value_column:]],
-        y=[row[label_column] for row in table.rows],
-        max_level=max_level,
-        drill=drill,
-    )
-    return to_html(figure, div_id=f"figure-{table.key}")
-
-
 def distribution_figure(table) -> dict:
     """Stacked bars: teachers per level for each competency (hidden small counts drawn as 0)."""
     competencies = [row[0].split(" ", 1)[0] for row in table.rows]
@@ -300,7 +288,7 @@ def _blend(value: float | None, top: float) -> str:
     return "#" + "".join(f"{round(a + (b - a) * t):02x}" for a, b in zip(start, end, strict=True))
 
 
-def schools_map(*, points: list[dict], features: list[dict], colour: str, drill_params: str = "") -> str:
+def schools_map_figure(*, points: list[dict], features: list[dict], colour: str) -> dict:
     """Département outlines and schools as points coloured by mean level or ambassador coverage.
 
     Drawn on plain axes so that no map tiles or topojson are fetched: the site works offline. A click on
@@ -355,10 +343,10 @@ def schools_map(*, points: list[dict], features: list[dict], colour: str, drill_
                 "showlegend": False,
             }
         )
-    return to_html({"data": data, "layout": _map_layout(projection)}, div_id="carte-etablissements")
+    return {"data": data, "layout": _map_layout(projection)}
 
 
-def departements_map(*, areas: list[dict], features: list[dict], colour: str) -> str:
+def departements_map_figure(*, areas: list[dict], features: list[dict], colour: str) -> dict:
     """The départements filled by their mean level or share of covered schools, with a clickable marker
     at the centre of each (hover details; a click drills into the département)."""
     projection = Projection(features)
@@ -434,4 +422,4 @@ def departements_map(*, areas: list[dict], features: list[dict], colour: str) ->
             "showlegend": False,
         }
     )
-    return to_html({"data": data, "layout": _map_layout(projection)}, div_id="carte-etablissements")
+    return {"data": data, "layout": _map_layout(projection)}

@@ -28,16 +28,16 @@ def _features(codes: set[str]) -> list[dict]:
     return [f for f in departements_geojson()["features"] if f["properties"]["code"] in codes]
 
 
-def _map(p, area, colour: str) -> str:
+def _map_figure(p, colour: str) -> dict | None:
     if p.points:
         codes = {point["departement__code"] for point in p.points}
-        return figures.schools_map(points=p.points, features=_features(codes), colour=colour)
+        return figures.schools_map_figure(points=p.points, features=_features(codes), colour=colour)
     if p.by != "departement":
-        return ""
+        return None
     areas = []
-    for group in p.groups:
-        stats = p.tables["couverture-zones"].rows[p.groups.index(group)]
-        covered = stats[3] + stats[4]
+    coverage_rows = p.tables["couverture-zones"].rows
+    for group, row in zip(p.groups, coverage_rows, strict=True):
+        covered = row[3] + row[4]
         areas.append(
             {
                 "code": group.code,
@@ -48,7 +48,33 @@ def _map(p, area, colour: str) -> str:
                 "drill": urlencode({"departement": group.code}),
             }
         )
-    return figures.departements_map(areas=areas, features=_features({a["code"] for a in areas}), colour=colour)
+    return figures.departements_map_figure(areas=areas, features=_features({a["code"] for a in areas}), colour=colour)
+
+
+def figure_specs(p, matrix, colour: str) -> dict[str, dict]:
+    """Every figure of the page as a plotly figure dict (div id → figure)."""
+    labels = coverage_labels()
+    drill = [urlencode({k: v for k, v in g.params.items() if k in AREA_KEYS}) for g in p.groups]
+    specs = {}
+    map_figure = _map_figure(p, colour)
+    if map_figure:
+        specs["carte-etablissements"] = map_figure
+    if matrix.rows:
+        specs[f"figure-{matrix.key}"] = figures.heatmap_figure(
+            z=[row[3:] for row in matrix.rows],
+            x=[h.split(" ", 1)[0] for h in matrix.headers[3:]],
+            y=[row[1] for row in matrix.rows],
+            max_level=p.max_level,
+            drill=drill,
+        )
+    specs["figure-repartition-niveaux"] = figures.distribution_figure(p.tables["repartition-niveaux"])
+    specs["figure-progression-domaines"] = figures.progress_figure(
+        p.tables["progression-domaines"], max_level=p.max_level
+    )
+    specs["figure-activite-mois"] = figures.activity_figure(p.tables["activite-mois"])
+    if p.schools:
+        specs["figure-couverture"] = figures.coverage_figure(p.coverage_totals, labels)
+    return specs
 
 
 def pilotage(request):
@@ -92,7 +118,8 @@ def pilotage(request):
         table.links = [urlencode({**params, **filter_params}) if params else "" for params in table.links]
     matrix = p.tables.get("etablissements-competences") or p.tables["zones-competences"]
     coverage_table = p.tables.get("couverture-ambassadeurs") or p.tables["couverture-zones"]
-    drill = [urlencode({k: v for k, v in params.items() if k in AREA_KEYS}) for params in _drill_params(p)]
+    specs = figure_specs(p, matrix, filters.map_colour)
+    html = {key: figures.to_html(spec, div_id=key) for key, spec in specs.items()}
     if p.by == "school":
         tags = [(label, urlencode({**params, **filter_params}), n) for label, params, n in children(area)]
     else:
@@ -116,19 +143,14 @@ def pilotage(request):
         "children": tags,
         "breadcrumb": [(label, urlencode({**params, **filter_params})) for label, params in area.breadcrumb],
         "query": urlencode({**area.params, **filter_params}),
-        "map": _map(p, area, filters.map_colour),
-        "heatmap": figures.table_heatmap(matrix, first_value_column=3, max_level=p.max_level, drill=drill)
-        if matrix.rows
-        else "",
-        "distribution": figures.to_html(figures.distribution_figure(p.tables["repartition-niveaux"])),
-        "progress": figures.to_html(figures.progress_figure(p.tables["progression-domaines"], max_level=p.max_level)),
-        "activity": figures.to_html(figures.activity_figure(p.tables["activite-mois"])),
-        "coverage": figures.to_html(figures.coverage_figure(p.coverage_totals, labels)) if p.schools else "",
+        "map": html.get("carte-etablissements", ""),
+        "heatmap": html.get(f"figure-{matrix.key}", ""),
+        "distribution": html["figure-repartition-niveaux"],
+        "progress": html["figure-progression-domaines"],
+        "activity": html["figure-activite-mois"],
+        "coverage": html.get("figure-couverture", ""),
+        "figure_specs": specs,
         "min_size": settings.RELAIS_MIN_GROUP_SIZE,
         "title": _("Pilotage des compétences"),
     }
     return render(request, "competencies/pilotage.html", context)
-
-
-def _drill_params(p) -> list[dict]:
-    return [g.params for g in p.groups]

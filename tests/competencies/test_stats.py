@@ -83,7 +83,7 @@ def build_territory(seed: int = 7, schools: int = 8, teachers: int = 7):
                     LevelChange.objects.create(
                         user=user, competency=competency, previous=level, level=new, changed_at=at
                     )
-                    level, at = new, at + timedelta(days=rng.randint(20, 190))
+                    level, at = new, min(at + timedelta(days=rng.randint(20, 190)), now - timedelta(hours=1))
                 if level:
                     CompetencyState.objects.create(user=user, competency=competency, level=level, updated_at=now)
             for _k in range(rng.randint(0, 3)):

@@ -33,6 +33,7 @@ KINDS = [("ecole", 0.817), ("college", 0.119), ("lycee", 0.048), ("lp", 0.016)]
 SIZE = {"ecole": 7.0, "college": 40.0, "lycee": 75.0, "lp": 45.0}
 PRIVATE_SHARE = 0.16
 CONSENT_SHARE = 0.4
+EXPERT_SHARE = 0.05
 HOME_VERBS = "http://adlnet.gov/expapi/verbs/"
 MODULE_TYPE = "http://adlnet.gov/expapi/activities/module"
 # (verb, share, evidence-giving shape)
@@ -317,30 +318,62 @@ def _teachers(rng: random.Random, schools: list[tuple[int, str]], count: int) ->
 
 
 def _managers() -> None:
-    """A manager per académie and per département (`gestion-academie-<code>@…`, `gestion-dep-<code>@…`), a national admin."""
+    """A manager per académie and per département, a national admin (see the e-mail addresses)."""
     from lms.models import Academie, Departement, User
 
-    for academie in Academie.objects.all():
-        User.objects.create_user(
-            f"gestion-academie-{academie.code}@bench.relais.test", "bench", role="manager", scope_academie=academie
-        )
-    for departement in Departement.objects.all():
-        User.objects.create_user(
-            f"gestion-dep-{departement.code}@bench.relais.test", "bench", role="manager", scope_departement=departement
-        )
-    User.objects.create_superuser("admin@bench.relais.test", "bench")
+    managers = [
+        User(email=f"gestion-academie-{a.code}@bench.relais.test", role="manager", scope_academie=a)
+        for a in Academie.objects.all()
+    ] + [
+        User(email=f"gestion-dep-{d.code}@bench.relais.test", role="manager", scope_departement=d)
+        for d in Departement.objects.all()
+    ]
+    managers.append(User(email="admin@bench.relais.test", role="admin", is_staff=True, is_superuser=True))
+    for user in managers:
+        user.set_unusable_password()  # the benchmarks log in with force_login
+    User.objects.bulk_create(managers)
 
 
-def _statements(rng: random.Random, teachers: list[tuple[int, str]], count: int, *, batch: int = 5000) -> None:
-    """Statements through the store's own row builder, COPY'd in batches; secondary indexes are
-    dropped during the load and built again after it, as a bulk load into PostgreSQL should."""
+def _statements(rng: random.Random, teachers: list[tuple[int, str]], count: int, *, workers: int = 2) -> None:
+    """Statements through the store's own row builder, COPY'd in batches by `workers` processes;
+    secondary indexes are dropped during the load and built again after it, as a bulk load into
+    PostgreSQL should."""
+    import multiprocessing
+
+    from django.db import connection, connections
+
+    tables = ("xapi_statement", "xapi_statementagent", "xapi_statementactivity")
+    dropped = _indexes_drop(tables)
+    seeds = [rng.getrandbits(32) for _ in range(workers)]
+    shares = [count // workers + (1 if i < count % workers else 0) for i in range(workers)]
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    try:
+        processes = [
+            context.Process(target=_statements_fill, args=(seeds[i], teachers, shares[i], i)) for i in range(workers)
+        ]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join()
+        if any(process.exitcode for process in processes):
+            raise RuntimeError("a statement generator process failed")
+    finally:
+        _log("building indexes again")
+        with connection.cursor() as cursor:
+            for definition in dropped:
+                cursor.execute(definition)
+
+
+def _statements_fill(seed: int, teachers: list[tuple[int, str]], count: int, worker: int, batch: int = 5000) -> None:
     from django.conf import settings
-    from django.db import connection, transaction
+    from django.db import transaction
 
     from competencies.models import Competency
     from xapi.bulk import activity_rows_insert, agent_rows_insert, statements_insert
     from xapi.services import _prepare, default_authority
 
+    rng = random.Random(seed)
     competencies = {
         slug: list(Competency.objects.filter(framework__slug=slug).order_by("code").values_list("iri", flat=True))
         for slug in LEVEL_WEIGHTS
@@ -349,51 +382,49 @@ def _statements(rng: random.Random, teachers: list[tuple[int, str]], count: int,
     competency_base = settings.RELAIS_COMPETENCY_BASE_IRI
     authority = default_authority()
     verbs, shares, shapes = zip(*MIX, strict=True)
-    # A few teachers do much, most do little.
-    activity_weights = [rng.paretovariate(1.2) for _ in teachers]
-    cumulative = list(_accumulate(activity_weights))
+    # A few teachers do much, most do little; one in twenty is an expert in digital pedagogy.
+    weights = [random.Random(user_id).paretovariate(1.2) for user_id, _ in teachers]
+    experts = {user_id for user_id, _ in teachers if random.Random(user_id * 7).random() < EXPERT_SHARE}
+    cumulative = list(_accumulate(w * (4 if t[0] in experts else 1) for w, t in zip(weights, teachers, strict=True)))
     now = datetime.now(tz=UTC)
     start = now - timedelta(days=3 * 365)
     span = (now - start).total_seconds()
-    tables = ("xapi_statement", "xapi_statementagent", "xapi_statementactivity")
-    dropped = _indexes_drop(tables)
-    try:
-        for offset in range(0, count, batch):
-            size = min(batch, count - offset)
-            users = rng.choices(teachers, cum_weights=cumulative, k=size)
-            picks = rng.choices(range(len(MIX)), weights=shares, k=size)
-            pending = []
-            stored = datetime.now(tz=UTC)
-            for index in range(size):
-                k = picks[index]
-                data = _statement(
-                    rng,
-                    actor_uuid=users[index][1],
-                    verb=verbs[k],
-                    shape=shapes[k],
-                    base=base,
-                    competency_base=competency_base,
-                    competencies=competencies,
-                    timestamp=start + timedelta(seconds=rng.random() * span),
-                )
-                pending.append(
-                    _prepare(data, index=index, authority=authority, stored=stored + timedelta(microseconds=index))
-                )
-            with transaction.atomic():
-                statements_insert([p.statement for p in pending])
-                agent_rows_insert(
-                    [(p.statement.id, p.statement.stored, key, rel) for p in pending for key, rel in p.agents]
-                )
-                activity_rows_insert(
-                    [(p.statement.id, p.statement.stored, aid, rel) for p in pending for aid, rel in p.activities]
-                )
-            if (offset // batch) % 100 == 0:
-                _log(f"{offset + size} statements")
-    finally:
-        _log("building indexes again")
-        with connection.cursor() as cursor:
-            for definition in dropped:
-                cursor.execute(definition)
+    for offset in range(0, count, batch):
+        size = min(batch, count - offset)
+        users = rng.choices(teachers, cum_weights=cumulative, k=size)
+        picks = rng.choices(range(len(MIX)), weights=shares, k=size)
+        pending = []
+        stored = datetime.now(tz=UTC)
+        for index in range(size):
+            k = picks[index]
+            expert = users[index][0] in experts
+            data = _statement(
+                rng,
+                actor_uuid=users[index][1],
+                verb=verbs[k],
+                shape=shapes[k],
+                base=base,
+                competency_base=competency_base,
+                competencies=competencies,
+                # Experts' evidence is recent: their levels hold.
+                timestamp=now - timedelta(seconds=rng.random() * span / 3)
+                if expert
+                else start + timedelta(seconds=rng.random() * span),
+                expert=expert,
+            )
+            pending.append(
+                _prepare(data, index=index, authority=authority, stored=stored + timedelta(microseconds=index))
+            )
+        with transaction.atomic():
+            statements_insert([p.statement for p in pending])
+            agent_rows_insert(
+                [(p.statement.id, p.statement.stored, key, rel) for p in pending for key, rel in p.agents]
+            )
+            activity_rows_insert(
+                [(p.statement.id, p.statement.stored, aid, rel) for p in pending for aid, rel in p.activities]
+            )
+        if (offset // batch) % 50 == 0:
+            _log(f"worker {worker}: {offset + size:,} of {count:,} statements")
 
 
 def _accumulate(values):
@@ -420,7 +451,7 @@ def _indexes_drop(tables: tuple[str, ...]) -> list[str]:
     return [definition for _name, definition in found]
 
 
-def _statement(rng, *, actor_uuid, verb, shape, base, competency_base, competencies, timestamp) -> dict:
+def _statement(rng, *, actor_uuid, verb, shape, base, competency_base, competencies, timestamp, expert=False) -> dict:
     data = {
         "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
         "actor": {"objectType": "Agent", "account": {"homePage": base, "name": actor_uuid}},
@@ -453,8 +484,10 @@ def _statement(rng, *, actor_uuid, verb, shape, base, competency_base, competenc
     }
     if shape is None:
         return data
-    slug = "crcn-edu" if rng.random() < 0.6 else "crcn"
+    slug = "crcn-edu" if expert or rng.random() < 0.6 else "crcn"
     level = rng.choices(range(1, len(LEVEL_WEIGHTS[slug]) + 1), weights=LEVEL_WEIGHTS[slug])[0]
+    if expert:
+        level = rng.choice((4, 4, 5))
     chosen = rng.sample(competencies[slug], rng.choice((1, 1, 2, 3)))
     data["context"]["contextActivities"]["category"] = [{"objectType": "Activity", "id": f"{competency_base}/{slug}"}]
     data["context"]["contextActivities"]["other"] = [

@@ -68,10 +68,17 @@ def _completed_modules(user_ids: list[int]) -> dict[int, int]:
     return dict(rows)
 
 
-def candidates_evaluate(*, schools: list[School], policies: dict[int, AmbassadorPolicy], as_of=None) -> dict:
+def framework_competencies() -> dict[int, Competency]:
+    """The CRCN Édu competencies (with their domain), by id."""
+    return {c.pk: c for c in Competency.objects.filter(framework__slug=FRAMEWORK).select_related("domain")}
+
+
+def candidates_evaluate(
+    *, schools: list[School], policies: dict[int, AmbassadorPolicy], as_of=None, competencies=None
+) -> dict:
     """{school id: [Candidate…]} for the consenting teachers of `schools`, best first."""
     as_of = as_of or timezone.now()
-    competencies = {c.pk: c for c in Competency.objects.filter(framework__slug=FRAMEWORK).select_related("domain")}
+    competencies = framework_competencies() if competencies is None else competencies
     memberships = list(
         Membership.objects.filter(school__in=schools, role=Membership.Role.TEACHER)
         .filter(user__ambassador_consent__consented=True)
@@ -164,11 +171,17 @@ class ProposalReport:
 def ambassadors_propose(*, schools=None, as_of=None) -> ProposalReport:
     """Recompute proposals for `schools` (all when None). Confirmed ambassadors stay; undecided
     proposals are replaced; a confirmed one who no longer qualifies or consents is withdrawn."""
+    return proposals_recompute(schools=schools, as_of=as_of)
+
+
+def proposals_recompute(*, schools=None, as_of=None, competencies=None) -> ProposalReport:
+    """`ambassadors_propose` inside the caller's transaction (the incremental path), with the
+    CRCN Édu competencies passed in when the caller has them."""
     now = timezone.now()
     report = ProposalReport()
     queryset = School.objects.select_related("departement") if schools is None else schools
     school_list = list(queryset.select_related("departement").order_by("pk"))
-    competencies = {c.pk: c for c in Competency.objects.filter(framework__slug=FRAMEWORK)}
+    competencies = framework_competencies() if competencies is None else competencies
     policies: dict[int, AmbassadorPolicy] = {}
     for school in school_list:
         academie_id = school.departement.academie_id
@@ -181,7 +194,7 @@ def ambassadors_propose(*, schools=None, as_of=None) -> ProposalReport:
 
 
 def _propose_chunk(chunk, *, policies, competencies, as_of, now, report: ProposalReport) -> None:
-    evaluated = candidates_evaluate(schools=chunk, policies=policies, as_of=as_of)
+    evaluated = candidates_evaluate(schools=chunk, policies=policies, as_of=as_of, competencies=competencies)
     existing = defaultdict(dict)
     for proposal in AmbassadorProposal.objects.filter(school__in=chunk):
         existing[proposal.school_id][proposal.user_id] = proposal

@@ -38,7 +38,8 @@ from .levels import (
     Proof,
     level_from,
 )
-from .models import CompetencyState, CompletedModule, Evidence, LevelChange
+from .models import Competency, CompetencyState, CompletedModule, Evidence, LevelChange
+from .stats import stats_refresh
 
 # Above this many rows a write goes through COPY on PostgreSQL.
 _COPY_FROM = 2000
@@ -285,7 +286,9 @@ def _levels_recompute_all_sql(*, as_of: date, now: datetime) -> int:
 def levels_refresh(*, as_of: date | None = None) -> int:
     """Recompute every level for `as_of` (today): evidence ages, and a level may fall. Run daily."""
     now = timezone.now()
-    return _levels_recompute_all(as_of=as_of or now.date(), now=now)
+    changed = _levels_recompute_all(as_of=as_of or now.date(), now=now)
+    stats_refresh(None)
+    return changed
 
 
 @transaction.atomic
@@ -303,18 +306,29 @@ def statements_process(*, statement_ids: list[str], voided_ids: list[str] = ()) 
             "payload", "timestamp"
         )
     )
-    items, modules = derive(rows) if rows else ([], [])
+    competencies = list(Competency.objects.select_related("framework", "domain")) if rows else []
+    items, modules = derive(rows, competencies={c.iri: c for c in competencies}) if rows else ([], [])
     _evidence_insert(items, modules)
     touched |= {(i.user_id, i.competency_id) for i in items}
     changed_users: set[int] = set()
     changed = levels_update(pairs=touched, changed_users=changed_users)
     changed_users |= {m.user_id for m in modules}
+    # The maps' aggregates (levels, completions, attendance, coverage) of these teachers' schools,
+    # refreshed by a task of their own: off this path's latency, one per stored batch.
+    concerned = sorted(changed_users | {u for u, _ in touched})
+    if concerned:
+        from . import tasks
+
+        transaction.on_commit(lambda: tasks.stats_refresh_for_users.delay(concerned))
     if changed_users:
         from lms.models import School
 
-        from .ambassadors import ambassadors_propose
+        from .ambassadors import FRAMEWORK, framework_competencies, proposals_recompute
 
-        ambassadors_propose(schools=School.objects.filter(memberships__user_id__in=changed_users).distinct())
+        proposals_recompute(
+            schools=School.objects.filter(memberships__user_id__in=changed_users).distinct(),
+            competencies={c.pk: c for c in competencies if c.framework.slug == FRAMEWORK} or framework_competencies(),
+        )
     return changed
 
 
@@ -338,7 +352,9 @@ def competencies_rebuild(*, as_of: date | None = None) -> int:
     competencies = competencies_by_iri()
     for rows in _evidence_statements():
         _evidence_insert(*derive(rows, users=users, competencies=competencies), copy=is_postgresql())
-    return _levels_recompute_all(as_of=as_of or now.date(), now=now)
+    changed = _levels_recompute_all(as_of=as_of or now.date(), now=now)
+    stats_refresh(None)
+    return changed
 
 
 def _evidence_statements() -> Iterator[list[tuple[dict, object]]]:

@@ -18,5 +18,20 @@ def levels_refresh() -> int:
 @shared_task(name="competencies.ambassadors_propose", acks_late=True)
 def ambassadors_propose() -> int:
     from .ambassadors import ambassadors_propose as propose
+    from .stats import stats_refresh
 
-    return propose().proposed
+    proposed = propose().proposed
+    stats_refresh(None)  # coverage
+    return proposed
+
+
+@shared_task(name="competencies.stats_refresh_for_users", acks_late=True)
+def stats_refresh_for_users(user_ids: list[int]) -> int:
+    """The maps' aggregates of the schools of these teachers (after their evidence changed)."""
+    from lms.models import Membership
+
+    from .stats import stats_refresh
+
+    school_ids = set(Membership.objects.filter(user_id__in=user_ids).values_list("school_id", flat=True))
+    stats_refresh(school_ids)
+    return len(school_ids)

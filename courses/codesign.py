@@ -3,14 +3,12 @@ and local adaptation of a shared course (copy, origin kept, upstream changes sho
 
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
+from wagtail.models import GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
 
-from .models import CatalogPage, CoursePage, ModulePage
+from .models import CatalogPage, CoursePage, ModulePage, PartnerApprovalTask
 
 TRAINER_PAGE_PERMISSIONS = ["add_page", "change_page", "lock_page", "unlock_page"]
 TRAINER_MODEL_PERMISSIONS = [
@@ -66,16 +64,16 @@ def reviewer_group_for(partner) -> Group:
 
 @transaction.atomic
 def codesign_workflow_setup(*, catalogue: CatalogPage, partners) -> Workflow:
-    """One approval task per partner group, in order; the workflow applies to the whole catalogue.
-    The last approval publishes (or schedules, when a go-live date is set). Idempotent."""
+    """One partner-approval task per partner group, in order; the workflow applies to the whole
+    catalogue. The last approval publishes (or schedules, when a go-live date is set). Idempotent."""
     name = (_("Co-conception — %(catalogue)s") % {"catalogue": catalogue.title})[:255]
     workflow, _created = Workflow.objects.get_or_create(name=name)
     for order, partner in enumerate(partners):
         group = reviewer_group_for(partner)
         task_name = (_("Approbation — %(partner)s") % {"partner": partner.name})[:255]
-        task = GroupApprovalTask.objects.filter(name=task_name).first()
+        task = PartnerApprovalTask.objects.filter(partner=partner).first()
         if task is None:
-            task = GroupApprovalTask.objects.create(name=task_name)
+            task = PartnerApprovalTask.objects.create(name=task_name, partner=partner)
         task.groups.add(group)
         WorkflowTask.objects.update_or_create(workflow=workflow, task=task, defaults={"sort_order": order})
     WorkflowPage.objects.update_or_create(page=catalogue, defaults={"workflow": workflow})
@@ -139,10 +137,9 @@ COMPARED_FIELDS = ["title", "summary", "body", "audience", "format", "duration_h
 def upstream_changes(*, adaptation: CoursePage) -> dict:
     """What changed in the origin course since the copy: its fields (copy-time revision vs latest), and its
     modules changed or added since then."""
-    origin = adaptation.origin
+    origin = CoursePage.objects.filter(pk=adaptation.origin_id).first()  # fresh: its latest revision matters
     if origin is None or adaptation.origin_revision is None:
         return {"origin": None, "fields": [], "modules": [], "compare_url": None}
-    origin = origin.specific
     then = adaptation.origin_revision.as_object()
     latest_revision = origin.latest_revision
     now = latest_revision.as_object() if latest_revision else origin
@@ -167,11 +164,3 @@ def upstream_changes(*, adaptation: CoursePage) -> dict:
             "wagtailadmin_pages:revisions_compare", args=[origin.pk, adaptation.origin_revision.pk, latest_revision.pk]
         )
     return {"origin": origin, "fields": fields, "modules": modules, "compare_url": compare_url}
-
-
-def slug_for(title: str) -> str:
-    return slugify(title)[:50]
-
-
-def partner_model():
-    return apps.get_model("themes", "Partner")

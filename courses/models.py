@@ -255,6 +255,7 @@ class ModuleCompletion(models.Model):
 
 
 from .records import Cmi5Launch, JournalEntry, SessionRegistration, TaskSubmission  # noqa: E402
+from .workflow_tasks import PartnerApprovalTask  # noqa: E402
 
 __all__ = [
     "ActivityProgress",
@@ -266,6 +267,7 @@ __all__ = [
     "JournalEntry",
     "ModuleCompletion",
     "ModulePage",
+    "PartnerApprovalTask",
     "SessionRegistration",
     "TaskSubmission",
 ]

@@ -6,9 +6,14 @@ point and cell that leads somewhere carries its drill-down query in `customdata`
 merges it into the URL on click.
 """
 
+import json
 import math
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
 
 import plotly.io as pio
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 CONFIG = {"displaylogo": False, "responsive": True}
@@ -225,10 +230,29 @@ class Projection:
         return transform(lon, lat)
 
 
-def _outline_traces(features, projection: Projection) -> list[dict]:
-    xs, ys = [], []
+@cache
+def departements_geojson() -> dict:
+    """The shipped outlines (lms/data/departements.geojson; credit line in lms/data/SOURCES.md)."""
+    path = Path(settings.BASE_DIR) / "lms" / "data" / "departements.geojson"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@dataclass
+class Geometry:
+    projection: Projection
+    outlines: dict[str, tuple[list, list]]  # code → projected x and y, rings separated by None
+    centres: dict[str, tuple[float, float]]
+
+
+@lru_cache(maxsize=256)
+def geometry(codes: frozenset[str]) -> Geometry:
+    """The projected outlines of these départements, computed once per set of départements."""
+    features = [f for f in departements_geojson()["features"] if f["properties"]["code"] in codes]
+    projection = Projection(features)
+    outlines = {}
     for feature in features:
         code = feature["properties"]["code"]
+        xs, ys = [], []
         for ring in _rings(feature):
             for lon, lat in ring:
                 x, y = projection(code, lon, lat)
@@ -236,30 +260,44 @@ def _outline_traces(features, projection: Projection) -> list[dict]:
                 ys.append(round(y, 4))
             xs.append(None)
             ys.append(None)
-    traces = [
+        outlines[code] = (xs, ys)
+    centres = {}
+    for code, (xs, ys) in outlines.items():
+        x0, x1, y0, y1 = _bbox([(x, y) for x, y in zip(xs, ys, strict=True) if x is not None])
+        centres[code] = (round((x0 + x1) / 2, 4), round((y0 + y1) / 2, 4))
+    return Geometry(projection, outlines, centres)
+
+
+def _frames(projection: Projection) -> list[dict]:
+    return [
         {
             "type": "scatter",
-            "x": xs,
-            "y": ys,
+            "x": [x0, x1, x1, x0, x0],
+            "y": [y0, y0, y1, y1, y0],
             "mode": "lines",
-            "line": {"color": "#929292", "width": 1},
+            "line": {"color": "#cecece", "width": 1},
             "hoverinfo": "skip",
             "showlegend": False,
         }
+        for x0, y0, x1, y1, _name in projection.insets
     ]
-    for x0, y0, x1, y1, _name in projection.insets:
-        traces.append(
-            {
-                "type": "scatter",
-                "x": [x0, x1, x1, x0, x0],
-                "y": [y0, y0, y1, y1, y0],
-                "mode": "lines",
-                "line": {"color": "#cecece", "width": 1},
-                "hoverinfo": "skip",
-                "showlegend": False,
-            }
-        )
-    return traces
+
+
+def _outline_traces(geo: Geometry) -> list[dict]:
+    xs, ys = [], []
+    for code in sorted(geo.outlines):
+        xs += geo.outlines[code][0]
+        ys += geo.outlines[code][1]
+    outline = {
+        "type": "scatter",
+        "x": xs,
+        "y": ys,
+        "mode": "lines",
+        "line": {"color": "#929292", "width": 1},
+        "hoverinfo": "skip",
+        "showlegend": False,
+    }
+    return [outline, *_frames(geo.projection)]
 
 
 def _map_layout(projection: Projection) -> dict:
@@ -288,14 +326,15 @@ def _blend(value: float | None, top: float) -> str:
     return "#" + "".join(f"{round(a + (b - a) * t):02x}" for a, b in zip(start, end, strict=True))
 
 
-def schools_map_figure(*, points: list[dict], features: list[dict], colour: str) -> dict:
+def schools_map_figure(*, points: list[dict], codes: set[str], colour: str) -> dict:
     """Département outlines and schools as points coloured by mean level or ambassador coverage.
 
     Drawn on plain axes so that no map tiles or topojson are fetched: the site works offline. A click on
     a school drills down to it.
     """
-    projection = Projection(features)
-    data = _outline_traces(features, projection)
+    geo = geometry(frozenset(codes))
+    projection = geo.projection
+    data = _outline_traces(geo)
     located = [(p, projection(p["departement__code"], p["longitude"], p["latitude"])) for p in points]
 
     def hover(p):
@@ -346,25 +385,17 @@ def schools_map_figure(*, points: list[dict], features: list[dict], colour: str)
     return {"data": data, "layout": _map_layout(projection)}
 
 
-def departements_map_figure(*, areas: list[dict], features: list[dict], colour: str) -> dict:
+def departements_map_figure(*, areas: list[dict], codes: set[str], colour: str) -> dict:
     """The départements filled by their mean level or share of covered schools, with a clickable marker
     at the centre of each (hover details; a click drills into the département)."""
-    projection = Projection(features)
+    geo = geometry(frozenset(codes))
+    projection = geo.projection
     by_code = {a["code"]: a for a in areas}
     data = []
     top = max([a["mean"] for a in areas if a["mean"] is not None] or [1])
     centres = []
-    for feature in features:
-        code = feature["properties"]["code"]
+    for code, (xs, ys) in sorted(geo.outlines.items()):
         area = by_code.get(code)
-        xs, ys = [], []
-        for ring in _rings(feature):
-            for lon, lat in ring:
-                x, y = projection(code, lon, lat)
-                xs.append(round(x, 4))
-                ys.append(round(y, 4))
-            xs.append(None)
-            ys.append(None)
         if area is None:
             fill = "rgba(0,0,0,0)"
         elif colour == "couverture":
@@ -385,9 +416,8 @@ def departements_map_figure(*, areas: list[dict], features: list[dict], colour: 
             }
         )
         if area is not None:
-            cx0, cx1, cy0, cy1 = _bbox([(x, y) for x, y in zip(xs, ys, strict=True) if x is not None])
-            centres.append((area, ((cx0 + cx1) / 2, (cy0 + cy1) / 2)))
-    data += _outline_traces([], projection)[1:]  # inset frames only
+            centres.append((area, geo.centres[code]))
+    data += _frames(projection)
 
     def hover(a):
         mean = _("niveau moyen") + f" : {a['mean']:.2f}" if a["mean"] is not None else _("effectif trop petit")

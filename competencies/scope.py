@@ -98,7 +98,8 @@ def children(area: Area) -> list[tuple[str, dict, int]]:
     from django.db.models import Count
 
     schools = area.schools
-    if area.level == "scope" and schools.values("departement").distinct().count() > 1:
+    several = area.departement_ids is None or len(area.departement_ids) > 1
+    if area.level == "scope" and several:
         rows = (
             schools.values("departement__code", "departement__name")
             .annotate(n=Count("id"))

@@ -1,8 +1,5 @@
 """The managers' competency maps: one page per area, filters in the URL, every table exportable."""
 
-import json
-from functools import cache
-from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -18,20 +15,10 @@ from .scope import area_resolve, children
 AREA_KEYS = ("departement", "circonscription", "bassin", "ecole")
 
 
-@cache
-def departements_geojson() -> dict:
-    path = Path(settings.BASE_DIR) / "lms" / "data" / "departements.geojson"
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def _features(codes: set[str]) -> list[dict]:
-    return [f for f in departements_geojson()["features"] if f["properties"]["code"] in codes]
-
-
 def _map_figure(p, colour: str) -> dict | None:
     if p.points:
         codes = {point["departement__code"] for point in p.points}
-        return figures.schools_map_figure(points=p.points, features=_features(codes), colour=colour)
+        return figures.schools_map_figure(points=p.points, codes=codes, colour=colour)
     if p.by != "departement":
         return None
     areas = []
@@ -48,7 +35,7 @@ def _map_figure(p, colour: str) -> dict | None:
                 "drill": urlencode({"departement": group.code}),
             }
         )
-    return figures.departements_map_figure(areas=areas, features=_features({a["code"] for a in areas}), colour=colour)
+    return figures.departements_map_figure(areas=areas, codes={a["code"] for a in areas}, colour=colour)
 
 
 def figure_specs(p, matrix, colour: str) -> dict[str, dict]:

@@ -1,4 +1,5 @@
-"""A manager filters, drills from the département to a school, and exports CSV and XLSX matching the page."""
+"""A manager filters (period included), drills from the académie to a school, and exports CSV and XLSX
+matching the page; a manager of another académie gets 403 on the views and exports."""
 
 import csv
 import io
@@ -6,9 +7,10 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from courses.demo import DEMO_DOMAIN, DEMO_PASSWORD, demo_load
-from lms.models import School
-from tests.conftest import wagtail_root
+from competencies.stats import stats_refresh
+from courses.demo import demo_load
+from lms.models import Academie, Departement, School
+from tests.conftest import PASSWORD, make_user, wagtail_root
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -26,49 +28,125 @@ def page_table(page, key):
     return rows
 
 
-def download(page, link_text):
+def download(page, key, fmt):
     with page.expect_download() as info:
-        page.get_by_role("link", name=link_text).first.click()
+        page.locator(f'#tableau-{key} + ul a[href*="export={fmt}"]').click()
     return open(info.value.path(), "rb").read()
 
 
-def test_manager_filters_drills_and_exports(page, live_server):
-    wagtail_root()
-    demo_load(teachers_per_school=5, with_history=True)
-    base = live_server.url
+def csv_rows(content: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+
+
+def assert_export_matches(page, key):
+    shown = page_table(page, key)
+    exported = csv_rows(download(page, key, "csv"))
+    assert len(exported) == len(shown) + 1
+    for exported_row, shown_row in zip(exported[1:], shown, strict=True):
+        # Hidden cells read "moins de 5" in both.
+        assert exported_row == shown_row
+    sheet = load_workbook(io.BytesIO(download(page, key, "xlsx"))).active
+    xlsx_rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3, max_row=2 + len(shown))]
+    assert [[normal(v) for v in row] for row in xlsx_rows] == [[normal(v) for v in row] for row in shown]
+    return shown
+
+
+def normal(value):
+    """A cell as a number when it is one (XLSX keeps 0.0 as 0), else as text."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return "" if value is None else str(value)
+
+
+def login(page, base, email, password):
     page.goto(f"{base}/comptes/login/")
-    page.locator("input[name=login]").fill(f"gestionnaire@{DEMO_DOMAIN}")
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(password)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture
+def demo(live_server):
+    wagtail_root()
+    demo_load(teachers_per_school=5, with_history=True)
+    stats_refresh(None)
+    return live_server.url
+
+
+def test_manager_filters_drills_and_exports(page, demo):
+    base = demo
+    manager = make_user("academie@demo.relais.fr", role="manager", scope_academie=Academie.objects.get(code="25"))
+    login(page, base, manager.email, PASSWORD)
     page.goto(f"{base}/competences/pilotage/")
     page.wait_for_load_state("networkidle")
-    assert page.locator(".js-plotly-plot").count() >= 2
+    assert page.locator(".js-plotly-plot").count() >= 5  # map, heatmap, distribution, progress, activity, coverage
+    assert "Académie de Versailles" in page.locator("h1").inner_text()
 
-    # Filter: collèges only, domain 3; the filters land in the URL.
+    # Filter: collèges only, domain 3, the last 3 months; the filters land in the URL.
     page.locator("#id_type").select_option("college")
     page.locator("#id_domaine").select_option("3")
+    page.locator("#id_periode").select_option("3m")
     page.get_by_role("button", name="Appliquer les filtres").click()
     page.wait_for_load_state("networkidle")
-    assert "type=college" in page.url and "domaine=3" in page.url
+    assert "type=college" in page.url and "domaine=3" in page.url and "periode=3m" in page.url
     shown = page_table(page, "etablissements-competences")
     assert shown and all(School.objects.get(uai=row[0]).kind == "college" for row in shown)
+    assert len(page_table(page, "activite-mois")) == 3
+    assert len(page_table(page, "progression-domaines")[0]) == 2  # month + domain 3
 
-    # Exports carry exactly what the page shows.
-    exported = list(csv.reader(io.StringIO(download(page, "Exporter en CSV").decode("utf-8-sig")), delimiter=";"))
-    assert [row[0] for row in exported[1:]] == [row[0] for row in shown]
-    for exported_row, shown_row in zip(exported[1:], shown, strict=True):
-        assert exported_row[3:] == shown_row[3:]
-    sheet = load_workbook(io.BytesIO(download(page, "Exporter en XLSX"))).active
-    xlsx_rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3, max_row=2 + len(shown))]
-    assert [str(v) for v in xlsx_rows[0][3:]] == shown[0][3:]
+    # Exports carry exactly what the page shows, for every table.
+    for key in ("etablissements-competences", "repartition-niveaux", "progression-domaines", "activite-mois"):
+        assert_export_matches(page, key)
 
-    # Drill down: a bassin, then a school, keeping the filters.
+    # Drill down: the département, a bassin, then a school (a click on its row), keeping the filters.
+    page.locator("a.fr-tag", has_text="Val-d'Oise").click()
+    page.wait_for_load_state("networkidle")
+    assert "departement=95" in page.url and "type=college" in page.url
     page.locator("a.fr-tag", has_text="Bassin").first.click()
     page.wait_for_load_state("networkidle")
-    assert "bassin=" in page.url and "type=college" in page.url
-    school_uai = page_table(page, "etablissements-competences")[0][0]
-    page.goto(page.url + f"&ecole={school_uai}")
+    assert "bassin=" in page.url and "periode=3m" in page.url
+    first = page.locator('table[data-table="etablissements-competences"] tbody tr th a').first
+    school_uai = first.inner_text().strip()
+    first.click()
     page.wait_for_load_state("networkidle")
+    assert f"ecole={school_uai}" in page.url
     assert [row[0] for row in page_table(page, "etablissements-competences")] == [school_uai]
-    assert page.locator("nav.fr-breadcrumb li").count() == 3
+    assert page.locator("nav.fr-breadcrumb li").count() == 4  # académie › département › bassin › school
+    coverage = assert_export_matches(page, "couverture-ambassadeurs")
+    assert coverage[0][0] == school_uai
+    assert_export_matches(page, "activite-zones")
+
+    # The map drills down on a click too: back at the département, click the first school's point.
+    page.goto(f"{base}/competences/pilotage/?departement=95")
+    page.wait_for_load_state("networkidle")
+    uai = page.evaluate(
+        """() => {
+          const plot = document.getElementById("carte-etablissements");
+          const trace = plot.data[plot.data.length - 1];
+          plot.emit("plotly_click", {points: [{customdata: trace.customdata[0]}]});
+          return trace.customdata[0];
+        }"""
+    )
+    page.wait_for_url(lambda url: "ecole=" in url)
+    assert uai.startswith("ecole=") and uai in page.url and "departement=95" in page.url
+
+
+def test_another_academie_gets_403_in_the_browser(page, demo):
+    creteil, _ = Academie.objects.get_or_create(code="24", defaults={"name": "Créteil"})
+    Departement.objects.get_or_create(code="94", defaults={"name": "Val-de-Marne", "academie": creteil})
+    outsider = make_user("creteil@demo.relais.fr", role="manager", scope_academie=creteil)
+    uai = School.objects.filter(departement__code="95").first().uai
+    login(page, demo, outsider.email, PASSWORD)
+    for query in (
+        "?departement=95",
+        f"?ecole={uai}",
+        "?departement=95&export=csv&tableau=etablissements-competences",
+        f"?ecole={uai}&export=xlsx&tableau=activite-mois",
+    ):
+        response = page.goto(f"{demo}/competences/pilotage/{query}")
+        assert response.status == 403, query
+    page.goto(f"{demo}/competences/pilotage/")
+    assert page.locator('table[data-table="etablissements-competences"] tbody tr').count() == 1  # "no data" row
+    assert "Val-d'Oise" not in page.content()

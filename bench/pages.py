@@ -1,0 +1,165 @@
+"""The managers' dashboards at national scale: every page and export rendered server-side in ≤ 300 ms.
+
+Runs on the national database (`national.ensure`): rebuilds the maps' derived tables (`stats_refresh`,
+timed), then renders each page and export with Django's test client, in process (no HTTP, no browser:
+the server-side time only), for a manager of the largest académie, a département manager, a national
+administrator and a drill-down to one school, with filters. Median and p95 over several requests after
+a warm-up.
+"""
+
+import statistics
+import time
+
+from . import harness, national
+
+TARGET_MS = 300
+
+
+def _cases():
+    """(name, e-mail, path) for every page and export measured."""
+    from django.db.models import Count
+
+    from lms.models import Academie, Departement, School
+
+    academie = Academie.objects.annotate(n=Count("departements__schools")).order_by("-n").first()
+    departement = Departement.objects.filter(academie=academie).annotate(n=Count("schools")).order_by("-n").first()
+    biggest_dep = Departement.objects.annotate(n=Count("schools")).order_by("-n").first()
+    circonscription = (
+        School.objects.filter(departement=departement)
+        .exclude(circonscription_code="")
+        .values("circonscription_code")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    school = School.objects.filter(departement=departement, kind="college").order_by("uai").first()
+    overseas = Departement.objects.filter(code="971").first()
+    from competencies.pilotage import SCHOOL_ROWS_MAX
+
+    def keys(schools: int) -> tuple[str, str]:
+        """The matrix and coverage tables an area shows: its schools, or its child areas when they are many."""
+        if schools > SCHOOL_ROWS_MAX:
+            return "zones-competences", "couverture-zones"
+        return "etablissements-competences", "couverture-ambassadeurs"
+
+    aca_matrix, _aca_coverage = keys(School.objects.filter(departement__academie=academie).count())
+    _dep_matrix, dep_coverage = keys(School.objects.filter(departement=biggest_dep).count())
+    aca = f"gestion-academie-{academie.code}@bench.relais.test"
+    dep = f"gestion-dep-{biggest_dep.code}@bench.relais.test"
+    admin = "admin@bench.relais.test"
+    page = "/competences/pilotage/"
+    cases = [
+        (f"académie ({academie.name}, largest)", aca, page),
+        (
+            "académie, filtered (collèges, public, domain 3, 3 months)",
+            aca,
+            page + "?type=college&secteur=public&domaine=3&periode=3m",
+        ),
+        ("académie, CRCN, all history, coverage map", aca, page + "?referentiel=crcn&periode=all&carte=couverture"),
+        (f"académie → département {departement.code}", aca, page + f"?departement={departement.code}"),
+        (
+            "→ circonscription",
+            aca,
+            page + f"?departement={departement.code}&circonscription={circonscription['circonscription_code']}",
+        ),
+        ("→ school", aca, page + f"?departement={departement.code}&ecole={school.uai}"),
+        (f"département manager ({biggest_dep.name}, largest)", dep, page),
+        ("département manager, 1er degré, 12 months", dep, page + "?degre=1&periode=12m"),
+        ("national admin", admin, page),
+        ("national admin, private lycées, all history", admin, page + "?type=lycee&secteur=private&periode=all"),
+        ("export CSV: académie zones × competencies", aca, page + f"?export=csv&tableau={aca_matrix}"),
+        ("export XLSX: académie distribution", aca, page + "?export=xlsx&tableau=repartition-niveaux"),
+        (
+            "export XLSX: national progress per domain",
+            admin,
+            page + "?periode=all&export=xlsx&tableau=progression-domaines",
+        ),
+        ("export CSV: département coverage", dep, page + f"?export=csv&tableau={dep_coverage}"),
+        ("export CSV: school activity", aca, page + f"?ecole={school.uai}&export=csv&tableau=activite-mois"),
+    ]
+    if overseas is not None:
+        cases.append(("Guadeloupe (overseas map)", f"gestion-dep-{overseas.code}@bench.relais.test", page))
+    return cases
+
+
+def _time(client, path: str, *, warmup: int, samples: int) -> list[float]:
+    for _i in range(warmup):
+        response = client.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path}: HTTP {response.status_code}")
+    timings = []
+    for _i in range(samples):
+        start = time.perf_counter()
+        response = client.get(path)
+        timings.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200
+    return timings
+
+
+def run(*, quick: bool) -> list[tuple[str, str, str, str]]:
+    scale = 0.02 if quick else 1.0
+    national.ensure(scale)
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client, override_settings
+
+    from competencies.models import SchoolCompetencyStat
+    from competencies.stats import stats_refresh
+    from lms.models import School
+
+    start = time.perf_counter()
+    stats_refresh(None)
+    refresh = time.perf_counter() - start
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    schools = list(School.objects.order_by("?").values_list("pk", flat=True)[:20])
+    incremental = []
+    for pk in schools:
+        start = time.perf_counter()
+        stats_refresh({pk})
+        incremental.append((time.perf_counter() - start) * 1000)
+    rows = [
+        (
+            "maps: stats_refresh(None), every school",
+            f"{refresh:.1f} s ({SchoolCompetencyStat.objects.count():,} school × competency rows)",
+            "—",
+            "",
+        ),
+        (
+            "maps: stats_refresh({one school}) p50 / p95",
+            f"{statistics.median(incremental):.0f} / {harness.percentile(incremental, 0.95):.0f} ms",
+            "—",
+            "",
+        ),
+    ]
+    users = get_user_model().objects
+    clients = {}
+    warmup, samples = (1, 5) if quick else (2, 15)
+    # No collectstatic here: plain static storage (the manifest lookup it replaces is a dict lookup).
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], STORAGES=storages):
+        for name, email, path in _cases():
+            if email not in clients:
+                clients[email] = Client()
+                clients[email].force_login(users.get(email=email))
+            timings = _time(clients[email], path, warmup=warmup, samples=samples)
+            p50, p95 = statistics.median(timings), harness.percentile(timings, 0.95)
+            rows.append(
+                (f"maps: {name}", f"{p50:.0f} / {p95:.0f} ms (p50 / p95)", f"≤ {TARGET_MS} ms", _met(p95 <= TARGET_MS))
+            )
+    return rows
+
+
+def _met(ok: bool) -> str:
+    return "yes" if ok else "NO"
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    print(json.dumps(run(quick="--quick" in sys.argv), ensure_ascii=False))

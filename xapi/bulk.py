@@ -7,11 +7,11 @@ leaves the escaping to psycopg's C code. Elsewhere (SQLite) plain ``bulk_create`
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
 from django.db import connection
 
+from xapi.json_codec import dumps
 from xapi.models import Statement, StatementActivity, StatementAgent
 
 _STATEMENT_COLUMNS = (
@@ -20,8 +20,16 @@ _STATEMENT_COLUMNS = (
 )  # fmt: skip
 
 
-def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+class _Json:
+    """A value psycopg writes with the jsonb dumper (through ``dumps``: orjson's bytes, no re-encoding)."""
+
+    def __init__(self):
+        from psycopg.types.json import Jsonb
+
+        self.wrap = Jsonb
+
+    def __call__(self, value):
+        return self.wrap(value, dumps=dumps)
 
 
 def _copy(table: str, columns: Iterable[str], rows: Iterable[tuple]) -> None:
@@ -38,13 +46,14 @@ def statements_insert(statements: list[Statement]) -> None:
     if connection.vendor != "postgresql":
         Statement.objects.bulk_create(statements)
         return
+    as_json = _Json()
     # A batch shares one authority dict: serialise it once.
     authorities: dict[int, str] = {}
 
     def authority_json(value) -> str:
         text = authorities.get(id(value))
         if text is None:
-            text = authorities[id(value)] = _dumps(value)
+            text = authorities[id(value)] = dumps(value).decode()
         return text
 
     _copy(
@@ -63,7 +72,7 @@ def statements_insert(statements: list[Statement]) -> None:
                 s.voided,
                 s.is_voiding,
                 authority_json(s.authority),
-                _dumps(s.payload),
+                as_json(s.payload),
                 s.content_hash,
             )
             for s in statements

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from xapi.identity import normalize_mbox
+from xapi.json_codec import dumps_sorted
 from xapi.validation.fields import parse_timestamp
 
 DEFAULT_VERSION = "1.0.0"
@@ -15,7 +16,12 @@ DEFAULT_VERSION = "1.0.0"
 
 def format_time(value: datetime) -> str:
     """ISO 8601 in UTC with microseconds: the spec asks for at least milliseconds."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    value = value.astimezone(UTC)
+    if value.year < 1000:
+        # strftime's unpadded year: kept, since content hashes of stored statements use this text.
+        return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # Several times faster than strftime, and the same text once "+00:00" becomes "Z".
+    return value.isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def normalize_for_storage(statement: dict) -> dict:
@@ -80,8 +86,7 @@ def content_hash(payload: dict, *, timestamp: datetime | None) -> str:
     if isinstance(comparable["object"], dict) and "timestamp" in comparable["object"]:
         # A SubStatement's timestamp is compared as an instant too.
         comparable["object"]["timestamp"] = format_time(parse_timestamp(payload["object"]["timestamp"], ""))
-    serialised = json.dumps(comparable, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(serialised.encode()).hexdigest()
+    return hashlib.sha256(dumps_sorted(comparable)).hexdigest()
 
 
 _UUID_KEYS = ("registration",)

@@ -31,7 +31,7 @@ class Statement(models.Model):
     actor_key = models.CharField(_("clé de l'acteur"), max_length=512)
     verb_id = models.CharField(_("verbe"), max_length=512)
     object_activity_id = models.CharField(_("activité objet"), max_length=2048, null=True, blank=True)
-    object_statement_id = models.UUIDField(_("déclaration référencée"), null=True, blank=True, db_index=True)
+    object_statement_id = models.UUIDField(_("déclaration référencée"), null=True, blank=True)
     registration = models.UUIDField(_("inscription"), null=True, blank=True)
     voided = models.BooleanField(_("annulée"), default=False)
     is_voiding = models.BooleanField(_("déclaration d'annulation"), default=False)
@@ -49,6 +49,13 @@ class Statement(models.Model):
             models.Index(fields=["registration", "stored"], name="xapi_stmt_registration_stored"),
             models.Index(fields=["verb_id", "stored"], name="xapi_stmt_verb_stored"),
             models.Index(fields=["stored", "id"], name="xapi_stmt_stored_id"),
+            # StatementRefs only (voiding look-ups, references): statements about activities and
+            # agents, nearly all of them, add nothing to it.
+            models.Index(
+                fields=["object_statement_id"],
+                condition=models.Q(object_statement_id__isnull=False),
+                name="xapi_stmt_object_statement",
+            ),
         ]
 
     def __str__(self):

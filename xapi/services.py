@@ -99,14 +99,19 @@ def _store(items: list[Any], *, authority: dict | None, batch: bool) -> list[Sta
                 entry.index,
             )
 
-    for attempt in range(2):
+    entries = list(unique.values())
+    # Almost every statement arrives once: insert straight away and let the primary key refuse an id
+    # already stored (IntegrityError), then take the full path, which looks the batch up first (same
+    # statement again, conflict). Voiding statements need their targets: full path from the start.
+    look_ups = (True, True) if any(entry.statement.is_voiding for entry in entries) else (False, True, True)
+    for attempt, look_up in enumerate(look_ups):
         try:
             with transaction.atomic():
-                by_id = _persist(list(unique.values()), locate=locate)
+                by_id = _persist(entries, locate=locate, look_up=look_up)
             break
         except IntegrityError:
-            # Another request stored one of these ids between our lookup and our insert: look again.
-            if attempt:
+            # An id already stored, or stored by another request between our look-up and our insert.
+            if attempt == len(look_ups) - 1:
                 raise
     return [by_id[entry.statement.id] for entry in pending]
 
@@ -159,7 +164,7 @@ def _lookup(ids: set[uuid.UUID], voidable_ids: list[uuid.UUID]) -> list[Statemen
         table = connection.ops.quote_name(Statement._meta.db_table)
         sql = (
             f"SELECT * FROM {table} WHERE id = ANY(%s::uuid[])"  # noqa: S608
-            " OR (is_voiding AND object_statement_id = ANY(%s::uuid[]))"
+            " OR (is_voiding AND object_statement_id IS NOT NULL AND object_statement_id = ANY(%s::uuid[]))"
         )
         return list(Statement.objects.raw(sql, [ids_list, voidable_ids]))
     for start in range(0, max(len(ids_list), len(voidable_ids)), _LOOKUP_CHUNK):
@@ -170,17 +175,44 @@ def _lookup(ids: set[uuid.UUID], voidable_ids: list[uuid.UUID]) -> list[Statemen
     return found
 
 
-def _persist(entries: list[_Pending], *, locate) -> dict[uuid.UUID, Statement]:
+def _voided_by_stored(ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Those of ``ids`` that a stored voiding statement targets (it may arrive before its target)."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Statement._meta.db_table)
+        sql = (
+            f"SELECT object_statement_id FROM {table} WHERE is_voiding"  # noqa: S608
+            " AND object_statement_id IS NOT NULL AND object_statement_id = ANY(%s::uuid[])"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [ids])
+            return {row[0] for row in cursor.fetchall()}
+    found: set[uuid.UUID] = set()
+    for start in range(0, len(ids), _LOOKUP_CHUNK):
+        chunk = ids[start : start + _LOOKUP_CHUNK]
+        found.update(
+            Statement.objects.filter(is_voiding=True, object_statement_id__in=chunk).values_list(
+                "object_statement_id", flat=True
+            )
+        )
+    return found
+
+
+def _persist(entries: list[_Pending], *, locate, look_up: bool = True) -> dict[uuid.UUID, Statement]:
+    """Insert what is new; with ``look_up`` False the caller vouches that no entry is voiding, and a
+    stored id makes the insert fail (IntegrityError) instead of being compared."""
     incoming = {entry.statement.id: entry for entry in entries}
-    targets = {entry.statement.object_statement_id for entry in entries if entry.statement.is_voiding}
-    voidable = [entry.statement.id for entry in entries if not entry.statement.is_voiding]
     existing: dict[uuid.UUID, Statement] = {}
-    voided_by_stored: set[uuid.UUID] = set()
-    for row in _lookup(set(incoming) | targets, voidable):
-        if row.id in incoming or row.id in targets:
-            existing[row.id] = row
-        if row.is_voiding and row.object_statement_id in incoming:
-            voided_by_stored.add(row.object_statement_id)
+    if look_up:
+        targets = {entry.statement.object_statement_id for entry in entries if entry.statement.is_voiding}
+        voidable = [entry.statement.id for entry in entries if not entry.statement.is_voiding]
+        voided_by_stored: set[uuid.UUID] = set()
+        for row in _lookup(set(incoming) | targets, voidable):
+            if row.id in incoming or row.id in targets:
+                existing[row.id] = row
+            if row.is_voiding and row.object_statement_id in incoming:
+                voided_by_stored.add(row.object_statement_id)
+    else:
+        voided_by_stored = _voided_by_stored(list(incoming))
 
     result: dict[uuid.UUID, Statement] = {}
     new: list[_Pending] = []

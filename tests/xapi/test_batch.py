@@ -151,3 +151,46 @@ def test_an_id_stored_concurrently_is_looked_up_again(monkeypatch):
     calls.clear()
     with pytest.raises(StatementConflict):
         statement_store(data=dict(data, result={"success": True}))
+
+
+def test_new_statements_are_inserted_without_looking_their_ids_up(monkeypatch):
+    from xapi import services
+
+    calls = []
+    real_lookup = services._lookup
+    monkeypatch.setattr(services, "_lookup", lambda ids, voidable: calls.append(ids) or real_lookup(ids, voidable))
+    data = batch(5)
+    statements_store(data=data)
+    assert calls == []
+    # One of them again, among new ones: the primary key refuses it, the batch is looked up and
+    # the stored statement is returned, with no duplicate and no conflict.
+    again = [*batch(2), data[3]]
+    stored = statements_store(data=again)
+    assert len(calls) == 1 and uuid.UUID(data[3]["id"]) in calls[0]
+    assert [str(s.id) for s in stored] == [d["id"] for d in again]
+    assert Statement.objects.count() == 7
+    assert StatementAgent.objects.filter(statement_id=data[3]["id"]).count() == 2
+
+
+def test_a_statement_voided_before_it_arrives_is_stored_voided_without_a_look_up(monkeypatch):
+    from xapi import services
+
+    target_id = str(uuid.uuid4())
+    voiding = statement_store(data=ex.voiding(target_id))
+    monkeypatch.setattr(services, "_lookup", lambda ids, voidable: pytest.fail("no look-up expected"))
+    stored = statements_store(data=[ex.statement(id=target_id), *batch(2)])
+    assert stored[0].voided and not stored[1].voided
+    assert Statement.objects.get(id=target_id).voided
+    assert not Statement.objects.get(id=voiding.id).voided
+
+
+def test_a_batch_with_a_voiding_statement_looks_its_target_up(monkeypatch):
+    from xapi import services
+
+    target = statement_store(data=ex.statement(id=str(uuid.uuid4())))
+    calls = []
+    real_lookup = services._lookup
+    monkeypatch.setattr(services, "_lookup", lambda ids, voidable: calls.append(ids) or real_lookup(ids, voidable))
+    statements_store(data=[*batch(2), ex.voiding(str(target.id))])
+    assert len(calls) == 1 and target.id in calls[0]
+    assert Statement.objects.get(id=target.id).voided

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
+from xapi import json_codec
 from xapi.canonical import format_time
 from xapi.errors import XapiError
 
@@ -74,7 +75,7 @@ class XapiRequest:
     def json(self, *, path: str = "$"):
         """The body parsed as JSON; a clear 400 otherwise."""
         try:
-            return json.loads(self.body.decode("utf-8"))
+            return json_codec.loads(self.body)
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise BadRequest(
                 _("Le corps de la requête n'est pas du JSON valide : %(e)s") % {"e": error},

@@ -1,0 +1,58 @@
+"""JSON in and out of the store's hot path: orjson where it gives the same result as the standard library.
+
+orjson parses and serialises several times faster than ``json``. Where the two could differ the
+standard library is used instead, so that what is read and what is written never changes:
+
+- integers of 19 digits or more (orjson reads those past 64 bits as floats, and refuses to write them);
+- values orjson cannot write (non-string keys, lone surrogates...): ``TypeError``, then ``json``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import orjson
+
+_LONG_INTEGER = re.compile(rb"\d{19}")
+
+
+def _no_constant(name: str):
+    # json accepts NaN and Infinity, which are not JSON (and PostgreSQL's jsonb refuses them).
+    raise json.JSONDecodeError(f"{name} is not valid JSON", name, 0)
+
+
+def loads(data: bytes) -> Any:
+    """Parse UTF-8 JSON; raises ``json.JSONDecodeError`` (or ``UnicodeDecodeError``) when it is not."""
+    if _LONG_INTEGER.search(data):
+        return json.loads(data.decode("utf-8"), parse_constant=_no_constant)
+    return orjson.loads(data)
+
+
+def dumps(value: Any) -> bytes:
+    """Compact UTF-8 JSON, as ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``."""
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+# Where orjson's numbers differ from Python's repr: an exponent (1.5e-7 for 1.5e-07, 1e16 for
+# 1e+16) or a small number written out (0.00001 for 1e-05). Strings that merely look like one
+# (an IRI ending in "v2e5") only cost the slow path.
+_NOT_REPR = re.compile(rb"\de|0\.0000")
+
+
+def dumps_sorted(value: Any) -> bytes:
+    """Byte for byte ``json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)``.
+
+    Content hashes already stored were computed from that output; it must not change.
+    """
+    try:
+        data = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        data = None
+    if data is None or _NOT_REPR.search(data):
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return data

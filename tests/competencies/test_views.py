@@ -3,8 +3,7 @@
 import pytest
 
 from competencies.models import Competency, CompetencyState
-from lms.models import Academie, Departement, Membership
-from tests.conftest import PASSWORD, make_school, make_user
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -32,49 +31,8 @@ def test_my_competencies_needs_login(client):
     assert response.status_code == 302 and "/comptes/login/" in response["Location"]
 
 
-@pytest.fixture
-def big_school(departement):
-    school = make_school(departement, "0951002Y", "Collège Jean Moulin", kind="college")
-    teachers = [make_user(f"t{i}@example.fr") for i in range(5)]
-    for t in teachers:
-        Membership.objects.create(user=t, school=school)
-    return school, teachers
-
-
-def test_dashboard_means_and_small_groups(client, frameworks, manager, big_school, school, teacher):
-    school_big, teachers = big_school
-    set_level(teachers[0], "3.1", 5)
-    set_level(teachers[1], "3.2", 5)
-    set_level(teacher, "3.1", 5)  # the small school: 1 teacher, never shown
-    client.login(email=manager.email, password=PASSWORD)
-    response = client.get("/competences/tableau-de-bord/?referentiel=crcn-edu")
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "plotly/plotly.min.js" in html and "Plotly.newPlot" in html
-    matrix = response.context["matrix"]
-    row = matrix.values[matrix.schools.index(school_big)]
-    # Domain 3 has 3 competencies: (5 + 5) / (5 teachers × 3) = 0.67.
-    domain3 = [d.code for d in matrix.domains].index("3")
-    assert row[domain3] == pytest.approx(0.67)
-    assert all(v is None for v in matrix.values[matrix.schools.index(school)])
-    assert "effectif trop petit" in html
-
-
-def test_dashboard_is_for_managers_only(client, frameworks, teacher):
-    client.login(email=teacher.email, password=PASSWORD)
-    assert client.get("/competences/tableau-de-bord/").status_code == 403
-
-
-def test_manager_sees_only_their_scope(client, frameworks, big_school):
-    other_academie = Academie.objects.create(code="24", name="Créteil")
-    other_dep = Departement.objects.create(code="94", name="Val-de-Marne", academie=other_academie)
-    outsider = make_user("autre-gestion@example.fr", role="manager", scope_academie=other_academie)
-    make_school(other_dep, "0940176F", "École Robert Doisneau")
-    client.login(email=outsider.email, password=PASSWORD)
-    response = client.get("/competences/tableau-de-bord/")
-    assert response.status_code == 200
-    assert [s.uai for s in response.context["matrix"].schools] == ["0940176F"]
-    assert "Collège Jean Moulin" not in response.content.decode()
+# The former dashboard (/competences/tableau-de-bord/) now redirects to the competency maps; its checks
+# (domain means, small groups, managers only, scope) live in tests/competencies/test_pilotage*.py.
 
 
 def test_plotly_js_is_served_from_static(client):

@@ -273,7 +273,7 @@ def attendance(request, module_id: int, block_id: str):
     return render(
         request,
         "courses/attendance.html",
-        {"module": module, "block": block, "registrations": registrations, "title": block.value["title"]},
+        {"module": module, "activity": block, "registrations": registrations, "title": block.value["title"]},
     )
 
 
@@ -297,7 +297,7 @@ def submission_review(request, submission_id: int):
     return render(
         request,
         "courses/submission_review.html",
-        {"submission": submission, "module": module, "block": block, "title": _("Relire une production")},
+        {"submission": submission, "module": module, "activity": block, "title": _("Relire une production")},
     )
 
 

@@ -38,11 +38,12 @@ def level_extension() -> str:
     return f"{base_iri()}/extensions/niveau"
 
 
-def parse_level_iri(value) -> tuple[str, int] | None:
-    """(framework slug, level) from a level IRI of ours, or None."""
-    if not isinstance(value, str) or not value.startswith(base_iri() + "/"):
+def parse_level_iri(value, *, base: str | None = None) -> tuple[str, int] | None:
+    """(framework slug, level) from a level IRI of ours, or None. `base`: base_iri(), when known."""
+    base = base or base_iri()
+    if not isinstance(value, str) or not value.startswith(base + "/"):
         return None
-    parts = value[len(base_iri()) + 1 :].split("/")
+    parts = value[len(base) + 1 :].split("/")
     if len(parts) != 3 or parts[1] != "niveaux" or not parts[2].isdigit():
         return None
     return parts[0], int(parts[2])

@@ -16,7 +16,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from .alignment import base_iri, level_extension, parse_level_iri
+from .alignment import base_iri, parse_level_iri
 from .models import Competency, Evidence
 
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
@@ -33,7 +33,7 @@ VERB_KINDS = {
 
 @dataclass(frozen=True)
 class EvidenceItem:
-    statement_id: uuid.UUID
+    statement_id: str
     user_id: int
     competency_id: int
     level: int
@@ -53,8 +53,24 @@ def actor_user_uuid(actor: dict) -> uuid.UUID | None:
         return None
 
 
+def _user_id(actor: dict, users: dict[str, int]) -> int | None:
+    """The user id behind an actor; `users` maps the xapi_uuid's text (lowercase, hyphens) → id.
+
+    The text is tried as is first (Relais and most systems write it so), then normalised.
+    """
+    account = (actor or {}).get("account") or {}
+    if account.get("homePage", "").rstrip("/") != settings.RELAIS_BASE_URL:
+        return None
+    name = account.get("name")
+    found = users.get(name) if isinstance(name, str) else None
+    if found is None:
+        user_uuid = actor_user_uuid(actor)
+        found = users.get(str(user_uuid)) if user_uuid else None
+    return found
+
+
 def evidence_from_statement(payload: dict, *, users: dict, competencies: dict, occurred_at) -> list[EvidenceItem]:
-    """The evidence one statement gives. `users` maps xapi_uuid → user id, `competencies` IRI → Competency.
+    """The evidence one statement gives. `users` maps xapi_uuid text → user id, `competencies` IRI → Competency.
 
     `occurred_at` is the statement's stored `timestamp` column (the store parsed it once).
     """
@@ -64,38 +80,38 @@ def evidence_from_statement(payload: dict, *, users: dict, competencies: dict, o
     result = payload.get("result") or {}
     if result.get("success") is False:
         return []
+    user_id = _user_id(payload.get("actor"), users)
+    if user_id is None:
+        return []
+    base = base_iri()
+    parsed = parse_level_iri((result.get("extensions") or {}).get(base + "/extensions/niveau"), base=base)
+    if parsed is None:
+        return []
     context = payload.get("context") or {}
-    categories = (context.get("contextActivities") or {}).get("category") or []
-    if any(str(c.get("id", "")).startswith(base_iri() + "/certifications/") for c in categories):
+    context_activities = context.get("contextActivities") or {}
+    certification = base + "/certifications/"
+    if any(str(c.get("id", "")).startswith(certification) for c in context_activities.get("category") or ()):
         kind = Evidence.Kind.CERTIFIED
     elif kind in (Evidence.Kind.ASSESSMENT, Evidence.Kind.COMPLETION) and "score" not in result:
         kind = Evidence.Kind.VALIDATED_TASK if context.get("instructor") else Evidence.Kind.COMPLETION
-    user_uuid = actor_user_uuid(payload.get("actor"))
-    user_id = users.get(user_uuid)
-    if user_id is None:
-        return []
-    parsed = parse_level_iri((result.get("extensions") or {}).get(level_extension()))
-    if parsed is None:
-        return []
     framework_slug, level = parsed
-    other = (context.get("contextActivities") or {}).get("other") or []
-    activity_id = (payload.get("object") or {}).get("id", "")
+    activity_id = str((payload.get("object") or {}).get("id", ""))[:500]
     items = []
     seen: set[int] = set()
-    for activity in other:
+    for activity in context_activities.get("other") or ():
         competency = competencies.get(activity.get("id"))
         if competency is None or competency.framework.slug != framework_slug or competency.pk in seen:
             continue
         seen.add(competency.pk)
         items.append(
             EvidenceItem(
-                statement_id=uuid.UUID(str(payload["id"])),
+                statement_id=payload["id"],
                 user_id=user_id,
                 competency_id=competency.pk,
                 level=level,
                 kind=kind,
                 occurred_at=occurred_at,
-                activity_id=activity_id[:500],
+                activity_id=activity_id,
             )
         )
     return items
@@ -103,7 +119,7 @@ def evidence_from_statement(payload: dict, *, users: dict, competencies: dict, o
 
 @dataclass(frozen=True)
 class ModuleDone:
-    statement_id: uuid.UUID
+    statement_id: str
     user_id: int
     activity_id: str
     completed_at: datetime
@@ -116,20 +132,22 @@ def module_done_from_statement(payload: dict, *, users: dict, occurred_at) -> Mo
     obj = payload.get("object") or {}
     if ((obj.get("definition") or {}).get("type")) != MODULE_TYPE:
         return None
-    user_id = users.get(actor_user_uuid(payload.get("actor")))
+    user_id = _user_id(payload.get("actor"), users)
     if user_id is None:
         return None
     return ModuleDone(
-        statement_id=uuid.UUID(str(payload["id"])),
+        statement_id=payload["id"],
         user_id=user_id,
         activity_id=str(obj.get("id", ""))[:500],
         completed_at=occurred_at,
     )
 
 
-def users_by_uuid(payloads: Iterable[dict]) -> dict:
+def users_by_uuid(payloads: Iterable[dict]) -> dict[str, int]:
+    """{xapi_uuid text: user id} for the actors of `payloads` that are Relais users."""
     uuids = {actor_user_uuid(p.get("actor")) for p in payloads} - {None}
-    return dict(get_user_model().objects.filter(xapi_uuid__in=uuids).values_list("xapi_uuid", "pk"))
+    rows = get_user_model().objects.filter(xapi_uuid__in=uuids).values_list("xapi_uuid", "pk")
+    return {str(u): pk for u, pk in rows}
 
 
 def competencies_by_iri() -> dict:

@@ -348,7 +348,9 @@ def competencies_rebuild(*, as_of: date | None = None) -> int:
             cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
     table_clear(Evidence)
     table_clear(CompletedModule)
-    users = dict(get_user_model().objects.values_list("xapi_uuid", "pk").iterator(chunk_size=_STREAM))
+    users = {
+        str(u): pk for u, pk in get_user_model().objects.values_list("xapi_uuid", "pk").iterator(chunk_size=_STREAM)
+    }
     competencies = competencies_by_iri()
     for rows in _evidence_statements():
         _evidence_insert(*derive(rows, users=users, competencies=competencies), copy=is_postgresql())

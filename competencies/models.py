@@ -390,7 +390,8 @@ class SchoolActivityMonth(ActivityCounts):
 
 
 class RollupKey(models.Model):
-    departement = models.ForeignKey("lms.Departement", on_delete=models.CASCADE, related_name="+")
+    # NULL: all of France (the national view reads a few hundred rows rather than every département's).
+    departement = models.ForeignKey("lms.Departement", null=True, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10)
     sector = models.CharField(max_length=10)
 

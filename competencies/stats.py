@@ -195,6 +195,33 @@ def _rollup_statements() -> list[tuple]:
     ]
 
 
+NATIONAL = {
+    # roll-up → (keys besides kind and sector, summed columns)
+    DepartementStat: ([], ["schools", "teachers", *COVERAGE_STATUSES, "proposals_pending"]),
+    DepartementCompetencyStat: (["competency_id"], ["level_sum", *LEVEL_COLUMNS]),
+    DepartementDomainMonth: (["domain_id", "month"], ["delta"]),
+    DepartementActivityMonth: (["month"], ["completions", "attendances", "teachers"]),
+}
+
+
+def _national_statements() -> list[tuple]:
+    """(table, SQL) rebuilding the national rows (département NULL) from the départements' rows."""
+    statements = []
+    for model, (keys, values) in NATIONAL.items():
+        table = _t(model)
+        group = ", ".join(["kind", "sector", *keys])
+        sums = ", ".join(f"SUM({v})" for v in values)
+        statements.append(
+            (
+                model,
+                f"INSERT INTO {table} (departement_id, {group}, {', '.join(values)})"  # noqa: S608
+                f" SELECT CAST(NULL AS integer), {group}, {sums} FROM {table}"
+                f" WHERE departement_id IS NOT NULL GROUP BY {group}",
+            )
+        )
+    return statements
+
+
 def _fill(template: str, key: str, ids: list | None) -> tuple[str, list]:
     """Replace every {key:column} of `template` with `column IN (ids)`; returns the SQL and its params."""
     import re
@@ -254,6 +281,9 @@ def stats_refresh(school_ids: set[int] | None = None) -> None:
                 cursor.execute(f"DELETE FROM {_t(model)} WHERE {where}", params)  # noqa: S608
                 sql, params = _fill(template, "d", chunk)
                 cursor.execute(sql, params)
+        for model, sql in _national_statements():
+            cursor.execute(f"DELETE FROM {_t(model)} WHERE departement_id IS NULL")  # noqa: S608
+            cursor.execute(sql)
 
 
 # ---------------------------------------------------------------------------
@@ -293,12 +323,16 @@ GROUP_FIELDS = {
 }
 
 
-def _base(model, sl: Slice) -> QuerySet:
+def _base(model, sl: Slice, *, by=None) -> QuerySet:
     if not sl.rollup:
         return model.objects.filter(school__in=sl.schools.values("pk"))
     queryset = ROLLUP[model].objects.all()
     if sl.departement_ids is not None:
         queryset = queryset.filter(departement_id__in=sl.departement_ids)
+    elif by == "departement":
+        queryset = queryset.filter(departement__isnull=False)
+    else:
+        queryset = queryset.filter(departement__isnull=True)  # the national rows
     if sl.kind:
         queryset = queryset.filter(kind=sl.kind)
     if sl.degre == "1":
@@ -323,7 +357,7 @@ def _grouped(model, sl: Slice, *, by, extra: list[str], sums: dict, filters: dic
     fields = GROUP_FIELDS[by][1 if not sl.rollup else 0]
     if fields is None:
         raise ValueError(f"{by} rows come from the per-school tables")
-    queryset = _base(model, sl)
+    queryset = _base(model, sl, by=by)
     if filters:
         queryset = queryset.filter(**filters)
     if not fields and not extra:

@@ -213,7 +213,21 @@ def test_rollups_are_the_sums_of_the_school_rows(territory):
             assert total == sum(
                 r.delta for r in DepartementDomainMonth.objects.filter(departement=dep, kind=kind, sector=sector)
             )
-    assert sum(DepartementStat.objects.values_list("schools", flat=True)) == len(territory)
+    assert sum(DepartementStat.objects.exclude(departement=None).values_list("schools", flat=True)) == len(territory)
+
+
+def test_national_rows_are_the_sums_of_the_departements(territory):
+    for model, keys, value in (
+        (DepartementStat, ["kind", "sector"], "teachers"),
+        (DepartementCompetencyStat, ["kind", "sector", "competency_id"], "n2"),
+        (DepartementDomainMonth, ["kind", "sector", "domain_id", "month"], "delta"),
+        (DepartementActivityMonth, ["kind", "sector", "month"], "attendances"),
+    ):
+        national = {tuple(r[:-1]): r[-1] for r in model.objects.filter(departement=None).values_list(*keys, value)}
+        summed = defaultdict(int)
+        for row in model.objects.exclude(departement=None).values_list(*keys, value):
+            summed[tuple(row[:-1])] += row[-1]
+        assert national == dict(summed) and national, model.__name__
 
 
 def test_incremental_refresh_equals_a_rebuild(territory):

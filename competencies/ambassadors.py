@@ -8,11 +8,13 @@ qualifying. All reads are of derived tables (levels, evidence) and of the
 statements' completed modules, never per-request scans of raw statements.
 """
 
+import hashlib
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
 from django.utils import formats, timezone
@@ -313,43 +315,75 @@ class SchoolCoverage:
     closest: list = field(default_factory=list)  # (user, gap, [activity names]) for uncovered schools
 
 
+ACTIVITY_TOPS_SECONDS = 6 * 3600
+
+
+def activity_tops(level: int, *, per_competency: int = 5) -> dict[int, list[tuple[str, int]]]:
+    """{competency id: [(activity id, teachers' successes), …]}: the activities whose success most
+    often evidenced each CRCN Édu competency at `level` or more. One grouped read of the evidence,
+    kept in the cache for six hours (the nightly ambassador pass warms it)."""
+    key = f"competencies:activity-tops:{level}:{per_competency}"
+    tops = cache.get(key)
+    if tops is None:
+        rows = (
+            Evidence.objects.filter(competency__framework__slug=FRAMEWORK, level__gte=level)
+            .exclude(kind__in=["certified", "attendance"])
+            .values_list("competency_id", "activity_id")
+            .annotate(n=Count("id"))
+        )
+        grouped: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        for competency_id, activity_id, n in rows:
+            grouped[competency_id].append((activity_id, n))
+        tops = {c: sorted(items, key=lambda i: (-i[1], i[0]))[:per_competency] for c, items in grouped.items()}
+        cache.set(key, tops, ACTIVITY_TOPS_SECONDS)
+    return tops
+
+
+def _activity_name(activity_id: str) -> str:
+    key = f"competencies:activity-name:{hashlib.sha1(activity_id.encode()).hexdigest()}"  # noqa: S324
+    name = cache.get(key)
+    if name is None:
+        statement = Statement.objects.filter(object_activity_id=activity_id).only("payload").first()
+        names = ((statement.payload.get("object") or {}).get("definition") or {}).get("name") if statement else None
+        names = names or {}
+        name = names.get("fr-FR") or next(iter(names.values()), activity_id)
+        cache.set(key, name, ACTIVITY_TOPS_SECONDS)
+    return name
+
+
 def _activities_evidencing(competency_ids: list[int], level: int, limit: int = 3) -> list[str]:
-    """Names of activities whose success evidences these competencies at `level` or more."""
-    rows = (
-        Evidence.objects.filter(competency_id__in=competency_ids, level__gte=level)
-        .exclude(kind__in=["certified", "attendance"])
-        .values("activity_id")
-        .annotate(n=Count("id"))
-        .order_by("-n")[:limit]
-    )
-    names = []
-    for row in rows:
-        statement = Statement.objects.filter(object_activity_id=row["activity_id"]).only("payload").first()
-        name = ((statement.payload.get("object") or {}).get("definition") or {}).get("name") if statement else None
-        names.append((name or {}).get("fr-FR") or next(iter((name or {}).values()), row["activity_id"]))
-    return names
+    """Names of activities whose success evidences these competencies at `level` or more: those
+    covering the most of them first, then the most often passed."""
+    tops = activity_tops(level)
+    score: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for competency_id in competency_ids:
+        for activity_id, n in tops.get(competency_id, ()):
+            score[activity_id][0] += 1
+            score[activity_id][1] += n
+    best = sorted(score, key=lambda a: (-score[a][0], -score[a][1], a))[:limit]
+    return [_activity_name(activity_id) for activity_id in best]
 
 
 def ambassador_coverage(*, schools, with_suggestions: bool = True) -> list[SchoolCoverage]:
-    """Each school's coverage; uncovered ones get the nearest ambassadors and who is closest to qualifying."""
+    """Each school's coverage; uncovered ones get the nearest ambassadors and who is closest to
+    qualifying (`with_suggestions`; or call `coverage_suggest` on the part of the list shown)."""
     school_list = list(schools.select_related("departement"))
     proposals = defaultdict(list)
     for proposal in AmbassadorProposal.objects.filter(
-        school__departement__in={s.departement_id for s in school_list},
+        school__in=[s.pk for s in school_list] if len(school_list) < 2000 else schools,
         status__in=[AmbassadorProposal.Status.CONFIRMED, AmbassadorProposal.Status.PROPOSED],
-    ).select_related("user", "school"):
+    ).select_related("user"):
         proposals[proposal.school_id].append(proposal)
-    confirmed_by_circo = defaultdict(list)
-    confirmed_by_dep = defaultdict(list)
-    for items in proposals.values():
-        for proposal in items:
-            if proposal.status == AmbassadorProposal.Status.CONFIRMED:
-                confirmed_by_dep[proposal.school.departement_id].append(proposal)
-                if proposal.school.kind == School.Kind.ECOLE and proposal.school.circonscription_code:
-                    confirmed_by_circo[proposal.school.circonscription_code].append(proposal)
+    circonscriptions = {s.circonscription_code for s in school_list if s.circonscription_code}
+    covered_circos = set(
+        AmbassadorProposal.objects.filter(
+            status=AmbassadorProposal.Status.CONFIRMED,
+            school__kind=School.Kind.ECOLE,
+            school__circonscription_code__in=circonscriptions,
+        ).values_list("school__circonscription_code", flat=True)
+    )
     policies: dict[int, AmbassadorPolicy] = {}
     result = []
-    uncovered = []
     for school in school_list:
         academie_id = school.departement.academie_id
         policy = policies.setdefault(academie_id, policy_for(academie_id))
@@ -361,26 +395,43 @@ def ambassador_coverage(*, schools, with_suggestions: bool = True) -> list[Schoo
         elif (
             school.kind == School.Kind.ECOLE
             and policy.ecoles_by_circonscription
-            and confirmed_by_circo.get(school.circonscription_code)
+            and school.circonscription_code in covered_circos
         ):
             status = "circonscription"
         elif pending:
             status = "pending"
         else:
             status = "uncovered"
-        coverage = SchoolCoverage(school, status, confirmed, pending)
-        if status in ("uncovered", "pending") and with_suggestions:
-            nearby = [(p, distance_km(school, p.school)) for p in confirmed_by_dep.get(school.departement_id, [])]
-            coverage.nearest = sorted([n for n in nearby if n[1] is not None], key=lambda n: n[1])[:3]
-            uncovered.append(coverage)
-        result.append(coverage)
-    if uncovered and with_suggestions:
-        evaluated = candidates_evaluate(schools=[c.school for c in uncovered], policies=policies)
-        for coverage in uncovered:
-            policy = policies[coverage.school.departement.academie_id]
-            near = sorted(
-                [c for c in evaluated.get(coverage.school.pk, []) if not c.qualifies], key=lambda c: (c.gap, -c.score)
-            )
-            for candidate in near[:3]:
-                coverage.closest.append((candidate, _activities_evidencing(candidate.missing, policy.required_level)))
+        result.append(SchoolCoverage(school, status, confirmed, pending))
+    if with_suggestions:
+        coverage_suggest(result)
     return result
+
+
+def coverage_suggest(items: list[SchoolCoverage]) -> None:
+    """For the uncovered and pending schools of `items`: the three nearest confirmed ambassadors of
+    the département, and the three consenting teachers closest to qualifying with the activities
+    that would get them there."""
+    targets = [c for c in items if c.status in ("uncovered", "pending")]
+    if not targets:
+        return
+    confirmed_by_dep = defaultdict(list)
+    for proposal in AmbassadorProposal.objects.filter(
+        status=AmbassadorProposal.Status.CONFIRMED,
+        school__departement__in={c.school.departement_id for c in targets},
+    ).select_related("user", "school"):
+        confirmed_by_dep[proposal.school.departement_id].append(proposal)
+    policies: dict[int, AmbassadorPolicy] = {}
+    for coverage in targets:
+        academie_id = coverage.school.departement.academie_id
+        policies.setdefault(academie_id, policy_for(academie_id))
+        nearby = [(p, distance_km(coverage.school, p.school)) for p in confirmed_by_dep[coverage.school.departement_id]]
+        coverage.nearest = sorted([n for n in nearby if n[1] is not None], key=lambda n: n[1])[:3]
+    evaluated = candidates_evaluate(schools=[c.school for c in targets], policies=policies)
+    for coverage in targets:
+        policy = policies[coverage.school.departement.academie_id]
+        near = sorted(
+            [c for c in evaluated.get(coverage.school.pk, []) if not c.qualifies], key=lambda c: (c.gap, -c.score)
+        )
+        for candidate in near[:3]:
+            coverage.closest.append((candidate, _activities_evidencing(candidate.missing, policy.required_level)))

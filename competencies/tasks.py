@@ -1,6 +1,7 @@
 """Celery tasks: thin, they take ids and call services."""
 
 from celery import shared_task
+from django.core.cache import cache
 
 from . import services
 
@@ -17,12 +18,29 @@ def levels_refresh() -> int:
 
 @shared_task(name="competencies.ambassadors_propose", acks_late=True)
 def ambassadors_propose() -> int:
+    from .ambassadors import activity_tops
     from .ambassadors import ambassadors_propose as propose
     from .stats import stats_refresh
 
     proposed = propose().proposed
     stats_refresh(None)  # coverage
+    cache.delete_many([f"competencies:activity-tops:{level}:5" for level in (4, 5)])
+    for level in (4, 5):
+        activity_tops(level)  # warm the suggestions of the ambassadors pages
     return proposed
+
+
+@shared_task(name="competencies.ambassadors_propose_schools", acks_late=True)
+def ambassadors_propose_schools(school_ids: list[int]) -> int:
+    """A manager's "recompute" over a large scope, off the request."""
+    from lms.models import School
+
+    from .ambassadors import ambassadors_propose as propose
+    from .stats import stats_refresh
+
+    report = propose(schools=School.objects.filter(pk__in=school_ids))
+    stats_refresh(set(school_ids))
+    return report.proposed
 
 
 @shared_task(name="competencies.stats_refresh_for_users", acks_late=True)

@@ -1,9 +1,11 @@
 """Ambassadors: the teacher's consent, the manager's proposals, coverage and policy."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +14,14 @@ from django.views.decorators.http import require_POST
 
 from lms.selectors import schools_in_scope, scope_label
 
-from .ambassadors import ambassador_coverage, ambassadors_propose, consent_set, policy_for, proposal_decide
+from .ambassadors import (
+    ambassador_coverage,
+    ambassadors_propose,
+    consent_set,
+    coverage_suggest,
+    policy_for,
+    proposal_decide,
+)
 from .models import AmbassadorBadge, AmbassadorPolicy, AmbassadorProposal
 
 
@@ -45,27 +54,58 @@ def consent_update(request):
     return redirect("competencies:my_competencies")
 
 
+STATUSES = ("uncovered", "pending", "circonscription", "covered")
+PER_PAGE = 25
+
+
 @login_required
 def ambassadors(request):
+    """Coverage of every school in scope, uncovered ones first, a page at a time: suggestions
+    (nearest ambassadors, teachers closest to qualifying) are computed for the page shown only."""
     user = _manager(request)
     schools = schools_in_scope(user=user)
-    coverage = ambassador_coverage(schools=schools)
-    counts = {
-        status: sum(1 for c in coverage if c.status == status)
-        for status in ("covered", "circonscription", "pending", "uncovered")
-    }
+    coverage = ambassador_coverage(schools=schools, with_suggestions=False)
+    counts = {status: sum(1 for c in coverage if c.status == status) for status in STATUSES}
+    status = request.GET.get("statut", "")
+    if status not in STATUSES:
+        status = ""
+    listed = sorted(
+        (c for c in coverage if not status or c.status == status),
+        key=lambda c: (STATUSES.index(c.status), c.school.name, c.school.uai),
+    )
+    page = Paginator(listed, PER_PAGE).get_page(request.GET.get("page"))
+    coverage_suggest(list(page.object_list))
     return render(
         request,
         "competencies/ambassadors.html",
-        {"coverage": coverage, "counts": counts, "scope": scope_label(user=user), "title": _("Ambassadeurs")},
+        {
+            "coverage": page.object_list,
+            "page": page,
+            "status": status,
+            "statuses": [(s, counts[s]) for s in STATUSES],
+            "counts": counts,
+            "scope": scope_label(user=user),
+            "title": _("Ambassadeurs"),
+        },
     )
+
+
+# Above this many schools the recomputation runs in a worker, not in the request.
+RECOMPUTE_INLINE = 500
 
 
 @require_POST
 @login_required
 def ambassadors_recompute(request):
     user = _manager(request)
-    report = ambassadors_propose(schools=schools_in_scope(user=user))
+    schools = schools_in_scope(user=user)
+    if not settings.CELERY_TASK_ALWAYS_EAGER and schools.count() > RECOMPUTE_INLINE:
+        from .tasks import ambassadors_propose_schools
+
+        ambassadors_propose_schools.delay(list(schools.values_list("pk", flat=True)))
+        messages.info(request, _("Le recalcul des propositions est lancé ; rechargez la page dans une minute."))
+        return redirect("competencies:ambassadors")
+    report = ambassadors_propose(schools=schools)
     messages.success(
         request,
         _("Propositions recalculées pour %(n)s établissements : %(p)s nouvelles.")

@@ -224,6 +224,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Relais <ne-pas-repond
 
 # --- Celery -----------------------------------------------------------------------
 
+# A cache shared by every process (Redis) when CACHE_URL is set; otherwise one per process.
+if os.environ.get("CACHE_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
+    }
+
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 # Without a broker, tasks run in-process, right away (the embedded default).
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

@@ -11,6 +11,15 @@ from lms.models import Academie, Departement, Membership, School
 PASSWORD = "motdepasse-de-test-2026"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (derived look-ups are cached for hours)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def frameworks(db):
     frameworks_load_shipped()

@@ -235,3 +235,23 @@ def test_confirmed_ambassador_gets_a_signed_open_badge(
     assert client.get(f"/competences/ambassadeur/badge/{proposal.pk}/").status_code == 403
     client.login(email=manager.email, password=PASSWORD)
     assert client.get(f"/competences/ambassadeur/badge/{proposal.pk}/").status_code == 200
+
+
+def test_coverage_page_filters_by_status_and_paginates(client, frameworks, departement, manager):
+    from competencies import views_ambassadors
+    from tests.conftest import make_school
+
+    for i in range(views_ambassadors.PER_PAGE + 3):
+        number = 9510000 + i
+        make_school(departement, f"{number}{'ABCDEFGHJKLMNPRSTUVWXYZ'[number % 23]}", f"École {i:02d}")
+    client.force_login(manager)
+    first = client.get("/competences/ambassadeurs/")
+    assert first.status_code == 200
+    assert first.content.decode().count('data-status="uncovered"') == views_ambassadors.PER_PAGE
+    second = client.get("/competences/ambassadeurs/?statut=uncovered&page=2")
+    assert (
+        second.content.decode().count('data-status="uncovered"') == School.objects.count() - views_ambassadors.PER_PAGE
+    )
+    assert client.get("/competences/ambassadeurs/?statut=covered").content.decode().count("data-status=") == 0
+    # An unknown status or page falls back to the whole list, first or last page: never an error.
+    assert client.get("/competences/ambassadeurs/?statut=rien&page=999").status_code == 200

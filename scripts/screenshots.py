@@ -20,6 +20,7 @@ OUT = ROOT / "docs" / "screenshots"
 CHROMIUM = os.environ.get("RELAIS_CHROMIUM", "/usr/bin/chromium")
 TEACHER = "enseignante@demo.relais.fr"
 MANAGER = "gestionnaire@demo.relais.fr"
+ADMIN = "admin@demo.relais.fr"
 PASSWORD = "relais-demo-2026"  # noqa: S105 (courses.demo.DEMO_PASSWORD, printed by `make demo`)
 SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 740}}
 
@@ -91,6 +92,14 @@ def main() -> None:
         manage(env, "migrate", "--noinput", stdout=subprocess.DEVNULL)
         manage(env, "load_frameworks", stdout=subprocess.DEVNULL)
         manage(env, "load_demo", stdout=subprocess.DEVNULL)
+        # The maps read derived tables; make sure they are current whatever path filled the levels.
+        refresh = "from competencies.stats import stats_refresh; stats_refresh(None)"
+        manage(env, "shell", "-c", refresh, stdout=subprocess.DEVNULL)
+        biggest = (
+            "from django.db.models import Count; from lms.models import School; "
+            "print(School.objects.annotate(n=Count('memberships')).order_by('-n', 'name').first().uai)"
+        )
+        school_uai = manage(env, "shell", "-c", biggest, capture_output=True, text=True).stdout.strip()
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(  # noqa: S603 (our own manage.py)
@@ -127,9 +136,18 @@ def main() -> None:
                     (TEACHER, "light", "course", course_path),
                     (TEACHER, "light", "module", module_path),
                     (TEACHER, "light", "my-competencies", "/competences/mes-competences/"),
-                    (MANAGER, "light", "dashboard", "/competences/tableau-de-bord/"),
-                    (MANAGER, "dark", "dashboard-dark", "/competences/tableau-de-bord/"),
+                    # The competency maps (the old dashboard URL redirects there), one shot per panel.
                     (MANAGER, "light", "pilotage", "/competences/pilotage/"),
+                    (MANAGER, "dark", "pilotage-dark", "/competences/pilotage/"),
+                    (MANAGER, "light", "pilotage-map", "/competences/pilotage/#carte"),
+                    (MANAGER, "light", "pilotage-coverage-map", "/competences/pilotage/?carte=couverture#carte"),
+                    (MANAGER, "light", "pilotage-heatmap", "/competences/pilotage/#competences"),
+                    (MANAGER, "light", "pilotage-levels", "/competences/pilotage/#repartition"),
+                    (MANAGER, "light", "pilotage-progress", "/competences/pilotage/?periode=all#progression"),
+                    (MANAGER, "light", "pilotage-activity", "/competences/pilotage/?periode=12m#activite"),
+                    (MANAGER, "light", "pilotage-ambassadors", "/competences/pilotage/#couverture"),
+                    (MANAGER, "light", "pilotage-school", f"/competences/pilotage/?ecole={school_uai}"),
+                    (ADMIN, "light", "pilotage-national", "/competences/pilotage/"),
                     (MANAGER, "light", "ambassadors", "/competences/ambassadeurs/"),
                 ]
                 for size_name in SIZES:

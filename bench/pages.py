@@ -7,6 +7,7 @@ administrator and a drill-down to one school, with filters. Median and p95 over 
 a warm-up.
 """
 
+import os
 import statistics
 import time
 
@@ -133,6 +134,7 @@ def run(*, quick: bool) -> list[tuple[str, str, str, str]]:
             "",
         ),
     ]
+    load_before = os.getloadavg()[0]
     users = get_user_model().objects
     clients = {}
     warmup, samples = (1, 5) if quick else (2, 15)
@@ -151,6 +153,14 @@ def run(*, quick: bool) -> list[tuple[str, str, str, str]]:
             rows.append(
                 (f"maps: {name}", f"{p50:.0f} / {p95:.0f} ms (p50 / p95)", f"≤ {TARGET_MS} ms", _met(p95 <= TARGET_MS))
             )
+    rows.append(
+        (
+            "maps: machine load while measuring (1-min load average, before / after)",
+            f"{load_before:.1f} / {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
+            "—",
+            "",
+        )
+    )
     return rows
 
 

@@ -257,9 +257,36 @@ def _competencies(framework: Framework, domain_code: str = "") -> list[Competenc
     return list(queryset)
 
 
-def pilotage_build(*, area, filters: MapFilters, framework: Framework, today: date | None = None) -> Pilotage:
-    """Every table and figure input of an area, under the filters, from the derived tables."""
+MATRIX_KEYS = ("etablissements-competences", "zones-competences")
+COVERAGE_KEYS = ("couverture-ambassadeurs", "couverture-zones")
+MONTH_KEYS = ("progression-domaines", "activite-mois", "activite-zones")
+
+
+def table_keys(by: str) -> list[str]:
+    """The tables a page shows (and exports) when its rows are `by`, in page order."""
+    school = by == "school"
+    return [
+        MATRIX_KEYS[0 if school else 1],
+        "repartition-niveaux",
+        "progression-domaines",
+        "activite-mois",
+        "activite-zones",
+        COVERAGE_KEYS[0 if school else 1],
+    ]
+
+
+def pilotage_build(
+    *, area, filters: MapFilters, framework: Framework, today: date | None = None, only: str | None = None
+) -> Pilotage:
+    """Every table and figure input of an area, under the filters, from the derived tables.
+
+    `only`: the key of the one table an export needs; the rest is not computed.
+    """
     today = today or timezone.localdate()
+
+    def wanted(*keys) -> bool:
+        return only is None or only in keys
+
     domain_code = filters._value("domaine")
     sl = filters.slice(area)
     schools, teachers = teachers_by(sl).get(None) or (0, 0)
@@ -275,30 +302,38 @@ def pilotage_build(*, area, filters: MapFilters, framework: Framework, today: da
     domains = list(Domain.objects.filter(framework=framework).order_by("code"))
     if domain_code:
         domains = [d for d in domains if d.code == domain_code]
+    timed = wanted(*MONTH_KEYS)
     result = Pilotage(
         by=by,
-        groups=_groups(area, sl, by),
+        groups=_groups(area, sl, by) if wanted(*MATRIX_KEYS, *COVERAGE_KEYS, "activite-zones") else [],
         competencies=competencies,
         domains=domains,
         max_level=min(framework.levels.count(), MAX_STAT_LEVEL),
         teachers=teachers,
         schools=schools,
-        months=_months(filters.period, first_month(sl) if filters.period == "all" else None, today),
+        months=_months(filters.period, first_month(sl) if timed and filters.period == "all" else None, today),
     )
     competency_ids = [c.pk for c in competencies]
-    area_counts = level_counts_by(sl, competency_ids=competency_ids)
-    group_counts = level_counts_by(group_slice, competency_ids=competency_ids, by=by)
-    for table in (
-        _matrix_table(result, framework, group_counts),
-        _distribution_table(result, framework, area_counts),
-        _progress_table(result, framework, sl, area_counts),
-        *_activity_tables(result, sl, group_slice),
-        _coverage_table(result, sl, group_slice),
-    ):
-        result.tables[table.key] = table
-    result.domain_means = _domain_means(result, area_counts)
-    if schools <= MAP_POINTS_MAX:
-        result.points = _map_points(result, sl)
+    area_counts = (
+        level_counts_by(sl, competency_ids=competency_ids) if wanted("repartition-niveaux", *MONTH_KEYS) else {}
+    )
+    tables = []
+    if wanted(*MATRIX_KEYS):
+        group_counts = level_counts_by(group_slice, competency_ids=competency_ids, by=by)
+        tables.append(_matrix_table(result, framework, group_counts))
+    if wanted("repartition-niveaux"):
+        tables.append(_distribution_table(result, framework, area_counts))
+    if wanted("progression-domaines"):
+        tables.append(_progress_table(result, framework, sl, area_counts))
+    if wanted("activite-mois", "activite-zones"):
+        tables += _activity_tables(result, sl, group_slice)
+    if wanted(*COVERAGE_KEYS):
+        tables.append(_coverage_table(result, sl, group_slice))
+    result.tables = {t.key: t for t in tables}
+    if only is None:
+        result.domain_means = _domain_means(result, area_counts)
+        if schools <= MAP_POINTS_MAX:
+            result.points = _map_points(result, sl)
     return result
 
 

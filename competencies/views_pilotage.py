@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from . import figures
 from .models import Framework
-from .pilotage import MapFilters, coverage_labels, pilotage_build
+from .pilotage import MapFilters, coverage_labels, pilotage_build, table_keys
 from .scope import area_resolve, children
 
 AREA_KEYS = ("departement", "circonscription", "bassin", "ecole")
@@ -85,9 +85,10 @@ def pilotage(request):
             "competencies/pilotage.html",
             {"filters": filters, "area": area, "title": _("Pilotage des compétences")},
         )
-    p = pilotage_build(area=area, filters=filters, framework=framework)
-
     export = request.GET.get("export")
+    p = pilotage_build(
+        area=area, filters=filters, framework=framework, only=request.GET.get("tableau", "") if export else None
+    )
     if export:
         from .exports import table_export
 
@@ -95,7 +96,7 @@ def pilotage(request):
         if table is None or export not in ("csv", "xlsx"):
             return HttpResponseBadRequest(
                 _("Export inconnu : indiquez export=csv ou xlsx et un tableau parmi %(keys)s.")
-                % {"keys": ", ".join(p.tables)},
+                % {"keys": ", ".join(table_keys(p.by))},
                 content_type="text/plain; charset=utf-8",
             )
         return table_export(table, export, min_size=settings.RELAIS_MIN_GROUP_SIZE)

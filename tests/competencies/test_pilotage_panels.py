@@ -283,6 +283,12 @@ def test_csv_and_xlsx_exports_match_the_page(academie_manager, key):
     assert values == [["moins de 5" if v is None else v for v in row] for row in table.rows]
 
 
+def test_unknown_export_is_a_clear_400(academie_manager):
+    response = academie_manager.get(URL + "?export=csv&tableau=inconnu")
+    assert response.status_code == 400
+    assert "repartition-niveaux" in response.content.decode() and "activite-mois" in response.content.decode()
+
+
 AREAS = ["", "?departement=95", "?departement=78", "?circonscription=C0", "?bassin=B1", "?ecole={uai}"]
 
 

@@ -7,6 +7,8 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from lms.models import Departement
+
 from . import figures
 from .models import Framework
 from .pilotage import MapFilters, coverage_labels, pilotage_build, table_keys
@@ -15,9 +17,20 @@ from .scope import area_resolve, children
 AREA_KEYS = ("departement", "circonscription", "bassin", "ecole")
 
 
-def _map_figure(p, colour: str) -> dict | None:
+def _scope_codes(area) -> set[str] | None:
+    """The départements a map of the area draws: all of its scope's when it is whole départements."""
+    if not area.whole_departements:
+        return None
+    departements = Departement.objects.all()
+    if area.departement_ids is not None:
+        departements = departements.filter(pk__in=area.departement_ids)
+    return set(departements.values_list("code", flat=True))
+
+
+def _map_figure(p, area, colour: str) -> dict | None:
+    codes = _scope_codes(area)
     if p.points:
-        codes = {point["departement__code"] for point in p.points}
+        codes = (codes or set()) | {point["departement__code"] for point in p.points}
         return figures.schools_map_figure(points=p.points, codes=codes, colour=colour)
     if p.by != "departement":
         return None
@@ -35,15 +48,16 @@ def _map_figure(p, colour: str) -> dict | None:
                 "drill": urlencode({"departement": group.code}),
             }
         )
-    return figures.departements_map_figure(areas=areas, codes={a["code"] for a in areas}, colour=colour)
+    codes = (codes or set()) | {a["code"] for a in areas}
+    return figures.departements_map_figure(areas=areas, codes=codes, colour=colour)
 
 
-def figure_specs(p, matrix, colour: str) -> dict[str, dict]:
+def figure_specs(p, area, matrix, colour: str) -> dict[str, dict]:
     """Every figure of the page as a plotly figure dict (div id → figure)."""
     labels = coverage_labels()
     drill = [urlencode({k: v for k, v in g.params.items() if k in AREA_KEYS}) for g in p.groups]
     specs = {}
-    map_figure = _map_figure(p, colour)
+    map_figure = _map_figure(p, area, colour)
     if map_figure:
         specs["carte-etablissements"] = map_figure
     if matrix.rows:
@@ -106,7 +120,7 @@ def pilotage(request):
         table.links = [urlencode({**params, **filter_params}) if params else "" for params in table.links]
     matrix = p.tables.get("etablissements-competences") or p.tables["zones-competences"]
     coverage_table = p.tables.get("couverture-ambassadeurs") or p.tables["couverture-zones"]
-    specs = figure_specs(p, matrix, filters.map_colour)
+    specs = figure_specs(p, area, matrix, filters.map_colour)
     html = {key: figures.to_html(spec, div_id=key) for key, spec in specs.items()}
     if p.by == "school":
         tags = [(label, urlencode({**params, **filter_params}), n) for label, params, n in children(area)]

@@ -143,11 +143,11 @@ def main() -> None:
                     (MANAGER, "light", "pilotage-coverage-map", "/competences/pilotage/?carte=couverture#carte"),
                     (MANAGER, "light", "pilotage-heatmap", "/competences/pilotage/#competences"),
                     (MANAGER, "light", "pilotage-levels", "/competences/pilotage/#repartition"),
-                    (MANAGER, "light", "pilotage-progress", "/competences/pilotage/?periode=all#progression"),
+                    (MANAGER, "light", "pilotage-progress", "/competences/pilotage/?periode=12m#progression"),
                     (MANAGER, "light", "pilotage-activity", "/competences/pilotage/?periode=12m#activite"),
                     (MANAGER, "light", "pilotage-ambassadors", "/competences/pilotage/#couverture"),
                     (MANAGER, "light", "pilotage-school", f"/competences/pilotage/?ecole={school_uai}"),
-                    (ADMIN, "light", "pilotage-national", "/competences/pilotage/"),
+                    (ADMIN, "light", "pilotage-national", "/competences/pilotage/#carte"),
                     (MANAGER, "light", "ambassadors", "/competences/ambassadeurs/"),
                 ]
                 for size_name in SIZES:

@@ -71,7 +71,9 @@ class ContentStepBlock(blocks.StructBlock):
 
 
 class ChoiceAnswerBlock(blocks.StructBlock):
-    text = blocks.CharBlock(label=_("Réponse"))
+    # Not required at this level: a true/false or short-answer question ignores its choices, so an empty
+    # one left there is harmless; choice questions check their choices in QuestionBlock.clean.
+    text = blocks.CharBlock(required=False, label=_("Réponse"))
     correct = blocks.BooleanBlock(required=False, label=_("Bonne réponse"))
     feedback = blocks.CharBlock(required=False, label=_("Retour affiché"))
 
@@ -150,7 +152,9 @@ class QuestionBlock(blocks.StructBlock):
         if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
             choices = value["choices"]
             correct = sum(1 for choice in choices if choice["correct"])
-            if len(choices) < 2:
+            if any(not (choice["text"] or "").strip() for choice in choices):
+                errors["choices"] = ValidationError(_("Donnez un texte à chaque réponse, ou supprimez-la."))
+            elif len(choices) < 2:
                 errors["choices"] = ValidationError(_("Proposez au moins deux réponses."))
             elif not correct:
                 errors["choices"] = ValidationError(_("Indiquez au moins une bonne réponse."))

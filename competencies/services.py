@@ -333,8 +333,9 @@ def statements_process(*, statement_ids: list[str], voided_ids: list[str] = ()) 
 
 
 @transaction.atomic
-def competencies_rebuild(*, as_of: date | None = None) -> int:
-    """Derive all evidence again from every stored statement, then every level.
+def competencies_rebuild(*, as_of: date | None = None, stats: bool = True) -> int:
+    """Derive all evidence again from every stored statement, then every level (and, with
+    `stats`, the maps' aggregates).
 
     Levels are recomputed in place, so the history records only real differences.
     """
@@ -355,7 +356,8 @@ def competencies_rebuild(*, as_of: date | None = None) -> int:
     for rows in _evidence_statements():
         _evidence_insert(*derive(rows, users=users, competencies=competencies), copy=is_postgresql())
     changed = _levels_recompute_all(as_of=as_of or now.date(), now=now)
-    stats_refresh(None)
+    if stats:
+        stats_refresh(None)
     return changed
 
 

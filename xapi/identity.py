@@ -45,4 +45,6 @@ def anonymous_group_key(statement_id: str) -> str:
 
 
 def has_ifi(agent: dict) -> bool:
-    return any(agent.get(key) for key in IFI_PROPERTIES)
+    # Spelled out: the store calls this several times per statement, a generator costs more.
+    get = agent.get
+    return bool(get("mbox") or get("mbox_sha1sum") or get("openid") or get("account"))

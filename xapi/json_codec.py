@@ -47,7 +47,7 @@ _NOT_REPR = re.compile(rb"\de|0\.0000")
 def dumps_sorted(value: Any) -> bytes:
     """Byte for byte ``json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)``.
 
-    Content hashes already stored were computed from that output; it must not change.
+    Content hashes are taken over this text: they do not depend on which library wrote it.
     """
     try:
         data = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)

@@ -37,8 +37,8 @@ class Statement(models.Model):
     is_voiding = models.BooleanField(_("déclaration d'annulation"), default=False)
     authority = models.JSONField(_("autorité"))
     payload = models.JSONField(_("déclaration"))
-    # sha256 of the statement in canonical form, without the properties the LRS may assign.
-    content_hash = models.CharField(_("empreinte du contenu"), max_length=64)
+    # No content hash column: when an id comes again, the two statements are compared from their
+    # payloads (xapi.services._same_content); hashing every statement on arrival cost more.
 
     class Meta:
         verbose_name = _("déclaration xAPI")

@@ -5,6 +5,8 @@ from django.dispatch import Signal
 # Sent once per store call, after its transaction commits, when the call stored or voided something.
 # Arguments: statement_ids (list[str]: statements newly stored by the call, in input order) and
 # voided_ids (list[str]: statements that became voided through this call, including new ones that
-# arrived already voided by an earlier voiding statement). Receivers get ids only and reload what
-# they need; an error in a receiver is logged, never raised to the caller whose data is committed.
+# arrived already voided by an earlier voiding statement), and verb_ids (list[str]: the verb IRI of
+# each of statement_ids, in the same order, so that a receiver interested in some verbs only can
+# leave the others without a query). Receivers get ids only and reload what they need; an error
+# in a receiver is logged, never raised to the caller whose data is committed.
 statement_stored = Signal()

@@ -112,3 +112,14 @@ def test_statements_mentioning_agent():
     key = agent_key(ex.agent("mbox"))
     assert list(statements_mentioning_agent(agent_key=key)) == [mine]
     assert set(statements_mentioning_agent(agent_key=key, related=True)) == {mine, taught}
+
+
+def test_keys_with_tabs_newlines_and_backslashes_are_stored_as_sent():
+    # The index rows go to PostgreSQL as COPY text, where these characters must be escaped.
+    name = "nom\tavec\ntab\\retour\r"
+    actor = {"account": {"homePage": "https://relais.example", "name": name}}
+    statement = statement_store(data=ex.statement(actor=actor, object={"id": "http://x.example/a%5Cb"}))
+    assert agents_of(statement) == {f"account:https://relais.example|{name}": D, RELAIS: R}
+    assert activities_of(statement) == {"http://x.example/a%5Cb": D}
+    assert statement.agent_index.get(agent_key=f"account:https://relais.example|{name}").stored == statement.stored
+    assert statements_mentioning_agent(agent_key=agent_key(actor)).get() == statement

@@ -23,7 +23,7 @@ json_values = st.recursive(
 @settings(max_examples=400, deadline=None)
 @given(json_values)
 def test_sorted_dumps_is_byte_for_byte_the_standard_librarys(value):
-    # Content hashes already stored were computed from json.dumps: the bytes must not change.
+    # The content hash of a statement must not depend on which of the two wrote it.
     expected = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
     assert json_codec.dumps_sorted(value) == expected
 
@@ -66,7 +66,7 @@ def test_dumps_writes_what_orjson_cannot_through_json():
     [
         ("2026-03-04T05:06:07+02:00", "2026-03-04T03:06:07.000000Z"),
         ("2026-03-04T05:06:07.123456Z", "2026-03-04T05:06:07.123456Z"),
-        ("0002-01-01T00:00:00Z", "2-01-01T00:00:00.000000Z"),  # strftime's text, kept for stored hashes
+        ("0002-01-01T00:00:00Z", "0002-01-01T00:00:00.000000Z"),
     ],
 )
 def test_format_time(value, text):

@@ -30,7 +30,9 @@ def test_sent_after_commit_with_the_new_ids(received, django_capture_on_commit_c
         assert received == []
     assert len(callbacks) == 1
     callbacks[0]()
-    assert received == [{"signal": statement_stored, "statement_ids": [str(statement.id)], "voided_ids": []}]
+    assert received == [
+        {"signal": statement_stored, "statement_ids": [str(statement.id)], "voided_ids": [], "verb_ids": [ex.COMPLETED]}
+    ]
 
 
 def test_once_per_batch(received, django_capture_on_commit_callbacks):
@@ -47,6 +49,7 @@ def test_voided_ids(received, django_capture_on_commit_callbacks):
         voiding = statement_store(data=ex.voiding(str(target.id)))
     assert received[0]["statement_ids"] == [str(voiding.id)]
     assert received[0]["voided_ids"] == [str(target.id)]
+    assert received[0]["verb_ids"] == [ex.VOIDED]
 
 
 def test_a_statement_arriving_already_voided_is_announced_as_voided(received, django_capture_on_commit_callbacks):
@@ -55,7 +58,14 @@ def test_a_statement_arriving_already_voided_is_announced_as_voided(received, dj
     received.clear()
     with django_capture_on_commit_callbacks(execute=True):
         statement_store(data=ex.statement(id=target_id))
-    assert received == [{"signal": statement_stored, "statement_ids": [target_id], "voided_ids": [target_id]}]
+    assert received == [
+        {
+            "signal": statement_stored,
+            "statement_ids": [target_id],
+            "voided_ids": [target_id],
+            "verb_ids": [ex.COMPLETED],
+        }
+    ]
 
 
 def test_not_sent_for_a_duplicate(received, django_capture_on_commit_callbacks):

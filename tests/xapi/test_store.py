@@ -101,6 +101,17 @@ def test_columns():
     assert statement.object_statement_id is None
     assert statement.registration == uuid.UUID(registration)
     assert not statement.voided and not statement.is_voiding
+    # The store builds Statements positionally: a new or moved field must be added there too.
+    assert [field.attname for field in Statement._meta.concrete_fields] == [
+        "id", "stored", "timestamp", "actor_key", "verb_id", "object_activity_id", "object_statement_id",
+        "registration", "voided", "is_voiding", "authority", "payload",
+    ]  # fmt: skip
+    stored = Statement.objects.get(id=statement.id)
+    assert (stored.timestamp, stored.authority, stored.payload) == (
+        statement.timestamp,
+        statement.authority,
+        statement.payload,
+    )
 
 
 def test_anonymous_group_actor_key_is_unique_to_the_statement():
@@ -117,6 +128,28 @@ def test_same_statement_twice_is_stored_once():
     assert second.id == first.id
     assert second.payload["stored"] == first.payload["stored"]
     assert Statement.objects.count() == 1
+
+
+def test_without_timestamp_the_same_statement_again_is_not_a_conflict_but_with_one_it_is():
+    # The LRS fills in the timestamp: it is not part of the statement the client sent.
+    data = ex.statement(id=str(uuid.uuid4()))
+    data.pop("timestamp", None)
+    first = statement_store(data=data)
+    assert statement_store(data=data).id == first.id
+    with pytest.raises(StatementConflict):
+        statement_store(data=dict(data, timestamp=first.payload["timestamp"]))
+    assert Statement.objects.count() == 1
+
+
+def test_a_substatement_timestamp_is_compared_as_an_instant():
+    sub = {"objectType": "SubStatement", "actor": ex.agent("mbox"), "verb": {"id": ex.COMPLETED},
+           "object": {"id": ex.ACTIVITY}, "timestamp": "2026-01-15T11:30:00+01:00"}  # fmt: skip
+    data = ex.statement(id=str(uuid.uuid4()), object=sub)
+    first = statement_store(data=data)
+    same = dict(data, object=dict(sub, timestamp="2026-01-15T10:30:00Z"))
+    assert statement_store(data=same).id == first.id
+    with pytest.raises(StatementConflict):
+        statement_store(data=dict(data, object=dict(sub, timestamp="2026-01-15T10:31:00Z")))
 
 
 @pytest.mark.parametrize(

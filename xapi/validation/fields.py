@@ -33,6 +33,8 @@ def _not_null(value: Any, path: str) -> None:
 
 
 def expect_object(value: Any, path: str) -> dict:
+    if value.__class__ is dict:  # the common case, first
+        return value
     _not_null(value, path)
     if not isinstance(value, dict):
         fail(path, "type", _("Un objet JSON est attendu."))
@@ -49,6 +51,8 @@ def expect_list(value: Any, path: str, *, non_empty: bool = False) -> list:
 
 
 def expect_string(value: Any, path: str, *, non_empty: bool = False) -> str:
+    if value.__class__ is str and (value or not non_empty):  # the common case, first
+        return value
     _not_null(value, path)
     if not isinstance(value, str):
         fail(path, "type", _("Une chaîne de caractères est attendue."))
@@ -114,11 +118,26 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _IRI_FORBIDDEN = re.compile(r"[\s<>\"{}|\\^`\x00-\x1f\x7f]")
 
 
+# Strings already found valid (the check depends on the string alone). Statements repeat the same
+# verbs, activity ids and types over and over; bounded, so that it cannot grow without limit.
+_KNOWN_VALID: set[str] = set()
+_KNOWN_VALID_MAX = 50_000
+
+
+def _known_valid(value: str) -> None:
+    if len(_KNOWN_VALID) >= _KNOWN_VALID_MAX:
+        _KNOWN_VALID.clear()
+    _KNOWN_VALID.add(value)
+
+
 def validate_iri(value: Any, path: str, *, rule: str = "iri") -> str:
     """Best-effort IRI check, as the spec allows: an absolute IRI with a scheme and no forbidden character."""
+    if value.__class__ is str and value in _KNOWN_VALID:
+        return value
     expect_string(value, path)
     if not _SCHEME.match(value) or _IRI_FORBIDDEN.search(value) or len(value) == value.index(":") + 1:
         fail(path, rule, _("« %(value)s » n’est pas un IRI absolu valide.") % {"value": value[:200]})
+    _known_valid(value)
     return value
 
 
@@ -197,6 +216,8 @@ def validate_language_map(value: Any, path: str) -> dict:
     """A map of RFC 5646 tags to strings."""
     expect_object(value, path)
     for tag, text in value.items():
+        if text.__class__ is str and tag in _KNOWN_TAGS:
+            continue
         key_path = child(path, tag)
         if not (_LANGTAG.match(tag) or tag.lower() in _GRANDFATHERED):
             fail(
@@ -205,7 +226,13 @@ def validate_language_map(value: Any, path: str) -> dict:
                 _("« %(value)s » n’est pas une étiquette de langue RFC 5646.") % {"value": tag},
             )
         expect_string(text, key_path)
+        if len(_KNOWN_TAGS) < _KNOWN_VALID_MAX:
+            _KNOWN_TAGS.add(tag)
     return value
+
+
+# Language tags already found well-formed, as _KNOWN_VALID for IRIs.
+_KNOWN_TAGS: set[str] = set()
 
 
 def validate_extensions(value: Any, path: str) -> dict:

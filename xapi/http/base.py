@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs
@@ -32,6 +33,9 @@ logger = logging.getLogger(__name__)
 
 XAPI_VERSION = "1.0.3"
 SUPPORTED_VERSIONS = {"1.0.0", "1.0.1", "1.0.2", "1.0.3"}
+# What a request may announce (xAPI-Communication, versioning): "1.0" counts as "1.0.0", and any
+# 1.0.x patch release is compatible under semantic versioning; 0.x and 1.1.0 or later are refused.
+_ACCEPTED_VERSION = re.compile(r"^1\.0(?:\.\d+)?$")
 ALLOWED_HEADERS = (
     "Content-Type, Content-Length, Authorization, If-Match, If-None-Match, X-Experience-API-Version, "
     "X-Experience-API-Consistent-Through, X-Requested-With"
@@ -174,13 +178,13 @@ class XapiView(View):
         if version is None:
             if self.version_required:
                 raise BadRequest(
-                    _("En-tête X-Experience-API-Version manquant (versions acceptées : 1.0.0 à 1.0.3)."),
+                    _("En-tête X-Experience-API-Version manquant (versions acceptées : 1.0 et 1.0.x)."),
                     rule="version_missing",
                 )
             return
-        if version.strip() not in SUPPORTED_VERSIONS:
+        if not _ACCEPTED_VERSION.match(version.strip()):
             raise BadRequest(
-                _("Version xAPI « %(v)s » non prise en charge (versions acceptées : 1.0.0 à 1.0.3).") % {"v": version},
+                _("Version xAPI « %(v)s » non prise en charge (versions acceptées : 1.0 et 1.0.x).") % {"v": version},
                 rule="version_unsupported",
             )
 

@@ -51,8 +51,22 @@ def test_errors_without_credentials_or_version_carry_the_headers_too(api):
 
 @pytest.mark.django_db
 def test_missing_or_unsupported_version_is_400(api):
-    assert api.get(HTTP_X_EXPERIENCE_API_VERSION="0.9").status_code == 400
-    assert api.get(HTTP_X_EXPERIENCE_API_VERSION="1.0.1").status_code == 200
+    for version in ("0.9", "0.95", "1.1.0", "2.0.0", "1.0.0-beta", "1", "1.00", "v1.0.3"):
+        response = api.get(HTTP_X_EXPERIENCE_API_VERSION=version)
+        assert response.status_code == 400, version
+        assert response.json()["error"]["rule"] == "version_unsupported"
+    for version in ("1.0.1", "1.0.3", " 1.0.2 "):
+        assert api.get(HTTP_X_EXPERIENCE_API_VERSION=version).status_code == 200, version
+
+
+@pytest.mark.django_db
+def test_version_1_0_is_read_as_1_0_0_and_later_patches_are_accepted(api):
+    # xAPI-Communication, versioning: "MUST accept requests with a version header of 1.0 as if the
+    # version header was 1.0.0"; only 1.1.0 and later are refused.
+    for version in ("1.0", "1.0.4", "1.0.10"):
+        response = api.get(HTTP_X_EXPERIENCE_API_VERSION=version)
+        assert response.status_code == 200, version
+        assert response["X-Experience-API-Version"] == "1.0.3"
 
 
 @pytest.mark.django_db

@@ -215,12 +215,23 @@ class VideoBlock(blocks.StructBlock):
         template = "courses/blocks/video.html"
         description = _("Une vidéo déposée ou intégrée, avec sa transcription.")
 
+    VIDEO_EXTENSIONS = ("mp4", "webm", "ogv")
+
     def clean(self, value):
         value = super().clean(value)
         if bool(value.get("video_file")) == bool(value.get("embed_url")):
             raise StructBlockValidationError(
                 block_errors={
                     "embed_url": ValidationError(_("Déposez une vidéo ou donnez son adresse (l'un des deux)."))
+                }
+            )
+        document = value.get("video_file")
+        if document and document.file_extension.lower() not in self.VIDEO_EXTENSIONS:
+            raise StructBlockValidationError(
+                block_errors={
+                    "video_file": ValidationError(
+                        _("Ce document n'est pas une vidéo lisible dans le navigateur (mp4, webm ou ogv).")
+                    )
                 }
             )
         return value

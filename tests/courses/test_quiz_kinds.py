@@ -84,3 +84,26 @@ def test_question_block_validation():
         block.clean(block.to_python({**base, "kind": "single", "choices": two_right}))
     assert block.clean(block.to_python({**base, "kind": "multiple", "choices": two_right}))["kind"] == "multiple"
     assert block.clean(block.to_python({**base, "kind": "true_false"}))["kind"] == "true_false"
+
+
+def test_video_block_wants_one_source_and_a_playable_file(frameworks):
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    from courses.blocks import VideoBlock
+
+    block = VideoBlock()
+    base = {
+        "title": "Vidéo",
+        "transcript": "<p>Texte</p>",
+        "alignment": {"framework": "crcn-edu", "competencies": ["crcn-edu/4.1"], "level": 2},
+    }
+    with pytest.raises(ValidationError) as neither:
+        block.clean(block.to_python({**base, "video_file": None, "embed_url": ""}))
+    assert "embed_url" in neither.value.block_errors
+    slides = Document.objects.create(title="Diaporama", file=ContentFile(b"x", name="diaporama.pdf"))
+    with pytest.raises(ValidationError) as not_a_video:
+        block.clean(block.to_python({**base, "video_file": slides.pk, "embed_url": ""}))
+    assert list(not_a_video.value.block_errors) == ["video_file"]
+    film = Document.objects.create(title="Film", file=ContentFile(b"x", name="film.webm"))
+    assert block.clean(block.to_python({**base, "video_file": film.pk, "embed_url": ""}))["video_file"] == film

@@ -283,6 +283,24 @@ def test_csv_and_xlsx_exports_match_the_page(academie_manager, key):
     assert values == [["moins de 5" if v is None else v for v in row] for row in table.rows]
 
 
+@pytest.mark.parametrize(
+    "query, status",
+    [
+        ("?domaine=9", 200),  # no such domain: empty tables, no error
+        ("?domaine=9&periode=all&carte=couverture", 200),
+        ("?periode=hier", 400),
+        ("?carte=satellite", 400),
+        ("?referentiel=pix", 400),
+        ("?departement=ZZ", 403),
+        ("?ecole=0000000A", 403),
+        ("?export=csv", 400),
+        ("?export=ods&tableau=repartition-niveaux", 400),
+    ],
+)
+def test_bad_input_is_never_a_500(academie_manager, query, status):
+    assert academie_manager.get(URL + query).status_code == status
+
+
 def test_unknown_export_is_a_clear_400(academie_manager):
     response = academie_manager.get(URL + "?export=csv&tableau=inconnu")
     assert response.status_code == 400

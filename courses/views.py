@@ -1,9 +1,11 @@
 """Thin views over the learning services."""
 
+import os
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -309,6 +311,6 @@ def submission_file(request, submission_id: int):
         user=request.user, module=submission.module.specific
     ):
         raise PermissionDenied(_("Ce fichier n'est visible que par son auteur et les formateurs du parcours."))
-    response = HttpResponse(submission.file.open("rb").read(), content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{slugify(submission.original_name)[:80] or "production"}"'
-    return response
+    extension = os.path.splitext(submission.original_name)[1].lower()
+    name = (slugify(os.path.splitext(submission.original_name)[0])[:80] or "production") + extension
+    return FileResponse(submission.file.open("rb"), as_attachment=True, filename=name)

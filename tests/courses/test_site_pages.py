@@ -10,7 +10,7 @@ from courses import practice, services, sessions
 from courses.certificates import CertificateError, certificate_pdf
 from courses.demo import demo_load
 from courses.models import CourseCompetency, CoursePage, ModulePage
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_user
 from tests.courses.conftest import VERB, block_of
 from xapi.models import Statement
 
@@ -97,7 +97,12 @@ def test_trainer_space_attendance_and_review(client, full_module, enrolled, trai
     # A teacher is refused the trainer's pages and others' files.
     login(client, enrolled)
     assert client.get("/formations/formateur/").status_code == 403
-    assert client.get(f"/formations/productions/{submission.pk}/fichier/").status_code == 200
+    own = client.get(f"/formations/productions/{submission.pk}/fichier/")
+    assert own.status_code == 200 and b"".join(own.streaming_content) == b"%PDF-1.4 x"
+    assert 'filename="fiche.pdf"' in own["Content-Disposition"]
+    client.logout()
+    login(client, make_user("voisin@example.fr"))
+    assert client.get(f"/formations/productions/{submission.pk}/fichier/").status_code == 403
     client.logout()
     login(client, trainer)
     home = html(client.get("/formations/formateur/"))

@@ -9,7 +9,7 @@ from competencies.models import Competency
 from courses import practice, services, sessions
 from courses.certificates import CertificateError, certificate_pdf
 from courses.demo import demo_load
-from courses.models import CourseCompetency, CoursePage, ModulePage
+from courses.models import CatalogPage, CourseCompetency, CoursePage, ModulePage
 from tests.conftest import PASSWORD, make_user
 from tests.courses.conftest import VERB, block_of
 from xapi.models import Statement
@@ -218,3 +218,18 @@ def test_demo_has_every_block_partners_and_workflow(db):
         "Approbation — Réseau Canopé",
         "Approbation — DRANE de Versailles",
     ]
+
+
+def test_territory_filter_reaches_another_catalogue(client, targeted, departement):
+    from lms.models import Departement
+    from tests.conftest import wagtail_root
+
+    aisne = Departement.objects.create(code="02", name="Aisne", academie=departement.academie, is_tne=True)
+    other = CatalogPage(title="Catalogue de l'Aisne", slug="catalogue-aisne", territory=aisne)
+    wagtail_root().add_child(instance=other)
+    other.add_child(instance=CoursePage(title="Tablettes en maternelle", slug="tablettes", summary="Aisne"))
+    home = html(client.get("/"))
+    assert 'data-count="1"' in home and "Tablettes en maternelle" not in home
+    aisne_only = html(client.get("/?territoire=02"))
+    assert 'data-count="1"' in aisne_only and "Tablettes en maternelle" in aisne_only
+    assert 'data-count="2"' in html(client.get("/?territoire=tous"))

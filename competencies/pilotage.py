@@ -319,7 +319,7 @@ def pilotage_build(
     )
     tables = []
     if wanted(*MATRIX_KEYS):
-        group_counts = level_counts_by(group_slice, competency_ids=competency_ids, by=by)
+        group_counts = level_counts_by(group_slice, competency_ids=competency_ids, by=by, counts=False)
         tables.append(_matrix_table(result, framework, group_counts))
     if wanted("repartition-niveaux"):
         tables.append(_distribution_table(result, framework, area_counts))
@@ -444,12 +444,7 @@ def _activity_tables(p: Pilotage, sl: Slice, group_slice: Slice) -> list[Table]:
         per_month.rows.append(
             [month.strftime("%Y-%m"), *((completions, attendances, active) if shown else (None, None, None))]
         )
-    by_group = activity_by(group_slice, since=p.months[0], by=p.by)
-    totals: dict = {}
-    for (key, _month), values in by_group.items():
-        entry = totals.setdefault(key, [0, 0])
-        entry[0] += values[0]
-        entry[1] += values[1]
+    totals = activity_by(group_slice, since=p.months[0], by=p.by, per_month=False)
     first = [_("UAI"), _("Établissement")] if p.by == "school" else [_("Code"), _("Zone")]
     per_group = Table(
         "activite-zones",
@@ -458,7 +453,7 @@ def _activity_tables(p: Pilotage, sl: Slice, group_slice: Slice) -> list[Table]:
         note=_("Moins de %(n)s enseignants : valeurs masquées.") % {"n": min_size()},
     )
     for group in p.groups:
-        completions, attendances = totals.get(group.key, (0, 0))
+        completions, attendances, _teacher_months = totals.get(group.key, (0, 0, 0))
         shown = _shown(group.teachers)
         per_group.rows.append(
             [group.code, group.label, *((group.teachers, completions, attendances) if shown else (None, None, None))]

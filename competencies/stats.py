@@ -409,9 +409,9 @@ def coverage_by(sl: Slice, *, by=None) -> dict:
     return {k: dict(zip(names, v, strict=True)) for k, v in _merge(rows, ["key"], fields).items()}
 
 
-def level_counts_by(sl: Slice, *, competency_ids: list[int], by=None) -> dict:
-    """{(group key, competency id): [level_sum, n1 … n8]}."""
-    fields = ["level_sum", *LEVEL_COLUMNS]
+def level_counts_by(sl: Slice, *, competency_ids: list[int], by=None, counts: bool = True) -> dict:
+    """{(group key, competency id): [level_sum, n1 … n8]} ([level_sum] only without `counts`)."""
+    fields = ["level_sum", *LEVEL_COLUMNS] if counts else ["level_sum"]
     rows = _grouped(
         SchoolCompetencyStat,
         sl,
@@ -444,14 +444,15 @@ def first_month(sl: Slice):
     return min(months) if months else None
 
 
-def activity_by(sl: Slice, *, since, by=None) -> dict:
-    """{(group key, month): [completions, attendances, teachers]} from `since` (a month) on."""
+def activity_by(sl: Slice, *, since, by=None, per_month: bool = True) -> dict:
+    """{(group key, month): [completions, attendances, teachers]} from `since` (a month) on; without
+    `per_month`, {group key: [completions, attendances, teacher-months]} over the whole period."""
     rows = _grouped(
         SchoolActivityMonth,
         sl,
         by=by,
-        extra=["month"],
+        extra=["month"] if per_month else [],
         sums={"c": Sum("completions"), "a": Sum("attendances"), "t": Sum("teachers")},
         filters={"month__gte": since},
     )
-    return _merge(rows, ["key", "month"], ["c", "a", "t"])
+    return _merge(rows, ["key", "month"] if per_month else ["key"], ["c", "a", "t"])

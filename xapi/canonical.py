@@ -106,13 +106,25 @@ def _canonical(value: Any, *, key: str | None) -> Any:
     return value
 
 
+def _same_numbers(value: Any) -> Any:
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, dict):
+        return {key: _same_numbers(child) for key, child in value.items()}
+    if isinstance(value, list):
+        return [_same_numbers(child) for child in value]
+    return value
+
+
 def _canonical_dict(value: dict, key: str | None) -> dict:
     out = {}
     skip_definition = "id" in value
     for child_key, child_value in value.items():
         if child_key == "extensions":
-            # Extension values are opaque JSON: compared as sent, numbers included.
-            out[child_key] = child_value
+            # Extension values are opaque JSON, compared as sent except that a number is the same
+            # however it is written (1e2 and 100): the stored copy of a statement is read back from
+            # PostgreSQL's jsonb, which keeps numbers as values, not as text.
+            out[child_key] = _same_numbers(child_value)
         elif (child_key == "definition" and skip_definition) or (child_key == "display" and key == "verb"):
             continue
         elif isinstance(child_value, str) and child_key not in _STRING_KEYS:

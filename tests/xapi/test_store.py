@@ -141,6 +141,21 @@ def test_without_timestamp_the_same_statement_again_is_not_a_conflict_but_with_o
     assert Statement.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("sent", "again"),
+    [(1e2, 100), (100, 100.0), (2.5e-7, 0.00000025), (12345678901234567890123, 12345678901234567890123)],
+)
+def test_extension_numbers_are_compared_as_numbers(sent, again):
+    # The stored copy comes back from jsonb, which keeps the number, not how it was written.
+    key = "http://relais.example/extensions/n"
+    data = ex.statement(id=str(uuid.uuid4()), result={"extensions": {key: {"n": [sent]}}})
+    first = statement_store(data=data)
+    same = dict(data, result={"extensions": {key: {"n": [again]}}})
+    assert statement_store(data=same).id == first.id
+    with pytest.raises(StatementConflict):
+        statement_store(data=dict(data, result={"extensions": {key: {"n": [again, 1]}}}))
+
+
 def test_a_substatement_timestamp_is_compared_as_an_instant():
     sub = {"objectType": "SubStatement", "actor": ex.agent("mbox"), "verb": {"id": ex.COMPLETED},
            "object": {"id": ex.ACTIVITY}, "timestamp": "2026-01-15T11:30:00+01:00"}  # fmt: skip

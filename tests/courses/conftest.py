@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from courses.codesign import codesign_workflow_setup, trainer_group_for
-from courses.demo import every_block_activities
+from courses.demo_codesign import every_block_activities
 from courses.models import CatalogPage, CoursePage, ModulePage
 from courses.services import course_enroll
 from tests.conftest import make_user

@@ -267,6 +267,7 @@ def proposal_decide(*, proposal: AmbassadorProposal, manager, decision: str, com
     AmbassadorDecision.objects.create(
         proposal=proposal, decided_by=manager, decision=decision, comment=comment, decided_at=timezone.now()
     )
+    _coverage_changed([proposal.school_id])
     if decision == AmbassadorProposal.Status.CONFIRMED:
         from .badges import badge_issue
 
@@ -283,9 +284,11 @@ def consent_set(*, user, consented: bool) -> AmbassadorConsent:
     )
     if not consented:
         now = timezone.now()
-        for proposal in AmbassadorProposal.objects.filter(user=user).exclude(
+        withdrawn = AmbassadorProposal.objects.filter(user=user).exclude(
             status__in=[AmbassadorProposal.Status.WITHDRAWN, AmbassadorProposal.Status.DECLINED]
-        ):
+        )
+        _coverage_changed(list(withdrawn.values_list("school_id", flat=True)))
+        for proposal in withdrawn:
             proposal.status = AmbassadorProposal.Status.WITHDRAWN
             proposal.save(update_fields=["status"])
             AmbassadorDecision.objects.create(
@@ -295,6 +298,15 @@ def consent_set(*, user, consented: bool) -> AmbassadorConsent:
                 decided_at=now,
             )
     return consent
+
+
+def _coverage_changed(school_ids: list[int]) -> None:
+    """The maps' coverage figures of these schools, refreshed once this transaction commits."""
+    if school_ids:
+        from .tasks import stats_refresh_schools
+
+        ids = sorted(set(school_ids))
+        transaction.on_commit(lambda: stats_refresh_schools.delay(ids))
 
 
 def distance_km(a: School, b: School) -> float | None:

@@ -53,3 +53,12 @@ def stats_refresh_for_users(user_ids: list[int]) -> int:
     school_ids = set(Membership.objects.filter(user_id__in=user_ids).values_list("school_id", flat=True))
     stats_refresh(school_ids)
     return len(school_ids)
+
+
+@shared_task(name="competencies.stats_refresh_schools", acks_late=True)
+def stats_refresh_schools(school_ids: list[int]) -> int:
+    """The maps' aggregates of these schools (after a manager's decision or a consent withdrawn)."""
+    from .stats import stats_refresh
+
+    stats_refresh(set(school_ids))
+    return len(school_ids)

@@ -101,15 +101,21 @@ def test_decisions_are_kept_and_confirmed_ambassadors_stay(
     ambassadors_propose()
     confirmed = AmbassadorProposal.objects.get(user=first)
     declined = AmbassadorProposal.objects.get(user=second)
-    proposal_decide(proposal=confirmed, manager=manager, decision="confirmed", comment="Très bien")
+    from competencies.models import SchoolStat
+
+    with cap(execute=True):
+        proposal_decide(proposal=confirmed, manager=manager, decision="confirmed", comment="Très bien")
+    assert SchoolStat.objects.get(school=college).coverage == "covered"  # the maps follow at once
     proposal_decide(proposal=declined, manager=manager, decision="declined")
     ambassadors_propose()
     assert AmbassadorProposal.objects.get(user=first).status == "confirmed"
     assert AmbassadorProposal.objects.get(user=second).status == "declined"
     assert AmbassadorDecision.objects.count() == 2
     # Revoking consent withdraws at once, and that too is kept.
-    consent_set(user=first, consented=False)
+    with cap(execute=True):
+        consent_set(user=first, consented=False)
     assert AmbassadorProposal.objects.get(user=first).status == "withdrawn"
+    assert SchoolStat.objects.get(school=college).coverage != "covered"
     assert list(AmbassadorDecision.objects.filter(proposal__user=first).values_list("decision", flat=True)) == [
         "withdrawn",
         "confirmed",

@@ -263,7 +263,24 @@ WAGTAIL_SITE_NAME = "Relais"
 WAGTAILADMIN_BASE_URL = RELAIS_BASE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip", "odp", "ods"]
+# Documents, and the videos trainers upload for the video block (with a transcript).
+WAGTAILDOCS_EXTENSIONS = [
+    "csv",
+    "docx",
+    "key",
+    "odt",
+    "pdf",
+    "pptx",
+    "rtf",
+    "txt",
+    "xlsx",
+    "zip",
+    "odp",
+    "ods",
+    "mp4",
+    "webm",
+    "ogv",
+]
 
 # --- Security -------------------------------------------------------------------------
 

@@ -30,7 +30,8 @@ def test_export_holds_everything(client, learner):
     data = json.loads(response.content)
     assert data["compte"]["email"] == learner.email
     assert data["etablissements"][0]["uai"] == "0951001X"
-    assert len(data["competences"]["declarations_xapi"]) == 2  # registered, passed
+    verbs = sorted(s["verb"]["id"].rsplit("/", 1)[1] for s in data["competences"]["declarations_xapi"])
+    assert verbs == ["answered", "answered", "passed", "registered"]  # one answer per question, then the quiz
     assert {n["competence"]: n["niveau"] for n in data["competences"]["niveaux"]} == {"3.1": 4, "2.1": 4}
     assert data["formations"]["inscriptions"][0]["parcours"] == "Parcours test"
     assert data["formations"]["activites"][0]["status"] == "passed"

@@ -4,9 +4,15 @@
 import os
 import sys
 
+# Commands that read the code only: they neither serve nor sign anything, so they need no SECRET_KEY
+# (a throwaway one is used). Everything else still refuses to start without it outside debug.
+KEYLESS_COMMANDS = {"makemigrations", "showmigrations", "sqlmigrate", "makemessages", "compilemessages"}
+
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings")
+    if len(sys.argv) > 1 and sys.argv[1] in KEYLESS_COMMANDS:
+        os.environ["RELAIS_KEYLESS_COMMAND"] = "1"
     from django.core.exceptions import ImproperlyConfigured
 
     try:

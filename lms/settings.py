@@ -37,7 +37,8 @@ TESTING = env_bool("RELAIS_TESTING", False) or "pytest" in sys.modules
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    # manage.py sets RELAIS_KEYLESS_COMMAND for commands that only read the code (makemigrations…).
+    if DEBUG or TESTING or env_bool("RELAIS_KEYLESS_COMMAND", False):
         SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
     else:
         raise ImproperlyConfigured(

@@ -101,18 +101,24 @@ def ensure(scale: float = 1.0, *, derived: bool = True, regenerate: bool = False
     name = database_name(scale)
     url = harness.database_url(name)
     with _lock(name):
-        state = {} if regenerate else _meta(url)
-        if state.get("scale") != scale or not state.get("generated"):
-            harness.database_recreate(name)
-            harness.django_setup(url)
-            state = generate(scale)
-        else:
-            harness.django_setup(url)
+        state = _generated(name, scale, regenerate=regenerate)
         if derived and not state.get("derived"):
             derive_all()
             state["derived"] = True
             _meta_set(state)
     return url
+
+
+def _generated(name: str, scale: float, *, regenerate: bool) -> dict:
+    """Django set up on the national database, generated first unless it is there at this scale."""
+    url = harness.database_url(name)
+    state = {} if regenerate else _meta(url)
+    if state.get("scale") == scale and state.get("generated"):
+        harness.django_setup(url)
+        return state
+    harness.database_recreate(name)
+    harness.django_setup(url)
+    return generate(scale)
 
 
 def derive_all() -> dict[str, float]:
@@ -222,8 +228,6 @@ def _uai(number: int) -> str:
 
 def _schools(rng: random.Random, count: int) -> list[tuple[int, str]]:
     """Schools spread over the départements (weights drawn once, like real populations); [(id, kind)]."""
-    from django.utils import timezone
-
     from lms.models import Departement, School
 
     departements = list(Departement.objects.order_by("code"))
@@ -279,7 +283,6 @@ def _schools(rng: random.Random, count: int) -> list[tuple[int, str]]:
         ),
         rows,
     )  # fmt: skip
-    del timezone
     return list(School.objects.order_by("pk").values_list("pk", "kind"))
 
 
@@ -566,14 +569,7 @@ def run(*, quick: bool = False, regenerate: bool = False) -> list[tuple[str, str
     n = sizes(scale)
     name = database_name(scale)
     with _lock(name):
-        url = harness.database_url(name)
-        state = {} if regenerate else _meta(url)
-        if state.get("scale") != scale or not state.get("generated"):
-            harness.database_recreate(name)
-            harness.django_setup(url)
-            state = generate(scale)
-        else:
-            harness.django_setup(url)
+        state = _generated(name, scale, regenerate=regenerate)
         from django.db.models import Count
 
         from competencies.ambassadors import ambassadors_propose

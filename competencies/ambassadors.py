@@ -330,12 +330,12 @@ class SchoolCoverage:
 ACTIVITY_TOPS_SECONDS = 6 * 3600
 
 
-def activity_tops(level: int, *, per_competency: int = 5) -> dict[int, list[tuple[str, int]]]:
+def activity_tops(level: int, *, per_competency: int = 5, refresh: bool = False) -> dict[int, list[tuple[str, int]]]:
     """{competency id: [(activity id, teachers' successes), …]}: the activities whose success most
     often evidenced each CRCN Édu competency at `level` or more. One grouped read of the evidence,
     kept in the cache for six hours (the nightly ambassador pass warms it)."""
     key = f"competencies:activity-tops:{level}:{per_competency}"
-    tops = cache.get(key)
+    tops = None if refresh else cache.get(key)
     if tops is None:
         rows = (
             Evidence.objects.filter(competency__framework__slug=FRAMEWORK, level__gte=level)

@@ -1,7 +1,6 @@
 """Celery tasks: thin, they take ids and call services."""
 
 from celery import shared_task
-from django.core.cache import cache
 
 from . import services
 
@@ -20,13 +19,13 @@ def levels_refresh() -> int:
 def ambassadors_propose() -> int:
     from .ambassadors import activity_tops
     from .ambassadors import ambassadors_propose as propose
+    from .models import AmbassadorPolicy
     from .stats import stats_refresh
 
     proposed = propose().proposed
     stats_refresh(None)  # coverage
-    cache.delete_many([f"competencies:activity-tops:{level}:5" for level in (4, 5)])
-    for level in (4, 5):
-        activity_tops(level)  # warm the suggestions of the ambassadors pages
+    for level in AmbassadorPolicy.RequiredLevel.values:
+        activity_tops(level, refresh=True)  # warm the suggestions of the ambassadors pages
     return proposed
 
 

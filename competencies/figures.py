@@ -38,7 +38,8 @@ def heatmap_figure(
     *, z: list[list], x: list[str], y: list[str], max_level: int, drill: list[str] | None = None
 ) -> dict:
     """Mean levels, rows × columns; None cells read "too small". A click on a row drills into it."""
-    text = [[_("effectif trop petit") if v is None else f"{v:.2f}" for v in row] for row in z]
+    too_small = _("effectif trop petit")
+    text = [[too_small if v is None else f"{v:.2f}" for v in row] for row in z]
     trace = {
         "type": "heatmap",
         "z": z,
@@ -337,8 +338,11 @@ def schools_map_figure(*, points: list[dict], codes: set[str], colour: str) -> d
     data = _outline_traces(geo)
     located = [(p, projection(p["departement__code"], p["longitude"], p["latitude"])) for p in points]
 
+    # Translated once: a gettext lookup per point would cost more than the rest of the figure.
+    mean_label, too_small = _("niveau moyen"), _("effectif trop petit")
+
     def hover(p):
-        mean = _("niveau moyen") + f" : {p['mean']:.2f}" if p["mean"] is not None else _("effectif trop petit")
+        mean = f"{mean_label} : {p['mean']:.2f}" if p["mean"] is not None else too_small
         return f"<b>{p['name']}</b><br>{p['commune']}<br>{mean}<br>{p['coverage_label']}"
 
     if colour == "couverture":
@@ -419,14 +423,13 @@ def departements_map_figure(*, areas: list[dict], codes: set[str], colour: str) 
             centres.append((area, geo.centres[code]))
     data += _frames(projection)
 
+    mean_label, too_small = _("niveau moyen"), _("effectif trop petit")
+    share_label, teachers_label = _("établissements couverts"), _("%(n)s enseignants")
+
     def hover(a):
-        mean = _("niveau moyen") + f" : {a['mean']:.2f}" if a["mean"] is not None else _("effectif trop petit")
-        share = (
-            _("établissements couverts") + f" : {round(100 * a['covered_share'])} %"
-            if a["covered_share"] is not None
-            else ""
-        )
-        return f"<b>{a['label']}</b><br>{mean}<br>{share}<br>" + _("%(n)s enseignants") % {"n": a["teachers"]}
+        mean = f"{mean_label} : {a['mean']:.2f}" if a["mean"] is not None else too_small
+        share = f"{share_label} : {round(100 * a['covered_share'])} %" if a["covered_share"] is not None else ""
+        return f"<b>{a['label']}</b><br>{mean}<br>{share}<br>" + teachers_label % {"n": a["teachers"]}
 
     data.append(
         {

@@ -495,13 +495,14 @@ def _coverage_table(p: Pilotage, sl: Slice, group_slice: Slice) -> Table:
             )
         }
         kinds = dict(sl.schools.values_list("pk", "kind"))
+        kind_labels = {kind.value: str(kind.label) for kind in School.Kind}
         for group in p.groups:
             stat = stats.get(group.key) or {"coverage": "uncovered", "confirmed": 0, "pending": 0}
             table.rows.append(
                 [
                     group.code,
                     group.label,
-                    str(School.Kind(kinds[group.key]).label),
+                    kind_labels[kinds[group.key]],
                     labels[stat["coverage"]],
                     stat["confirmed"],
                     stat["pending"],

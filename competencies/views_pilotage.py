@@ -116,16 +116,25 @@ def pilotage(request):
         return table_export(table, export, min_size=settings.RELAIS_MIN_GROUP_SIZE)
 
     filter_params = {k: v for k, v in request.GET.items() if k not in (*AREA_KEYS, "export", "tableau") and v}
+    queries: dict[tuple, str] = {}
+
+    def query(params: dict) -> str:
+        """The query string of an area under the filters; each area's is built once, not once per table."""
+        key = tuple(params.items())
+        if key not in queries:
+            queries[key] = urlencode({**params, **filter_params})
+        return queries[key]
+
     for table in p.tables.values():
-        table.links = [urlencode({**params, **filter_params}) if params else "" for params in table.links]
+        table.links = [query(params) if params else "" for params in table.links]
     matrix = p.tables.get("etablissements-competences") or p.tables["zones-competences"]
     coverage_table = p.tables.get("couverture-ambassadeurs") or p.tables["couverture-zones"]
     specs = figure_specs(p, area, matrix, filters.map_colour)
     html = {key: figures.to_html(spec, div_id=key) for key, spec in specs.items()}
     if p.by == "school":
-        tags = [(label, urlencode({**params, **filter_params}), n) for label, params, n in children(area)]
+        tags = [(label, query(params), n) for label, params, n in children(area)]
     else:
-        tags = [(g.label, urlencode({**g.params, **filter_params}), g.schools) for g in p.groups if g.params]
+        tags = [(g.label, query(g.params), g.schools) for g in p.groups if g.params]
     labels = coverage_labels()
     context = {
         "area": area,
@@ -143,8 +152,8 @@ def pilotage(request):
         "proposals_pending": p.coverage_totals.get("proposals_pending") or 0,
         "domain_means": p.domain_means,
         "children": tags,
-        "breadcrumb": [(label, urlencode({**params, **filter_params})) for label, params in area.breadcrumb],
-        "query": urlencode({**area.params, **filter_params}),
+        "breadcrumb": [(label, query(params)) for label, params in area.breadcrumb],
+        "query": query(area.params),
         "map": html.get("carte-etablissements", ""),
         "heatmap": html.get(f"figure-{matrix.key}", ""),
         "distribution": html["figure-repartition-niveaux"],

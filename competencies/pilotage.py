@@ -229,7 +229,9 @@ def _groups(area, sl: Slice, by: str) -> list[Group]:
     if by == "zone":
         totals = teachers_by(rows_slice, by="zone")
         names = {}
-        for row in sl.schools.values("circonscription_code", "circonscription", "bassin_code", "bassin").distinct():
+        # order_by(): the default ordering (name) would make DISTINCT return every school.
+        pairs = sl.schools.order_by().values("circonscription_code", "circonscription", "bassin_code", "bassin")
+        for row in pairs.distinct():
             if row["circonscription_code"]:
                 names[f"c:{row['circonscription_code']}"] = row["circonscription"] or row["circonscription_code"]
             if row["bassin_code"]:
@@ -415,6 +417,20 @@ def _progress_table(p: Pilotage, framework: Framework, sl: Slice, counts: dict) 
     sums = _domain_sums(p, counts)
     domain_ids = [d.pk for d in p.domains if d.pk in sums]
     deltas = domain_deltas(sl, domain_ids=domain_ids, since=p.months[0]) if _shown(p.teachers) else {}
+    # Level at the end of `month` = today's level minus the changes made in later months: one pass per
+    # domain from the newest month back, not a scan of every change for every cell (120 months × domains).
+    changes: dict[int, list] = {}
+    for (domain_id, month), value in deltas.items():
+        changes.setdefault(domain_id, []).append((month, value[0]))
+    later: dict[tuple, int] = {}
+    for domain_id, items in changes.items():
+        items.sort(key=lambda item: item[0], reverse=True)
+        total, index = 0, 0
+        for month in reversed(p.months):
+            while index < len(items) and items[index][0] > month:
+                total += items[index][1]
+                index += 1
+            later[(domain_id, month)] = total
     for month in p.months:
         row = [month.strftime("%Y-%m")]
         for domain in p.domains:
@@ -422,9 +438,7 @@ def _progress_table(p: Pilotage, framework: Framework, sl: Slice, counts: dict) 
                 row.append(None)
                 continue
             level_sum, n_comp = sums[domain.pk]
-            # Level at the end of `month` = today's level minus the changes made in later months.
-            later = sum(v[0] for (d, m), v in deltas.items() if d == domain.pk and m > month)
-            row.append(round((level_sum - later) / (p.teachers * n_comp), 2))
+            row.append(round((level_sum - later.get((domain.pk, month), 0)) / (p.teachers * n_comp), 2))
         table.rows.append(row)
     return table
 

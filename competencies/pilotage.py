@@ -320,6 +320,7 @@ def pilotage_build(
         level_counts_by(sl, competency_ids=competency_ids) if wanted("repartition-niveaux", *MONTH_KEYS) else {}
     )
     tables = []
+    group_counts = None
     if wanted(*MATRIX_KEYS):
         group_counts = level_counts_by(group_slice, competency_ids=competency_ids, by=by, counts=False)
         tables.append(_matrix_table(result, framework, group_counts))
@@ -335,7 +336,7 @@ def pilotage_build(
     if only is None:
         result.domain_means = _domain_means(result, area_counts)
         if schools <= MAP_POINTS_MAX:
-            result.points = _map_points(result, sl)
+            result.points = _map_points(result, sl, group_counts if by == "school" else None)
     return result
 
 
@@ -542,21 +543,30 @@ def _coverage_table(p: Pilotage, sl: Slice, group_slice: Slice) -> Table:
     return table
 
 
-def _map_points(p: Pilotage, sl: Slice) -> list[dict]:
-    """The area's schools with their position, mean level (None: too few teachers) and coverage."""
+def _map_points(p: Pilotage, sl: Slice, school_counts: dict | None = None) -> list[dict]:
+    """The area's schools with their position, mean level (None: too few teachers) and coverage.
+
+    `school_counts`: the matrix's {(school id, competency id): [level_sum]} when its rows are the schools,
+    so that their level sums are not read twice.
+    """
     rows_slice = replace(sl, rollup=False)
     competency_ids = [c.pk for c in p.competencies]
-    sums = {
-        row["key"]: row["s"]
-        for row in _grouped(
-            SchoolCompetencyStat,
-            rows_slice,
-            by="school",
-            extra=[],
-            sums={"s": Sum("level_sum")},
-            filters={"competency_id__in": competency_ids},
-        )
-    }
+    if school_counts is not None:
+        sums: dict = {}
+        for (school_id, _competency_id), values in school_counts.items():
+            sums[school_id] = sums.get(school_id, 0) + values[0]
+    else:
+        sums = {
+            row["key"]: row["s"]
+            for row in _grouped(
+                SchoolCompetencyStat,
+                rows_slice,
+                by="school",
+                extra=[],
+                sums={"s": Sum("level_sum")},
+                filters={"competency_id__in": competency_ids},
+            )
+        }
     stats = {
         row["school_id"]: row
         for row in SchoolStat.objects.filter(school__in=sl.schools.values("pk")).values(

@@ -31,6 +31,9 @@ FULL = {"schools": 58_000, "teachers": 850_000, "statements": 5_000_000}
 KINDS = [("ecole", 0.817), ("college", 0.119), ("lycee", 0.048), ("lp", 0.016)]
 # Teachers per school, relative (écoles are small, lycées large).
 SIZE = {"ecole": 7.0, "college": 40.0, "lycee": 75.0, "lp": 45.0}
+# Schools in the largest real département (Nord, about 2,500): a Pareto draw alone gave one
+# département 6,400 schools, more than any has.
+LARGEST_DEPARTEMENT = 2_500
 PRIVATE_SHARE = 0.16
 CONSENT_SHARE = 0.4
 EXPERT_SHARE = 0.05
@@ -226,13 +229,23 @@ def _uai(number: int) -> str:
     return f"{number:07d}{UAI_LETTERS[number % 23]}"
 
 
+def _capped(weights: list[float], share: float) -> list[float]:
+    """`weights` with none above `share` of their total (the total taken after capping)."""
+    for _ in range(50):
+        ceiling = share * sum(weights)
+        if max(weights) <= ceiling * 1.0001:
+            break
+        weights = [min(weight, ceiling) for weight in weights]
+    return weights
+
+
 def _schools(rng: random.Random, count: int) -> list[tuple[int, str]]:
     """Schools spread over the départements (weights drawn once, like real populations); [(id, kind)]."""
     from lms.models import Departement, School
 
     departements = list(Departement.objects.order_by("code"))
     boxes = _centres()
-    weights = [rng.paretovariate(1.6) for _ in departements]
+    weights = _capped([rng.paretovariate(1.6) for _ in departements], LARGEST_DEPARTEMENT / FULL["schools"])
     kinds, kind_weights = zip(*KINDS, strict=True)
     rows = []
     circonscription_seq: dict[str, int] = {}

@@ -44,9 +44,11 @@ def parse_level_iri(value, *, base: str | None = None) -> tuple[str, int] | None
     if not isinstance(value, str) or not value.startswith(base + "/"):
         return None
     parts = value[len(base) + 1 :].split("/")
-    if len(parts) != 3 or parts[1] != "niveaux" or not parts[2].isdigit():
+    # A level is one or two ASCII digits (evidence_sql.py reads it with the same pattern).
+    number = parts[2] if len(parts) == 3 else ""
+    if parts[1:2] != ["niveaux"] or not (number.isascii() and number.isdigit() and len(number) <= 2):
         return None
-    return parts[0], int(parts[2])
+    return parts[0], int(number)
 
 
 def statement_alignment(*, competencies, level: int | None) -> tuple[dict, dict]:

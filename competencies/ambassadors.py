@@ -176,6 +176,18 @@ def ambassadors_propose(*, schools=None, as_of=None) -> ProposalReport:
     return proposals_recompute(schools=schools, as_of=as_of)
 
 
+def proposals_recompute_for_users(user_ids) -> ProposalReport:
+    """The proposals of the schools where one of these teachers consented to be an ambassador.
+
+    Only consenting teachers are candidates, so another teacher's new level changes no proposal
+    (and withdrawing one's consent withdraws one's proposals at once: `consent_set`).
+    """
+    schools = School.objects.filter(
+        memberships__user_id__in=list(user_ids), memberships__user__ambassador_consent__consented=True
+    ).distinct()
+    return proposals_recompute(schools=schools)
+
+
 def proposals_recompute(*, schools=None, as_of=None, competencies=None) -> ProposalReport:
     """`ambassadors_propose` inside the caller's transaction (the incremental path), with the
     CRCN Édu competencies passed in when the caller has them."""

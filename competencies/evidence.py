@@ -8,6 +8,7 @@ certifications/…), a scored assessment, a task validated by a trainer
 (context.instructor, no score), a completion, an attendance.
 """
 
+import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,30 +43,42 @@ class EvidenceItem:
     activity_id: str
 
 
+_HEX32 = re.compile("[0-9a-f]{32}")
+
+
+def uuid_text(name) -> str | None:
+    """An account name read as a UUID, in Relais' own form (lower case, hyphens), or None.
+
+    Upper case, missing hyphens, braces and a `urn:uuid:` prefix are accepted, as Python's `uuid`
+    module accepts them; `evidence_sql.py` normalises names with the same steps.
+    """
+    if not isinstance(name, str):
+        return None
+    digits = name.replace("urn:", "").replace("uuid:", "").strip("{}").replace("-", "").lower()
+    if not _HEX32.fullmatch(digits):
+        return None
+    return str(uuid.UUID(digits))
+
+
 def actor_user_uuid(actor: dict) -> uuid.UUID | None:
     """The xapi_uuid of the Relais user behind a pseudonymous actor, if it is one of ours."""
     account = (actor or {}).get("account") or {}
-    if account.get("homePage", "").rstrip("/") != settings.RELAIS_BASE_URL:
+    if str(account.get("homePage", "")).rstrip("/") != settings.RELAIS_BASE_URL:
         return None
-    try:
-        return uuid.UUID(str(account.get("name")))
-    except ValueError:
-        return None
+    text = uuid_text(account.get("name"))
+    return uuid.UUID(text) if text else None
 
 
 def _user_id(actor: dict, users: dict[str, int]) -> int | None:
-    """The user id behind an actor; `users` maps the xapi_uuid's text (lowercase, hyphens) → id.
-
-    The text is tried as is first (Relais and most systems write it so), then normalised.
-    """
+    """The user id behind an actor; `users` maps the xapi_uuid's text (lowercase, hyphens) → id."""
     account = (actor or {}).get("account") or {}
-    if account.get("homePage", "").rstrip("/") != settings.RELAIS_BASE_URL:
+    if str(account.get("homePage", "")).rstrip("/") != settings.RELAIS_BASE_URL:
         return None
     name = account.get("name")
     found = users.get(name) if isinstance(name, str) else None
     if found is None:
-        user_uuid = actor_user_uuid(actor)
-        found = users.get(str(user_uuid)) if user_uuid else None
+        text = uuid_text(name)
+        found = users.get(text) if text else None
     return found
 
 

@@ -26,19 +26,11 @@ from django.utils import timezone
 
 from xapi.models import Statement
 
-from .alignment import level_extension
+from . import evidence_sql
 from .bulk import is_postgresql, rows_copy, rows_update, table_clear
 from .evidence import VERB_KINDS, EvidenceItem, ModuleDone, competencies_by_iri, derive
-from .levels import (
-    AGE_STEP_DAYS,
-    CERTIFIED_VALID_DAYS,
-    HALF_LIFE_STEPS,
-    KIND_WEIGHTS,
-    THRESHOLD,
-    Proof,
-    level_from,
-)
-from .models import Competency, CompetencyState, CompletedModule, Evidence, LevelChange
+from .levels import Proof, level_from
+from .models import CompetencyState, CompletedModule, Evidence, LevelChange
 from .stats import stats_refresh
 
 # Above this many rows a write goes through COPY on PostgreSQL.
@@ -167,7 +159,7 @@ def _levels_update_chunk(pairs: list[tuple[int, int]], *, as_of: date, now, chan
 def _levels_recompute_all(*, as_of: date, now: datetime) -> int:
     """Every level, by one ordered pass over the evidence and the current levels side by side."""
     if is_postgresql():
-        return _levels_recompute_all_sql(as_of=as_of, now=now)
+        return evidence_sql.levels_recompute_all(as_of=as_of, now=now)
     evidence = (
         Evidence.objects.order_by("user_id", "competency_id")
         .values_list("user_id", "competency_id", "level", "kind", "occurred_at")
@@ -178,9 +170,8 @@ def _levels_recompute_all(*, as_of: date, now: datetime) -> int:
         .values_list("pk", "user_id", "competency_id", "level", "evidence_at")
         .iterator(chunk_size=_STREAM)
     )
-    if not is_postgresql():
-        # SQLite cursors see the writes below: read everything first (small stores only).
-        evidence, states = iter(list(evidence)), iter(list(states))
+    # SQLite cursors see the writes below: read everything first (small stores only).
+    evidence, states = iter(list(evidence)), iter(list(states))
     changed = 0
     plan = _Plan(now)
     state = next(states, None)
@@ -202,86 +193,6 @@ def _levels_recompute_all(*, as_of: date, now: datetime) -> int:
     return changed + plan.apply()
 
 
-def _levels_recompute_all_sql(*, as_of: date, now: datetime) -> int:
-    """The same as the ordered pass, computed by PostgreSQL in a few set statements.
-
-    `levels.level_from` written in SQL: weights are the same whole numbers (C's pow() on both
-    sides, truncated), summed per level, then the highest level whose support (that level or
-    above) reaches the threshold. Tests hold the two equal (rebuild equals incremental, and a
-    property test comparing both on random evidence).
-    """
-    quote = connection.ops.quote_name
-    evidence, state, change = (quote(m._meta.db_table) for m in (Evidence, CompetencyState, LevelChange))
-    kind_weight = " ".join(f"WHEN '{kind}' THEN {weight}" for kind, weight in KIND_WEIGHTS.items())
-    params = {"as_of": as_of, "now": now, "threshold": THRESHOLD}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            CREATE TEMPORARY TABLE _levels ON COMMIT DROP AS
-            WITH weighted AS (
-                SELECT user_id, competency_id, level,
-                       floor((CASE kind {kind_weight} ELSE 0 END)::float8 * power(0.5::float8, (
-                           greatest(0, (%(as_of)s::date - (occurred_at AT TIME ZONE 'UTC')::date)
-                                       - CASE WHEN kind = 'certified' THEN {CERTIFIED_VALID_DAYS} ELSE 0 END)
-                           / {AGE_STEP_DAYS})::float8 / {HALF_LIFE_STEPS}))::bigint AS weight
-                FROM {evidence} WHERE level > 0
-            ), per_level AS (
-                SELECT user_id, competency_id, level, sum(weight) AS weight FROM weighted GROUP BY 1, 2, 3
-            ), support AS (
-                SELECT user_id, competency_id, level,
-                       sum(weight) OVER (PARTITION BY user_id, competency_id ORDER BY level DESC) AS support
-                FROM per_level
-            ), levels AS (
-                SELECT user_id, competency_id,
-                       coalesce(max(level) FILTER (WHERE support >= %(threshold)s), 0) AS level
-                FROM support GROUP BY 1, 2
-            )
-            SELECT l.user_id, l.competency_id, l.level, latest.at
-            FROM levels l JOIN (
-                SELECT user_id, competency_id, max(occurred_at) AS at FROM {evidence} GROUP BY 1, 2
-            ) latest USING (user_id, competency_id)
-            WHERE l.level > 0
-            """,  # noqa: S608
-            params,
-        )
-        cursor.execute("CREATE UNIQUE INDEX ON _levels (user_id, competency_id)")
-        cursor.execute("ANALYZE _levels")
-        cursor.execute(
-            f"""
-            INSERT INTO {change} (user_id, competency_id, previous, level, changed_at)
-            SELECT coalesce(l.user_id, s.user_id), coalesce(l.competency_id, s.competency_id),
-                   coalesce(s.level, 0), coalesce(l.level, 0), %(now)s
-            FROM _levels l FULL JOIN {state} s ON s.user_id = l.user_id AND s.competency_id = l.competency_id
-            WHERE coalesce(s.level, 0) <> coalesce(l.level, 0)
-            """,  # noqa: S608
-            params,
-        )
-        changed = cursor.rowcount
-        cursor.execute(
-            f"""DELETE FROM {state} s WHERE NOT EXISTS (
-                SELECT 1 FROM _levels l WHERE l.user_id = s.user_id AND l.competency_id = s.competency_id)"""  # noqa: S608
-        )
-        cursor.execute(
-            f"""
-            UPDATE {state} s SET level = l.level, evidence_at = l.at, updated_at = %(now)s
-            FROM _levels l WHERE l.user_id = s.user_id AND l.competency_id = s.competency_id
-              AND (s.level <> l.level OR s.evidence_at IS DISTINCT FROM l.at)
-            """,  # noqa: S608
-            params,
-        )
-        cursor.execute(
-            f"""
-            INSERT INTO {state} (user_id, competency_id, level, evidence_at, updated_at)
-            SELECT l.user_id, l.competency_id, l.level, l.at, %(now)s FROM _levels l
-            WHERE NOT EXISTS (
-                SELECT 1 FROM {state} s WHERE s.user_id = l.user_id AND s.competency_id = l.competency_id)
-            """,  # noqa: S608
-            params,
-        )
-        cursor.execute("DROP TABLE _levels")
-    return changed
-
-
 @transaction.atomic
 def levels_refresh(*, as_of: date | None = None) -> int:
     """Recompute every level for `as_of` (today): evidence ages, and a level may fall. Run daily."""
@@ -301,18 +212,26 @@ def statements_process(*, statement_ids: list[str], voided_ids: list[str] = ()) 
         touched |= set(withdrawn.values_list("user_id", "competency_id"))
         withdrawn.delete()
         CompletedModule.objects.filter(statement_id__in=voided_ids).delete()
-    rows = list(
-        Statement.objects.filter(pk__in=statement_ids, voided=False, verb_id__in=list(VERB_KINDS)).values_list(
-            "payload", "timestamp"
-        )
-    )
-    competencies = list(Competency.objects.select_related("framework", "domain")) if rows else []
-    items, modules = derive(rows, competencies={c.iri: c for c in competencies}) if rows else ([], [])
-    _evidence_insert(items, modules)
-    touched |= {(i.user_id, i.competency_id) for i in items}
     changed_users: set[int] = set()
-    changed = levels_update(pairs=touched, changed_users=changed_users)
-    changed_users |= {m.user_id for m in modules}
+    if is_postgresql():
+        # The same rules in SQL: evidence in one statement, levels in another.
+        pairs, module_users = evidence_sql.evidence_insert(list(statement_ids))
+        touched |= pairs
+        now = timezone.now()
+        history = evidence_sql.levels_update(touched, as_of=now.date(), now=now)
+        changed, changed_users = len(history), set(history)
+    else:
+        rows = list(
+            Statement.objects.filter(pk__in=statement_ids, voided=False, verb_id__in=list(VERB_KINDS)).values_list(
+                "payload", "timestamp"
+            )
+        )
+        items, modules = derive(rows) if rows else ([], [])
+        _evidence_insert(items, modules)
+        touched |= {(i.user_id, i.competency_id) for i in items}
+        module_users = {m.user_id for m in modules}
+        changed = levels_update(pairs=touched, changed_users=changed_users)
+    changed_users |= module_users
     # The maps' aggregates (levels, completions, attendance, coverage) of these teachers' schools,
     # refreshed by a task of their own: off this path's latency, one per stored batch.
     concerned = sorted(changed_users | {u for u, _ in touched})
@@ -321,14 +240,9 @@ def statements_process(*, statement_ids: list[str], voided_ids: list[str] = ()) 
 
         transaction.on_commit(lambda: tasks.stats_refresh_for_users.delay(concerned))
     if changed_users:
-        from lms.models import School
+        from .ambassadors import proposals_recompute_for_users
 
-        from .ambassadors import FRAMEWORK, framework_competencies, proposals_recompute
-
-        proposals_recompute(
-            schools=School.objects.filter(memberships__user_id__in=changed_users).distinct(),
-            competencies={c.pk: c for c in competencies if c.framework.slug == FRAMEWORK} or framework_competencies(),
-        )
+        proposals_recompute_for_users(changed_users)
     return changed
 
 
@@ -349,12 +263,13 @@ def competencies_rebuild(*, as_of: date | None = None, stats: bool = True) -> in
             cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
     table_clear(Evidence)
     table_clear(CompletedModule)
-    users = {
-        str(u): pk for u, pk in get_user_model().objects.values_list("xapi_uuid", "pk").iterator(chunk_size=_STREAM)
-    }
-    competencies = competencies_by_iri()
-    for rows in _evidence_statements():
-        _evidence_insert(*derive(rows, users=users, competencies=competencies), copy=is_postgresql())
+    if is_postgresql():
+        evidence_sql.evidence_insert_all()
+    else:
+        users = {str(u): pk for u, pk in get_user_model().objects.values_list("xapi_uuid", "pk")}
+        competencies = competencies_by_iri()
+        for rows in _evidence_statements():
+            _evidence_insert(*derive(rows, users=users, competencies=competencies))
     changed = _levels_recompute_all(as_of=as_of or now.date(), now=now)
     if stats:
         stats_refresh(None)
@@ -362,63 +277,13 @@ def competencies_rebuild(*, as_of: date | None = None, stats: bool = True) -> in
 
 
 def _evidence_statements() -> Iterator[list[tuple[dict, object]]]:
-    """Batches of (payload, timestamp) of the stored, non-voided statements whose verb can give evidence.
-
-    On PostgreSQL the database extracts the few fields evidence.py reads (the full JSON is not
-    sent), and the timestamp stays text: COPY writes it back as is.
-    """
-    verbs = list(VERB_KINDS)
-    if not is_postgresql():
-        queryset = Statement.objects.filter(voided=False, verb_id__in=verbs).values_list("payload", "timestamp")
-        rows = list(queryset.iterator(chunk_size=_STREAM))
-        for start in range(0, len(rows), _STREAM):
-            yield rows[start : start + _STREAM]
-        return
-    table = connection.ops.quote_name(Statement._meta.db_table)
-    sql = f"""
-        SELECT id::text, timestamp::text, verb_id,
-               payload#>>'{{actor,account,homePage}}', payload#>>'{{actor,account,name}}',
-               payload#>>'{{result,success}}', coalesce(payload->'result' ? 'score', false),
-               coalesce(payload->'context' ? 'instructor', false),
-               payload->'result'->'extensions'->>%s,
-               ARRAY(SELECT e->>'id' FROM jsonb_array_elements(
-                   coalesce(payload#>'{{context,contextActivities,category}}', '[]')) e),
-               ARRAY(SELECT e->>'id' FROM jsonb_array_elements(
-                   coalesce(payload#>'{{context,contextActivities,other}}', '[]')) e),
-               payload#>>'{{object,id}}', payload#>>'{{object,definition,type}}'
-        FROM {table} WHERE NOT voided AND verb_id = ANY(%s)"""  # noqa: S608
-    extension = level_extension()
-    connection.ensure_connection()
-    with connection.connection.cursor(name="competencies_rebuild") as cursor:
-        cursor.itersize = _STREAM
-        cursor.execute(sql, [extension, verbs])
-        while rows := cursor.fetchmany(_STREAM):
-            yield [_payload_from_columns(row, extension) for row in rows]
-
-
-def _payload_from_columns(row: tuple, extension: str) -> tuple[dict, str]:
-    """The statement as evidence.py reads it, from the columns of the rebuild's query."""
-    (statement_id, timestamp, verb, home, name, success, has_score, has_instructor, level, categories, others,
-     object_id, object_type) = row  # fmt: skip
-    result: dict = {"extensions": {extension: level}} if level is not None else {}
-    if success is not None:
-        result["success"] = success == "true"
-    if has_score:
-        result["score"] = {}
-    context: dict = {
-        "contextActivities": {"category": [{"id": c} for c in categories], "other": [{"id": o} for o in others]}
-    }
-    if has_instructor:
-        context["instructor"] = True
-    payload = {
-        "id": statement_id,
-        "actor": {"account": {"homePage": home or "", "name": name}},
-        "verb": {"id": verb},
-        "result": result,
-        "context": context,
-        "object": {"id": object_id or "", "definition": {"type": object_type}},
-    }
-    return payload, timestamp
+    """Batches of (payload, timestamp) of the stored, non-voided statements whose verb can give
+    evidence (SQLite: small stores; PostgreSQL derives in SQL)."""
+    queryset = Statement.objects.filter(voided=False, verb_id__in=list(VERB_KINDS)).values_list("payload", "timestamp")
+    # SQLite cursors see the writes that follow: read everything first.
+    rows = list(queryset.iterator(chunk_size=_STREAM))
+    for start in range(0, len(rows), _STREAM):
+        yield rows[start : start + _STREAM]
 
 
 def _evidence_insert(items: list[EvidenceItem], modules: list[ModuleDone], *, copy: bool = False) -> None:

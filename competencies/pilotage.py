@@ -30,6 +30,7 @@ from .stats import (
     domain_deltas,
     first_month,
     level_counts_by,
+    level_sums_and_school_sums,
     teachers_by,
 )
 
@@ -320,9 +321,17 @@ def pilotage_build(
         level_counts_by(sl, competency_ids=competency_ids) if wanted("repartition-niveaux", *MONTH_KEYS) else {}
     )
     tables = []
-    group_counts = None
+    points = only is None and schools <= MAP_POINTS_MAX
+    school_sums = None  # {school id: level sum} for the map, when read with the matrix
     if wanted(*MATRIX_KEYS):
-        group_counts = level_counts_by(group_slice, competency_ids=competency_ids, by=by, counts=False)
+        if by == "zone" and points:
+            group_counts, school_sums = level_sums_and_school_sums(group_slice, competency_ids=competency_ids, by=by)
+        else:
+            group_counts = level_counts_by(group_slice, competency_ids=competency_ids, by=by, counts=False)
+        if by == "school":
+            school_sums = {}
+            for (school_id, _competency_id), values in group_counts.items():
+                school_sums[school_id] = school_sums.get(school_id, 0) + values[0]
         tables.append(_matrix_table(result, framework, group_counts))
     if wanted("repartition-niveaux"):
         tables.append(_distribution_table(result, framework, area_counts))
@@ -335,8 +344,8 @@ def pilotage_build(
     result.tables = {t.key: t for t in tables}
     if only is None:
         result.domain_means = _domain_means(result, area_counts)
-        if schools <= MAP_POINTS_MAX:
-            result.points = _map_points(result, sl, group_counts if by == "school" else None)
+        if points:
+            result.points = _map_points(result, sl, school_sums)
     return result
 
 
@@ -543,19 +552,14 @@ def _coverage_table(p: Pilotage, sl: Slice, group_slice: Slice) -> Table:
     return table
 
 
-def _map_points(p: Pilotage, sl: Slice, school_counts: dict | None = None) -> list[dict]:
+def _map_points(p: Pilotage, sl: Slice, sums: dict | None = None) -> list[dict]:
     """The area's schools with their position, mean level (None: too few teachers) and coverage.
 
-    `school_counts`: the matrix's {(school id, competency id): [level_sum]} when its rows are the schools,
-    so that their level sums are not read twice.
+    `sums`: {school id: level sum over the competencies shown} when the matrix read them already.
     """
     rows_slice = replace(sl, rollup=False)
     competency_ids = [c.pk for c in p.competencies]
-    if school_counts is not None:
-        sums: dict = {}
-        for (school_id, _competency_id), values in school_counts.items():
-            sums[school_id] = sums.get(school_id, 0) + values[0]
-    else:
+    if sums is None:
         sums = {
             row["key"]: row["s"]
             for row in _grouped(

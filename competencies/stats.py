@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 
 from lms.models import Departement, Membership, School
 
@@ -421,6 +421,49 @@ def level_counts_by(sl: Slice, *, competency_ids: list[int], by=None, counts: bo
         filters={"competency_id__in": competency_ids},
     )
     return _merge(rows, ["key", "competency_id"], [f"s_{f}" for f in fields])
+
+
+def level_sums_and_school_sums(sl: Slice, *, competency_ids: list[int], by: str) -> tuple[dict, dict]:
+    """`level_counts_by(sl, by=by, counts=False)` and {school id: level sum over the competencies}, from the
+    per-school rows (not the roll-ups), in one scan of them on PostgreSQL (GROUPING SETS)."""
+    sl = Slice(sl.schools)
+    fields = GROUP_FIELDS[by][1]
+    if connection.vendor != "postgresql":
+        groups = level_counts_by(sl, competency_ids=competency_ids, by=by, counts=False)
+        rows = _grouped(
+            SchoolCompetencyStat,
+            sl,
+            by="school",
+            extra=[],
+            sums={"s": Sum("level_sum")},
+            filters={"competency_id__in": competency_ids},
+        )
+        return groups, {row["key"]: row["s"] for row in rows}
+    aliases = [f"g{i}" for i in range(len(fields))]
+    queryset = (
+        _base(SchoolCompetencyStat, sl)
+        .filter(competency_id__in=competency_ids)
+        .annotate(**{alias: F(f) for alias, f in zip(aliases, fields, strict=True)})
+        .values("school_id", "competency_id", "level_sum", *aliases)
+        .order_by()
+    )
+    inner, params = queryset.query.sql_with_params()
+    keys = ", ".join(f"x.{alias}" for alias in aliases)
+    sql = (
+        f"SELECT GROUPING(x.school_id), x.school_id, x.competency_id, SUM(x.level_sum), {keys}"  # noqa: S608
+        f" FROM ({inner}) x GROUP BY GROUPING SETS ((x.school_id), ({keys}, x.competency_id))"
+    )
+    groups: dict = defaultdict(lambda: [0])
+    schools: dict = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for zone_row, school_id, competency_id, level_sum, *values in cursor.fetchall():
+            if not zone_row:
+                schools[school_id] = level_sum
+                continue
+            key = _group_key(dict(zip(fields, values, strict=True)), fields)
+            groups[(key, competency_id)][0] += level_sum or 0
+    return dict(groups), schools
 
 
 def domain_deltas(sl: Slice, *, domain_ids: list[int], since=None) -> dict:

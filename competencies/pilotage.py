@@ -36,6 +36,7 @@ from .stats import (
 
 SCHOOL_ROWS_MAX = 200  # above this, tables show child areas rather than schools
 MAP_POINTS_MAX = 3000  # above this, the map shows départements rather than schools
+MAP_POINT_FIELDS = ("pk", "uai", "name", "commune", "latitude", "longitude", "departement__code")
 PERIODS = {"3m": 3, "12m": 12, "all": None}
 ALL_MONTHS_MAX = 120
 
@@ -218,8 +219,49 @@ def _months(period: str, first: date | None, today: date) -> list[date]:
     return months[::-1]
 
 
-def _groups(area, sl: Slice, by: str) -> list[Group]:
-    rows_slice = replace(sl, rollup=False)
+@dataclass
+class AreaSchools:
+    """The area's schools (by name) and their per-school stats, read once for the rows, the coverage and
+    the map of a page whose rows are schools or zones (a département: up to a few thousand schools)."""
+
+    rows: list[dict]
+    stats: dict[int, dict]  # school id → teachers, coverage, confirmed, pending; no row: not refreshed yet
+
+
+def _area_schools(sl: Slice) -> AreaSchools:
+    rows = list(
+        sl.schools.order_by("name").values(
+            "pk",
+            "uai",
+            "name",
+            "commune",
+            "latitude",
+            "longitude",
+            "departement__code",
+            "kind",
+            "circonscription_code",
+            "circonscription",
+            "bassin_code",
+            "bassin",
+        )
+    )
+    stats = {
+        row["school_id"]: row
+        for row in SchoolStat.objects.filter(school__in=sl.schools.values("pk")).values(
+            "school_id", "teachers", "coverage", "confirmed", "pending"
+        )
+    }
+    return AreaSchools(rows, stats)
+
+
+def _zone_key(school: dict) -> str:
+    """A school's zone: its circonscription, else its bassin, else none ("") — as stats._group_key."""
+    if school["circonscription_code"]:
+        return f"c:{school['circonscription_code']}"
+    return f"b:{school['bassin_code']}" if school["bassin_code"] else ""
+
+
+def _groups(area, sl: Slice, by: str, schools: AreaSchools | None) -> list[Group]:
     if by == "departement":
         totals = teachers_by(sl, by="departement")
         deps = Departement.objects.in_bulk(list(totals))
@@ -228,17 +270,21 @@ def _groups(area, sl: Slice, by: str) -> list[Group]:
             for dep in sorted(deps.values(), key=lambda d: d.code)
         ]
     if by == "zone":
-        totals = teachers_by(rows_slice, by="zone")
+        # {zone: [schools with stats, teachers]}, as teachers_by(…, by="zone") counts them.
+        totals: dict[str, list[int]] = {}
         names = {}
-        # order_by(): the default ordering (name) would make DISTINCT return every school.
-        pairs = sl.schools.order_by().values("circonscription_code", "circonscription", "bassin_code", "bassin")
-        for row in pairs.distinct():
+        for row in schools.rows:
             if row["circonscription_code"]:
                 names[f"c:{row['circonscription_code']}"] = row["circonscription"] or row["circonscription_code"]
             if row["bassin_code"]:
                 names[f"b:{row['bassin_code']}"] = row["bassin"] or row["bassin_code"]
+            stat = schools.stats.get(row["pk"])
+            if stat is not None:
+                total = totals.setdefault(_zone_key(row), [0, 0])
+                total[0] += 1
+                total[1] += stat["teachers"]
         groups = []
-        for key in sorted(totals, key=lambda k: (k == "", k[:1], names.get(k, ""))):
+        for key in sorted(totals, key=lambda k: (k == "", k[:1], names.get(k, ""), k)):
             if key == "":
                 groups.append(Group("", "", _("Autres établissements"), {}, *totals[key]))
                 continue
@@ -246,10 +292,16 @@ def _groups(area, sl: Slice, by: str) -> list[Group]:
             param = "circonscription" if kind == "c" else "bassin"
             groups.append(Group(key, code, names.get(key, code), {**area.params, param: code}, *totals[key]))
         return groups
-    totals = teachers_by(rows_slice, by="school")
     return [
-        Group(s.pk, s.uai, s.name, {**area.params, "ecole": s.uai}, 1, (totals.get(s.pk) or (0, 0))[1] or 0)
-        for s in sl.schools.order_by("name").only("pk", "uai", "name")
+        Group(
+            s["pk"],
+            s["uai"],
+            s["name"],
+            {**area.params, "ecole": s["uai"]},
+            1,
+            (schools.stats.get(s["pk"]) or {}).get("teachers") or 0,
+        )
+        for s in schools.rows
     ]
 
 
@@ -306,9 +358,12 @@ def pilotage_build(
     if domain_code:
         domains = [d for d in domains if d.code == domain_code]
     timed = wanted(*MONTH_KEYS)
+    points = only is None and schools <= MAP_POINTS_MAX
+    grouped = wanted(*MATRIX_KEYS, *COVERAGE_KEYS, "activite-zones")
+    area_schools = _area_schools(sl) if (by != "departement" and grouped) or points else None
     result = Pilotage(
         by=by,
-        groups=_groups(area, sl, by) if wanted(*MATRIX_KEYS, *COVERAGE_KEYS, "activite-zones") else [],
+        groups=_groups(area, sl, by, area_schools) if grouped else [],
         competencies=competencies,
         domains=domains,
         max_level=min(framework.levels.count(), MAX_STAT_LEVEL),
@@ -321,7 +376,6 @@ def pilotage_build(
         level_counts_by(sl, competency_ids=competency_ids) if wanted("repartition-niveaux", *MONTH_KEYS) else {}
     )
     tables = []
-    points = only is None and schools <= MAP_POINTS_MAX
     school_sums = None  # {school id: level sum} for the map, when read with the matrix
     if wanted(*MATRIX_KEYS):
         if by == "zone" and points:
@@ -340,12 +394,12 @@ def pilotage_build(
     if wanted("activite-mois", "activite-zones"):
         tables += _activity_tables(result, sl, group_slice)
     if wanted(*COVERAGE_KEYS):
-        tables.append(_coverage_table(result, sl, group_slice))
+        tables.append(_coverage_table(result, sl, group_slice, area_schools))
     result.tables = {t.key: t for t in tables}
     if only is None:
         result.domain_means = _domain_means(result, area_counts)
         if points:
-            result.points = _map_points(result, sl, school_sums)
+            result.points = _map_points(result, sl, area_schools, school_sums)
     return result
 
 
@@ -495,7 +549,7 @@ def coverage_labels() -> dict[str, str]:
     }
 
 
-def _coverage_table(p: Pilotage, sl: Slice, group_slice: Slice) -> Table:
+def _coverage_table(p: Pilotage, sl: Slice, group_slice: Slice, schools: AreaSchools | None) -> Table:
     """Schools covered by an ambassador (their own, or their circonscription's), with a proposal pending, or not."""
     labels = coverage_labels()
     p.coverage_totals = (coverage_by(sl).get(None)) or dict.fromkeys([*COVERAGE_STATUSES, "proposals_pending"], 0)
@@ -512,13 +566,8 @@ def _coverage_table(p: Pilotage, sl: Slice, group_slice: Slice) -> Table:
                 _("Propositions en attente"),
             ],
         )
-        stats = {
-            row["school_id"]: row
-            for row in SchoolStat.objects.filter(school__in=sl.schools.values("pk")).values(
-                "school_id", "coverage", "confirmed", "pending"
-            )
-        }
-        kinds = dict(sl.schools.values_list("pk", "kind"))
+        stats = schools.stats
+        kinds = {row["pk"]: row["kind"] for row in schools.rows}
         kind_labels = {kind.value: str(kind.label) for kind in School.Kind}
         for group in p.groups:
             stat = stats.get(group.key) or {"coverage": "uncovered", "confirmed": 0, "pending": 0}
@@ -540,7 +589,18 @@ def _coverage_table(p: Pilotage, sl: Slice, group_slice: Slice) -> Table:
         [_("Code"), _("Zone"), _("Établissements"), *[labels[c].capitalize() for c in COVERAGE_STATUSES]]
         + [_("Propositions en attente")],
     )
-    counts = coverage_by(group_slice, by=p.by)
+    if p.by == "zone":
+        # {zone: {status: schools, "proposals_pending": n}}, as coverage_by(…, by="zone") counts them.
+        counts: dict = {}
+        for row in schools.rows:
+            stat = schools.stats.get(row["pk"])
+            if stat is not None:
+                zone = counts.setdefault(_zone_key(row), dict.fromkeys([*COVERAGE_STATUSES, "proposals_pending"], 0))
+                if stat["coverage"] in COVERAGE_STATUSES:
+                    zone[stat["coverage"]] += 1
+                zone["proposals_pending"] += stat["pending"]
+    else:
+        counts = coverage_by(group_slice, by=p.by)
     for group in p.groups:
         row = counts.get(group.key) or {}
         table.rows.append(
@@ -552,7 +612,7 @@ def _coverage_table(p: Pilotage, sl: Slice, group_slice: Slice) -> Table:
     return table
 
 
-def _map_points(p: Pilotage, sl: Slice, sums: dict | None = None) -> list[dict]:
+def _map_points(p: Pilotage, sl: Slice, schools: AreaSchools, sums: dict | None = None) -> list[dict]:
     """The area's schools with their position, mean level (None: too few teachers) and coverage.
 
     `sums`: {school id: level sum over the competencies shown} when the matrix read them already.
@@ -571,27 +631,19 @@ def _map_points(p: Pilotage, sl: Slice, sums: dict | None = None) -> list[dict]:
                 filters={"competency_id__in": competency_ids},
             )
         }
-    stats = {
-        row["school_id"]: row
-        for row in SchoolStat.objects.filter(school__in=sl.schools.values("pk")).values(
-            "school_id", "teachers", "coverage"
-        )
-    }
     labels = coverage_labels()
     n_comp = len(competency_ids) or 1
     points = []
-    for school in (
-        sl.schools.exclude(latitude=None)
-        .exclude(longitude=None)
-        .values("pk", "uai", "name", "commune", "latitude", "longitude", "departement__code")
-    ):
-        stat = stats.get(school["pk"]) or {"teachers": 0, "coverage": "uncovered"}
+    for row in schools.rows:
+        if row["latitude"] is None or row["longitude"] is None:
+            continue
+        stat = schools.stats.get(row["pk"]) or {"teachers": 0, "coverage": "uncovered"}
         n = stat["teachers"]
         points.append(
             {
-                **school,
+                **{key: row[key] for key in MAP_POINT_FIELDS},
                 "teachers": n,
-                "mean": round((sums.get(school["pk"]) or 0) / (n * n_comp), 2) if _shown(n) else None,
+                "mean": round((sums.get(row["pk"]) or 0) / (n * n_comp), 2) if _shown(n) else None,
                 "coverage": stat["coverage"],
                 "coverage_label": labels[stat["coverage"]],
             }

@@ -209,8 +209,14 @@ def levels_recompute_all(*, as_of: date, now: datetime) -> int:
     t = _tables()
     params = {"as_of": as_of, "now": now}
     with connection.cursor() as cursor:
+        # Each computed level with the id of the row it replaces, read before any write: the writes
+        # below then never read the table they write (an anti-join on a table being filled can
+        # read every row it has inserted, once per row).
+        cursor.execute(f"ANALYZE {t['state']}")
         cursor.execute(
-            f"CREATE TEMPORARY TABLE _levels ON COMMIT DROP AS {_levels_select(t, t['evidence'])}",
+            f"""CREATE TEMPORARY TABLE _levels ON COMMIT DROP AS
+                SELECT c.*, s.id AS state_id FROM ({_levels_select(t, t["evidence"])}) c
+                LEFT JOIN {t["state"]} s ON s.user_id = c.user_id AND s.competency_id = c.competency_id""",  # noqa: S608
             params,
         )
         cursor.execute("CREATE UNIQUE INDEX ON _levels (user_id, competency_id)")
@@ -233,7 +239,7 @@ def levels_recompute_all(*, as_of: date, now: datetime) -> int:
         cursor.execute(
             f"""
             UPDATE {t["state"]} s SET level = l.level, evidence_at = l.at, updated_at = %(now)s
-            FROM _levels l WHERE l.user_id = s.user_id AND l.competency_id = s.competency_id
+            FROM _levels l WHERE l.state_id = s.id
               AND (s.level <> l.level OR s.evidence_at IS DISTINCT FROM l.at)
             """,  # noqa: S608
             params,
@@ -241,9 +247,7 @@ def levels_recompute_all(*, as_of: date, now: datetime) -> int:
         cursor.execute(
             f"""
             INSERT INTO {t["state"]} (user_id, competency_id, level, evidence_at, updated_at)
-            SELECT l.user_id, l.competency_id, l.level, l.at, %(now)s FROM _levels l
-            WHERE NOT EXISTS (
-                SELECT 1 FROM {t["state"]} s WHERE s.user_id = l.user_id AND s.competency_id = l.competency_id)
+            SELECT l.user_id, l.competency_id, l.level, l.at, %(now)s FROM _levels l WHERE l.state_id IS NULL
             """,  # noqa: S608
             params,
         )

@@ -451,3 +451,14 @@ class DepartementActivityMonth(RollupKey, ActivityCounts):
 
     def __str__(self):
         return f"{self.departement_id} {self.kind} {self.sector}, {self.month}"
+
+
+class StatsPending(models.Model):
+    """A school whose maps' aggregates wait for a refresh: many stored batches, one refresh
+    (`competencies.stats_queue`)."""
+
+    school = models.OneToOneField("lms.School", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    marked_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"school {self.school_id} since {self.marked_at}"

@@ -44,20 +44,28 @@ def ambassadors_propose_schools(school_ids: list[int]) -> int:
 
 @shared_task(name="competencies.stats_refresh_for_users", acks_late=True)
 def stats_refresh_for_users(user_ids: list[int]) -> int:
-    """The maps' aggregates of the schools of these teachers (after their evidence changed)."""
+    """The maps' aggregates of the schools of these teachers (after their evidence changed),
+    coalesced with the other batches' (`stats_queue`)."""
     from lms.models import Membership
 
-    from .stats import stats_refresh
+    from .stats_queue import pending_refresh, schools_mark
 
-    school_ids = set(Membership.objects.filter(user_id__in=user_ids).values_list("school_id", flat=True))
-    stats_refresh(school_ids)
-    return len(school_ids)
+    schools_mark(Membership.objects.filter(user_id__in=user_ids).values_list("school_id", flat=True))
+    return pending_refresh()
 
 
 @shared_task(name="competencies.stats_refresh_schools", acks_late=True)
 def stats_refresh_schools(school_ids: list[int]) -> int:
     """The maps' aggregates of these schools (after a manager's decision or a consent withdrawn)."""
-    from .stats import stats_refresh
+    from .stats_queue import pending_refresh, schools_mark
 
-    stats_refresh(set(school_ids))
-    return len(school_ids)
+    schools_mark(school_ids)
+    return pending_refresh()
+
+
+@shared_task(name="competencies.stats_refresh_pending", acks_late=True)
+def stats_refresh_pending() -> int:
+    """The schools still marked (a refresh found another running, or its task was lost): on beat."""
+    from .stats_queue import pending_refresh
+
+    return pending_refresh()

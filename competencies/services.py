@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from xapi.models import Statement
 
-from . import evidence_sql
+from . import evidence_sql, stats_queue
 from .bulk import is_postgresql, rows_copy, rows_update, table_clear
 from .evidence import VERB_KINDS, EvidenceItem, ModuleDone, competencies_by_iri, derive
 from .levels import Proof, level_from
@@ -232,13 +232,12 @@ def statements_process(*, statement_ids: list[str], voided_ids: list[str] = ()) 
         module_users = {m.user_id for m in modules}
         changed = levels_update(pairs=touched, changed_users=changed_users)
     changed_users |= module_users
-    # The maps' aggregates (levels, completions, attendance, coverage) of these teachers' schools,
-    # refreshed by a task of their own: off this path's latency, one per stored batch.
-    concerned = sorted(changed_users | {u for u, _ in touched})
+    # The maps' aggregates (levels, completions, attendance, coverage) of these teachers' schools:
+    # marked here, refreshed off this path, once for many batches (stats_queue).
+    concerned = changed_users | {u for u, _ in touched}
     if concerned:
-        from . import tasks
-
-        transaction.on_commit(lambda: tasks.stats_refresh_for_users.delay(concerned))
+        stats_queue.schools_mark_for_users(concerned)
+        transaction.on_commit(stats_queue.refresh_soon)
     if changed_users:
         from .ambassadors import proposals_recompute_for_users
 

@@ -2,14 +2,24 @@
 
 A one-school refresh also rebuilds its département's roll-ups (about a second at national scale),
 so refreshing after every stored batch would make the worker's queue grow without end under a
-steady ingest. Instead each batch marks its schools (`StatsPending`), and one refresh at a time
-(a PostgreSQL advisory lock) takes every school marked so far. A refresh that finds the lock taken
-leaves its schools to the one running, or to the beat task that runs every minute; a school
-marked again while a refresh runs stays marked for the next one.
+steady ingest. Instead each batch marks its teachers' schools (`StatsPending`) in its own
+transaction, and one refresh at a time (a PostgreSQL advisory lock) takes every school marked so
+far. A process asks for a refresh at most every `DEBOUNCE_SECONDS`, a few seconds later, so that
+the batches in between are taken by the same refresh; a beat task every minute takes whatever is
+left (a refresh that found another running, a lost task).
+
+Why no mark is lost: a refresh deletes the marks *first* and reads the statistics after. A batch
+that marks a school already marked updates the mark's row, so the refresh's delete waits for that
+batch to commit, and reads its evidence; a batch whose mark is new is not seen by the delete, and
+its mark stays for the next refresh.
 """
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
+
+from lms.models import Membership
 
 from .bulk import is_postgresql
 from .models import StatsPending
@@ -17,13 +27,25 @@ from .stats import stats_refresh
 
 # pg_advisory_xact_lock key of the refresh (any number no other lock in the database uses).
 LOCK_KEY = 0x5E1A15
+DEBOUNCE_SECONDS = 5
+_ASKED = "competencies:stats-refresh-asked"
 
 
-def schools_mark(school_ids, *, at=None) -> None:
-    """Mark these schools for the next refresh (again if they already wait: the newest mark counts)."""
-    at = at or timezone.now()
+def _mark(select_sql: str, params: list) -> None:
+    table = connection.ops.quote_name(StatsPending._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {table} (school_id, marked_at) {select_sql}
+                ON CONFLICT (school_id) DO UPDATE SET marked_at = excluded.marked_at""",
+            params,
+        )
+
+
+def schools_mark(school_ids) -> None:
+    """Mark these schools for the next refresh."""
+    now = timezone.now()
     StatsPending.objects.bulk_create(
-        [StatsPending(school_id=pk, marked_at=at) for pk in sorted(set(school_ids))],
+        [StatsPending(school_id=pk, marked_at=now) for pk in sorted(set(school_ids))],
         update_conflicts=True,
         unique_fields=["school"],
         update_fields=["marked_at"],
@@ -31,19 +53,40 @@ def schools_mark(school_ids, *, at=None) -> None:
     )
 
 
+def schools_mark_for_users(user_ids) -> None:
+    """Mark the schools of these teachers, in one statement (the incremental path's)."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return
+    membership = connection.ops.quote_name(Membership._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(ids))
+    _mark(
+        f"SELECT DISTINCT school_id, %s FROM {membership} WHERE user_id IN ({placeholders})",  # noqa: S608
+        [timezone.now(), *ids],
+    )
+
+
+def refresh_soon() -> None:
+    """Ask for a refresh of the marked schools, unless this process asked a moment ago (then the
+    refresh it asked for takes these marks too). Tasks run in the process: at once."""
+    from . import tasks
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        tasks.stats_refresh_pending()
+    elif cache.add(_ASKED, 1, timeout=DEBOUNCE_SECONDS):
+        tasks.stats_refresh_pending.apply_async(countdown=DEBOUNCE_SECONDS)
+
+
 def pending_refresh() -> int:
     """Refresh every marked school, unless another refresh is running; how many were refreshed."""
-    with transaction.atomic():
+    table = connection.ops.quote_name(StatsPending._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
         if is_postgresql():
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK_KEY])
-                if not cursor.fetchone()[0]:
-                    return 0
-        started = timezone.now()
-        school_ids = set(StatsPending.objects.filter(marked_at__lte=started).values_list("school_id", flat=True))
-        if not school_ids:
-            return 0
-        stats_refresh(school_ids)
-        # A mark newer than `started` may have come with evidence this refresh did not see.
-        StatsPending.objects.filter(school_id__in=school_ids, marked_at__lte=started).delete()
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK_KEY])
+            if not cursor.fetchone()[0]:
+                return 0
+        cursor.execute(f"DELETE FROM {table} RETURNING school_id")  # noqa: S608
+        school_ids = {row[0] for row in cursor.fetchall()}
+        if school_ids:
+            stats_refresh(school_ids)
     return len(school_ids)

@@ -44,13 +44,11 @@ def ambassadors_propose_schools(school_ids: list[int]) -> int:
 
 @shared_task(name="competencies.stats_refresh_for_users", acks_late=True)
 def stats_refresh_for_users(user_ids: list[int]) -> int:
-    """The maps' aggregates of the schools of these teachers (after their evidence changed),
-    coalesced with the other batches' (`stats_queue`)."""
-    from lms.models import Membership
+    """The maps' aggregates of the schools of these teachers (tasks queued before the coalesced
+    refresh: `stats_queue`)."""
+    from .stats_queue import pending_refresh, schools_mark_for_users
 
-    from .stats_queue import pending_refresh, schools_mark
-
-    schools_mark(Membership.objects.filter(user_id__in=user_ids).values_list("school_id", flat=True))
+    schools_mark_for_users(user_ids)
     return pending_refresh()
 
 

@@ -1,18 +1,19 @@
 """The maps' aggregates are refreshed once for many batches: marked schools, one refresh at a time."""
 
-from datetime import timedelta
-
 import psycopg
 import pytest
 from django.db import connection
-from django.utils import timezone
 
-from competencies.models import CompetencyState, SchoolCompetencyStat, StatsPending
+from competencies import services
+from competencies.alignment import statement_alignment
+from competencies.models import Competency, CompetencyState, StatsPending
 from competencies.stats import stats_refresh
 from competencies.stats_queue import LOCK_KEY, pending_refresh, schools_mark
 from competencies.tasks import stats_refresh_for_users
 from lms.models import Membership
 from tests.competencies.test_stats import build_territory, dump
+from xapi.models import Statement
+from xapi.services import statements_store
 
 pytestmark = pytest.mark.django_db
 
@@ -55,20 +56,27 @@ def test_marked_schools_are_refreshed_then_unmarked(territory):
     assert pending_refresh() == 0
 
 
-def test_a_school_marked_during_a_refresh_waits_for_the_next(territory):
-    first, second = territory[0], territory[1]
-    _raise_levels(first)
-    _raise_levels(second)
-    schools_mark([first.pk], at=timezone.now() - timedelta(seconds=5))
-    schools_mark([second.pk], at=timezone.now() + timedelta(hours=1))  # newer than the refresh's start
-
-    assert pending_refresh() == 1
-    assert list(StatsPending.objects.values_list("school_id", flat=True)) == [second.pk]
-    stale = set(SchoolCompetencyStat.objects.filter(school=second).values_list("competency_id", "level_sum"))
-
-    StatsPending.objects.update(marked_at=timezone.now() - timedelta(seconds=1))
-    assert pending_refresh() == 1
-    assert set(SchoolCompetencyStat.objects.filter(school=second).values_list("competency_id", "level_sum")) != stale
+def test_a_stored_batch_marks_its_schools_in_its_transaction_and_the_refresh_takes_them(
+    territory, django_capture_on_commit_callbacks
+):
+    school = territory[3]
+    teacher = Membership.objects.filter(school=school).select_related("user").first().user
+    competency = Competency.objects.get(framework__slug="crcn-edu", code="5.1")
+    context_activities, extensions = statement_alignment(competencies=[competency], level=5)
+    statement = {
+        "actor": teacher.xapi_actor(),
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/passed"},
+        "object": {"id": "http://example.org/activites/evaluation"},
+        "context": {"contextActivities": context_activities},
+        "result": {"score": {"scaled": 1.0}, "success": True, "extensions": extensions},
+    }
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        statements_store(data=[statement])
+        services.statements_process(statement_ids=[str(Statement.objects.latest("stored").pk)])
+    assert list(StatsPending.objects.values_list("school_id", flat=True)) == [school.pk]
+    for callback in callbacks:
+        callback()
+    assert not StatsPending.objects.exists()
     assert dump() == _expected_after_full_refresh()
 
 
@@ -87,7 +95,7 @@ def test_one_refresh_at_a_time(territory):
     the beat task); SQLite runs tasks in the process, one at a time."""
     school = territory[0]
     _raise_levels(school)
-    schools_mark([school.pk], at=timezone.now() - timedelta(seconds=1))
+    schools_mark([school.pk])
     if connection.vendor != "postgresql":
         assert pending_refresh() == 1
         return

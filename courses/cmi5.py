@@ -33,8 +33,10 @@ CMI5_SCOPES = [
     Client.Scope.STATEMENTS_READ_MINE.value,
     Client.Scope.STATE.value,
 ]
-# cmi5 fetch URL error codes.
-FETCH_ALREADY_USED = "1"
+# cmi5 fetch URL error codes (cmi5 §8.2.3.2): 1 already in use or expired, 2 general security
+# error (an unknown fetch URL among them). Each is answered with status 200 and a JSON body, as
+# §8.2.2 asks of every fetch request, errors included.
+FETCH_ALREADY_USED_OR_EXPIRED = "1"
 FETCH_SECURITY = "2"
 
 
@@ -94,14 +96,14 @@ def cmi5_fetch(*, fetch_id) -> tuple[int, dict]:
     """The fetch URL: the auth token once, then a cmi5 error structure."""
     launch = Cmi5Launch.objects.select_for_update().filter(fetch_id=fetch_id).first()
     if launch is None:
-        return 404, {"error-code": FETCH_SECURITY, "error-text": _("Adresse de récupération inconnue.")}
+        return 200, {"error-code": FETCH_SECURITY, "error-text": _("Adresse de récupération inconnue.")}
     if launch.fetched_at is not None or not launch.pending_token:
         return 200, {
-            "error-code": FETCH_ALREADY_USED,
+            "error-code": FETCH_ALREADY_USED_OR_EXPIRED,
             "error-text": _("Le jeton d'authentification a déjà été remis pour ce lancement."),
         }
     if launch.expires_at <= timezone.now():
-        return 200, {"error-code": FETCH_SECURITY, "error-text": _("Ce lancement a expiré.")}
+        return 200, {"error-code": FETCH_ALREADY_USED_OR_EXPIRED, "error-text": _("Ce lancement a expiré.")}
     token = launch.pending_token
     launch.pending_token = ""
     launch.fetched_at = timezone.now()

@@ -1,9 +1,11 @@
 """External xAPI content launched cmi5-style: parameters, one-time fetch, its statements in our LRS."""
 
 import json
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.utils import timezone
 
 from courses import cmi5, services
 from courses.models import ActivityProgress, Cmi5Launch, ModuleCompletion
@@ -51,7 +53,17 @@ def test_fetch_gives_the_token_once_then_a_cmi5_error(full_module, enrolled, cli
     second = client.post(fetch)
     assert second.json()["error-code"] == "1" and second.json()["error-text"]
     assert client.get(fetch).status_code == 405
-    assert client.post("/formations/cmi5/fetch/00000000-0000-0000-0000-000000000000").status_code == 404
+    unknown = client.post("/formations/cmi5/fetch/00000000-0000-0000-0000-000000000000")
+    assert unknown.status_code == 200 and unknown["Content-Type"] == "application/json"
+    assert unknown.json()["error-code"] == "2"
+
+
+def test_fetch_after_the_launch_expired_is_error_1(full_module, enrolled, client):
+    _block, _url, params = launch(full_module, enrolled)
+    Cmi5Launch.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    response = client.post(urlsplit(params["fetch"]).path)
+    assert response.status_code == 200 and response.json()["error-code"] == "1"
+    assert "auth-token" not in response.json()
 
 
 def test_the_content_reports_to_our_lrs_and_terminated_ends_its_client(

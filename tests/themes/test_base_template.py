@@ -69,6 +69,7 @@ def test_anonymous_sees_sign_in_and_sign_up(client):
     assert "Créer un compte" in html
     assert "Se déconnecter" not in html
     assert "Administration" not in html
+    assert "Mes compétences" not in html  # a teacher's page: nothing to show before signing in
 
 
 def test_signed_in_user_sees_their_name_and_a_logout_form(client, member):
@@ -78,6 +79,7 @@ def test_signed_in_user_sees_their_name_and_a_logout_form(client, member):
     assert '<form method="post" action="/comptes/logout/">' in html
     assert "Se connecter</a>" not in html
     assert "Tableau de bord" not in html
+    assert "Mes compétences</a>" in html
 
 
 def test_staff_and_managers_get_their_links(client, member):

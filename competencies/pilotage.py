@@ -35,6 +35,7 @@ from .stats import (
 
 SCHOOL_ROWS_MAX = 200  # above this, tables show child areas rather than schools
 MAP_POINTS_MAX = 3000  # above this, the map shows départements rather than schools
+IDS_MAX = 1000  # up to this many schools, their stats are read by id (see _school_filter)
 MAP_POINT_FIELDS = ("pk", "uai", "name", "commune", "latitude", "longitude", "departement__code")
 PERIODS = {"3m": 3, "12m": 12, "all": None}
 ALL_MONTHS_MAX = 120
@@ -244,16 +245,25 @@ def _area_schools(sl: Slice) -> AreaSchools:
             "bassin",
         )
     )
-    # By id rather than `school IN (subquery)`: with the exact number of schools the planner reads their
-    # rows through the index instead of scanning every school's (the same for the map's level sums).
-    ids = [row["pk"] for row in rows]
     stats = {
         row["school_id"]: row
-        for row in SchoolStat.objects.filter(school_id__in=ids).values(
+        for row in SchoolStat.objects.filter(**_school_filter(sl, rows)).values(
             "school_id", "teachers", "coverage", "confirmed", "pending"
         )
     }
     return AreaSchools(rows, stats)
+
+
+def _school_filter(sl: Slice, rows: list[dict]) -> dict:
+    """The filter of per-school stats to the area's schools already loaded (`rows`).
+
+    By id when they are few: with the exact number of schools PostgreSQL reads their rows through the
+    index, where `school IN (subquery)` made it scan every school's. A long IN list costs more to bind
+    and plan than it saves, and a scan is the right plan for that many schools anyway.
+    """
+    if len(rows) <= IDS_MAX:
+        return {"school_id__in": [row["pk"] for row in rows]}
+    return {"school__in": sl.schools.values("pk")}
 
 
 def _zone_key(school: dict) -> str:
@@ -622,9 +632,7 @@ def _map_points(p: Pilotage, sl: Slice, schools: AreaSchools, sums: dict | None 
     competency_ids = [c.pk for c in p.competencies]
     if sums is None:
         sums = dict(
-            SchoolCompetencyStat.objects.filter(
-                school_id__in=[row["pk"] for row in schools.rows], competency_id__in=competency_ids
-            )
+            SchoolCompetencyStat.objects.filter(**_school_filter(sl, schools.rows), competency_id__in=competency_ids)
             .values("school_id")
             .annotate(s=Sum("level_sum"))
             .order_by()

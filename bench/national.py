@@ -569,6 +569,7 @@ def incremental(rng: random.Random, *, samples: int) -> list[float]:
             competencies=competencies,
             timestamp=datetime.now(tz=UTC),
         )
+        data["id"] = str(uuid.uuid4())  # new on every run: the database is kept between runs
         with transaction.atomic():
             stored = statement_store(data=data)
         start = time.perf_counter()

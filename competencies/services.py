@@ -10,9 +10,9 @@ Three paths, one result:
 - daily refresh (`levels_refresh`): every level again for today, as evidence ages.
 
 All three compute a level with the same function (`levels.level_from`), so a rebuild gives exactly
-what the incremental path gave on the same day. The rebuild and the refresh stream the evidence in
-(teacher, competency) order and write in sets (COPY on PostgreSQL), so that they scale to the
-national store.
+what the incremental path gave on the same day. On PostgreSQL the same rules run in SQL
+(`evidence_sql.py`), so that the rebuild scales to the national store; the Python code here is
+what SQLite runs, and the reference the SQL is tested against.
 """
 
 import itertools
@@ -27,14 +27,12 @@ from django.utils import timezone
 from xapi.models import Statement
 
 from . import evidence_sql, stats_queue
-from .bulk import is_postgresql, rows_copy, rows_update, table_clear
+from .bulk import is_postgresql, table_clear
 from .evidence import VERB_KINDS, EvidenceItem, ModuleDone, competencies_by_iri, derive
 from .levels import Proof, level_from
 from .models import CompetencyState, CompletedModule, Evidence, LevelChange
 from .stats import stats_refresh
 
-# Above this many rows a write goes through COPY on PostgreSQL.
-_COPY_FROM = 2000
 _CHUNK = 2000
 _STREAM = 20000
 
@@ -76,41 +74,22 @@ class _Plan:
         if self.deletes:
             for start in range(0, len(self.deletes), _CHUNK):
                 CompetencyState.objects.filter(pk__in=self.deletes[start : start + _CHUNK]).delete()
-        big = is_postgresql() and len(self) + len(self.history) >= _COPY_FROM
-        if big:
-            rows_copy(
-                CompetencyState,
-                ("user_id", "competency_id", "level", "evidence_at", "updated_at"),
-                ((*row, now) for row in self.creates),
-            )
-            if self.updates:
-                rows_update(
-                    CompetencyState,
-                    (("level", "smallint"), ("evidence_at", "timestamptz"), ("updated_at", "timestamptz")),
-                    [(*row, now) for row in self.updates],
-                )
-            rows_copy(
-                LevelChange,
-                ("user_id", "competency_id", "previous", "level", "changed_at"),
-                ((*row, now) for row in self.history),
-            )
-        else:
-            CompetencyState.objects.bulk_create(
-                [
-                    CompetencyState(user_id=u, competency_id=c, level=lv, evidence_at=at, updated_at=now)
-                    for u, c, lv, at in self.creates
-                ],
-                batch_size=500,
-            )
-            states = [CompetencyState(pk=pk, level=lv, evidence_at=at, updated_at=now) for pk, lv, at in self.updates]
-            CompetencyState.objects.bulk_update(states, ["level", "evidence_at", "updated_at"], batch_size=500)
-            LevelChange.objects.bulk_create(
-                [
-                    LevelChange(user_id=u, competency_id=c, previous=p, level=lv, changed_at=now)
-                    for u, c, p, lv in self.history
-                ],
-                batch_size=500,
-            )
+        CompetencyState.objects.bulk_create(
+            [
+                CompetencyState(user_id=u, competency_id=c, level=lv, evidence_at=at, updated_at=now)
+                for u, c, lv, at in self.creates
+            ],
+            batch_size=500,
+        )
+        states = [CompetencyState(pk=pk, level=lv, evidence_at=at, updated_at=now) for pk, lv, at in self.updates]
+        CompetencyState.objects.bulk_update(states, ["level", "evidence_at", "updated_at"], batch_size=500)
+        LevelChange.objects.bulk_create(
+            [
+                LevelChange(user_id=u, competency_id=c, previous=p, level=lv, changed_at=now)
+                for u, c, p, lv in self.history
+            ],
+            batch_size=500,
+        )
         if changed_users is not None:
             changed_users.update(row[0] for row in self.history)
         return len(self.history)
@@ -157,21 +136,21 @@ def _levels_update_chunk(pairs: list[tuple[int, int]], *, as_of: date, now, chan
 
 
 def _levels_recompute_all(*, as_of: date, now: datetime) -> int:
-    """Every level, by one ordered pass over the evidence and the current levels side by side."""
+    """Every level, by one ordered pass over the evidence and the current levels side by side
+    (in SQL on PostgreSQL)."""
     if is_postgresql():
         return evidence_sql.levels_recompute_all(as_of=as_of, now=now)
-    evidence = (
-        Evidence.objects.order_by("user_id", "competency_id")
-        .values_list("user_id", "competency_id", "level", "kind", "occurred_at")
-        .iterator(chunk_size=_STREAM)
-    )
-    states: Iterator[tuple] = (
-        CompetencyState.objects.order_by("user_id", "competency_id")
-        .values_list("pk", "user_id", "competency_id", "level", "evidence_at")
-        .iterator(chunk_size=_STREAM)
-    )
     # SQLite cursors see the writes below: read everything first (small stores only).
-    evidence, states = iter(list(evidence)), iter(list(states))
+    evidence = iter(
+        Evidence.objects.order_by("user_id", "competency_id").values_list(
+            "user_id", "competency_id", "level", "kind", "occurred_at"
+        )
+    )
+    states = iter(
+        CompetencyState.objects.order_by("user_id", "competency_id").values_list(
+            "pk", "user_id", "competency_id", "level", "evidence_at"
+        )
+    )
     changed = 0
     plan = _Plan(now)
     state = next(states, None)
@@ -277,59 +256,38 @@ def competencies_rebuild(*, as_of: date | None = None, stats: bool = True) -> in
 
 def _evidence_statements() -> Iterator[list[tuple[dict, object]]]:
     """Batches of (payload, timestamp) of the stored, non-voided statements whose verb can give
-    evidence (SQLite: small stores; PostgreSQL derives in SQL)."""
+    evidence (SQLite: small stores)."""
     queryset = Statement.objects.filter(voided=False, verb_id__in=list(VERB_KINDS)).values_list("payload", "timestamp")
     # SQLite cursors see the writes that follow: read everything first.
-    rows = list(queryset.iterator(chunk_size=_STREAM))
+    rows = list(queryset)
     for start in range(0, len(rows), _STREAM):
         yield rows[start : start + _STREAM]
 
 
-def _evidence_insert(items: list[EvidenceItem], modules: list[ModuleDone], *, copy: bool = False) -> None:
-    copy = copy or (is_postgresql() and len(items) + len(modules) >= _COPY_FROM)
-    if copy:
-        rows_copy(
-            Evidence,
-            ("statement_id", "user_id", "competency_id", "level", "kind", "occurred_at", "activity_id"),
-            (
-                (i.statement_id, i.user_id, i.competency_id, i.level, i.kind, i.occurred_at, i.activity_id)
-                for i in items
-            ),
-        )
-    else:
-        Evidence.objects.bulk_create(
-            [
-                Evidence(
-                    statement_id=i.statement_id,
-                    user_id=i.user_id,
-                    competency_id=i.competency_id,
-                    level=i.level,
-                    kind=i.kind,
-                    occurred_at=i.occurred_at,
-                    activity_id=i.activity_id,
-                )
-                for i in items
-            ],
-            ignore_conflicts=True,
-            batch_size=500,
-        )
-    if copy:
-        rows_copy(
-            CompletedModule,
-            ("statement_id", "user_id", "activity_id", "completed_at"),
-            ((m.statement_id, m.user_id, m.activity_id, m.completed_at) for m in modules),
-        )
-    else:
-        CompletedModule.objects.bulk_create(
-            [
-                CompletedModule(
-                    statement_id=m.statement_id,
-                    user_id=m.user_id,
-                    activity_id=m.activity_id,
-                    completed_at=m.completed_at,
-                )
-                for m in modules
-            ],
-            ignore_conflicts=True,
-            batch_size=500,
-        )
+def _evidence_insert(items: list[EvidenceItem], modules: list[ModuleDone]) -> None:
+    Evidence.objects.bulk_create(
+        [
+            Evidence(
+                statement_id=i.statement_id,
+                user_id=i.user_id,
+                competency_id=i.competency_id,
+                level=i.level,
+                kind=i.kind,
+                occurred_at=i.occurred_at,
+                activity_id=i.activity_id,
+            )
+            for i in items
+        ],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+    CompletedModule.objects.bulk_create(
+        [
+            CompletedModule(
+                statement_id=m.statement_id, user_id=m.user_id, activity_id=m.activity_id, completed_at=m.completed_at
+            )
+            for m in modules
+        ],
+        ignore_conflicts=True,
+        batch_size=500,
+    )

@@ -313,12 +313,13 @@ def consent_set(*, user, consented: bool) -> AmbassadorConsent:
 
 
 def _coverage_changed(school_ids: list[int]) -> None:
-    """The maps' coverage figures of these schools, refreshed once this transaction commits."""
+    """The maps' coverage figures of these schools: marked in this transaction, refreshed after it
+    commits with the other marked schools (`stats_queue`)."""
     if school_ids:
-        from .tasks import stats_refresh_schools
+        from . import stats_queue
 
-        ids = sorted(set(school_ids))
-        transaction.on_commit(lambda: stats_refresh_schools.delay(ids))
+        stats_queue.schools_mark(school_ids)
+        transaction.on_commit(stats_queue.refresh_soon)
 
 
 def distance_km(a: School, b: School) -> float | None:

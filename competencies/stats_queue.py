@@ -31,16 +31,6 @@ DEBOUNCE_SECONDS = 5
 _ASKED = "competencies:stats-refresh-asked"
 
 
-def _mark(select_sql: str, params: list) -> None:
-    table = connection.ops.quote_name(StatsPending._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""INSERT INTO {table} (school_id, marked_at) {select_sql}
-                ON CONFLICT (school_id) DO UPDATE SET marked_at = excluded.marked_at""",
-            params,
-        )
-
-
 def schools_mark(school_ids) -> None:
     """Mark these schools for the next refresh."""
     now = timezone.now()
@@ -58,12 +48,15 @@ def schools_mark_for_users(user_ids) -> None:
     ids = sorted(set(user_ids))
     if not ids:
         return
-    membership = connection.ops.quote_name(Membership._meta.db_table)
+    quote = connection.ops.quote_name
     placeholders = ", ".join(["%s"] * len(ids))
-    _mark(
-        f"SELECT DISTINCT school_id, %s FROM {membership} WHERE user_id IN ({placeholders})",  # noqa: S608
-        [timezone.now(), *ids],
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {quote(StatsPending._meta.db_table)} (school_id, marked_at)
+                SELECT DISTINCT school_id, %s FROM {quote(Membership._meta.db_table)} WHERE user_id IN ({placeholders})
+                ON CONFLICT (school_id) DO UPDATE SET marked_at = excluded.marked_at""",  # noqa: S608
+            [timezone.now(), *ids],
+        )
 
 
 def refresh_soon() -> None:

@@ -54,7 +54,8 @@ def stats_refresh_for_users(user_ids: list[int]) -> int:
 
 @shared_task(name="competencies.stats_refresh_schools", acks_late=True)
 def stats_refresh_schools(school_ids: list[int]) -> int:
-    """The maps' aggregates of these schools (after a manager's decision or a consent withdrawn)."""
+    """The maps' aggregates of these schools (tasks queued before the coalesced refresh:
+    `stats_queue`)."""
     from .stats_queue import pending_refresh, schools_mark
 
     schools_mark(school_ids)

@@ -31,6 +31,7 @@ from .stats import (
     level_counts_by,
     level_sums_and_school_sums,
     teachers_by,
+    zone_key,
 )
 
 SCHOOL_ROWS_MAX = 200  # above this, tables show child areas rather than schools
@@ -231,18 +232,7 @@ class AreaSchools:
 def _area_schools(sl: Slice) -> AreaSchools:
     rows = list(
         sl.schools.order_by("name").values(
-            "pk",
-            "uai",
-            "name",
-            "commune",
-            "latitude",
-            "longitude",
-            "departement__code",
-            "kind",
-            "circonscription_code",
-            "circonscription",
-            "bassin_code",
-            "bassin",
+            *MAP_POINT_FIELDS, "kind", "circonscription_code", "circonscription", "bassin_code", "bassin"
         )
     )
     stats = {
@@ -266,11 +256,13 @@ def _school_filter(sl: Slice, rows: list[dict]) -> dict:
     return {"school__in": sl.schools.values("pk")}
 
 
-def _zone_key(school: dict) -> str:
-    """A school's zone: its circonscription, else its bassin, else none ("") — as stats._group_key."""
-    if school["circonscription_code"]:
-        return f"c:{school['circonscription_code']}"
-    return f"b:{school['bassin_code']}" if school["bassin_code"] else ""
+def _zone_stats(schools: AreaSchools):
+    """(zone key, per-school stats) of each of the area's schools that has stats, as the per-school
+    tables group them by zone."""
+    for row in schools.rows:
+        stat = schools.stats.get(row["pk"])
+        if stat is not None:
+            yield zone_key(row["circonscription_code"], row["bassin_code"]), stat
 
 
 def _groups(area, sl: Slice, by: str, schools: AreaSchools | None) -> list[Group]:
@@ -290,11 +282,10 @@ def _groups(area, sl: Slice, by: str, schools: AreaSchools | None) -> list[Group
                 names[f"c:{row['circonscription_code']}"] = row["circonscription"] or row["circonscription_code"]
             if row["bassin_code"]:
                 names[f"b:{row['bassin_code']}"] = row["bassin"] or row["bassin_code"]
-            stat = schools.stats.get(row["pk"])
-            if stat is not None:
-                total = totals.setdefault(_zone_key(row), [0, 0])
-                total[0] += 1
-                total[1] += stat["teachers"]
+        for zone, stat in _zone_stats(schools):
+            total = totals.setdefault(zone, [0, 0])
+            total[0] += 1
+            total[1] += stat["teachers"]
         groups = []
         for key in sorted(totals, key=lambda k: (k == "", k[:1], names.get(k, ""), k)):
             if key == "":
@@ -604,13 +595,11 @@ def _coverage_table(p: Pilotage, sl: Slice, group_slice: Slice, schools: AreaSch
     if p.by == "zone":
         # {zone: {status: schools, "proposals_pending": n}}, as coverage_by(…, by="zone") counts them.
         counts: dict = {}
-        for row in schools.rows:
-            stat = schools.stats.get(row["pk"])
-            if stat is not None:
-                zone = counts.setdefault(_zone_key(row), dict.fromkeys([*COVERAGE_STATUSES, "proposals_pending"], 0))
-                if stat["coverage"] in COVERAGE_STATUSES:
-                    zone[stat["coverage"]] += 1
-                zone["proposals_pending"] += stat["pending"]
+        for zone, stat in _zone_stats(schools):
+            in_zone = counts.setdefault(zone, dict.fromkeys([*COVERAGE_STATUSES, "proposals_pending"], 0))
+            if stat["coverage"] in COVERAGE_STATUSES:
+                in_zone[stat["coverage"]] += 1
+            in_zone["proposals_pending"] += stat["pending"]
     else:
         counts = coverage_by(group_slice, by=p.by)
     for group in p.groups:

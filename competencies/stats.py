@@ -344,12 +344,18 @@ def _base(model, sl: Slice, *, by=None) -> QuerySet:
     return queryset
 
 
+def zone_key(circonscription_code: str, bassin_code: str) -> str:
+    """A school's zone: its circonscription, else its bassin, else none ("")."""
+    if circonscription_code:
+        return f"c:{circonscription_code}"
+    return f"b:{bassin_code}" if bassin_code else ""
+
+
 def _group_key(row: dict, fields: list[str]):
     if not fields:
         return None
     if fields == GROUP_FIELDS["zone"][1]:
-        circo, bassin = row[fields[0]], row[fields[1]]
-        return f"c:{circo}" if circo else (f"b:{bassin}" if bassin else "")
+        return zone_key(row[fields[0]], row[fields[1]])
     return row[fields[0]]
 
 

@@ -137,13 +137,6 @@ def dump() -> dict:
     return tables
 
 
-@pytest.fixture
-def territory(frameworks):
-    schools = build_territory()
-    stats_refresh(None)
-    return schools
-
-
 def test_school_tables_equal_a_direct_computation(territory):
     teachers = defaultdict(set)
     for school_id, user_id in Membership.objects.filter(role="teacher").values_list("school_id", "user_id"):

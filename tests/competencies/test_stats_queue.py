@@ -11,18 +11,11 @@ from competencies.stats import stats_refresh
 from competencies.stats_queue import LOCK_KEY, pending_refresh, schools_mark
 from competencies.tasks import stats_refresh_for_users
 from lms.models import Membership
-from tests.competencies.test_stats import build_territory, dump
+from tests.competencies.test_stats import dump
 from xapi.models import Statement
 from xapi.services import statements_store
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def territory(frameworks):
-    schools = build_territory()
-    stats_refresh(None)
-    return schools
 
 
 def _raise_levels(school):

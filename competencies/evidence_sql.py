@@ -66,6 +66,11 @@ def _source(t: dict[str, str], *, by_id: bool) -> str:
           AND rtrim(st.payload #>> '{{actor,account,homePage}}', '/') = %(home)s"""  # noqa: S608
 
 
+def _elements(array: str) -> str:
+    """The elements of a JSON array expression; none when it is missing or not an array."""
+    return f"jsonb_array_elements(CASE WHEN jsonb_typeof({array}) = 'array' THEN {array} ELSE '[]' END)"
+
+
 def _evidence_select(t: dict[str, str]) -> str:
     """Evidence rows (statement_id, user_id, competency_id, level, kind, occurred_at, activity_id) from `src`."""
     return f"""
@@ -75,9 +80,7 @@ def _evidence_select(t: dict[str, str]) -> str:
                    left(coalesce(s.payload #>> '{{object,id}}', ''), 500) AS activity_id,
                    CASE
                      WHEN EXISTS (
-                       SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(
-                           s.payload #> '{{context,contextActivities,category}}') = 'array'
-                         THEN s.payload #> '{{context,contextActivities,category}}' ELSE '[]' END) cat
+                       SELECT 1 FROM {_elements("s.payload #> '{context,contextActivities,category}'")} cat
                        WHERE starts_with(cat ->> 'id', %(certification)s)) THEN 'certified'
                      WHEN k.kind IN ('assessment', 'completion')
                           AND NOT coalesce(s.payload -> 'result' ? 'score', false)
@@ -96,9 +99,7 @@ def _evidence_select(t: dict[str, str]) -> str:
         ) a
         CROSS JOIN LATERAL (
             -- A competency named twice in one statement is evidenced once.
-            SELECT DISTINCT o ->> 'id' AS iri FROM jsonb_array_elements(CASE WHEN jsonb_typeof(
-                a.payload #> '{{context,contextActivities,other}}') = 'array'
-              THEN a.payload #> '{{context,contextActivities,other}}' ELSE '[]' END) o
+            SELECT DISTINCT o ->> 'id' AS iri FROM {_elements("a.payload #> '{context,contextActivities,other}'")} o
         ) o
         JOIN {t["competency"]} c ON c.iri = o.iri
         JOIN {t["framework"]} f ON f.id = c.framework_id AND f.slug = a.slug"""  # noqa: S608

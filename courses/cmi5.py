@@ -96,14 +96,22 @@ def cmi5_fetch(*, fetch_id) -> tuple[int, dict]:
     """The fetch URL: the auth token once, then a cmi5 error structure."""
     launch = Cmi5Launch.objects.select_for_update().filter(fetch_id=fetch_id).first()
     if launch is None:
-        return 200, {"error-code": FETCH_SECURITY, "error-text": _("Adresse de récupération inconnue.")}
+        return 200, {
+            "error-code": FETCH_SECURITY,
+            "error-text": _("Adresse de récupération inconnue : relancez le contenu depuis le module."),
+        }
     if launch.fetched_at is not None or not launch.pending_token:
         return 200, {
             "error-code": FETCH_ALREADY_USED_OR_EXPIRED,
-            "error-text": _("Le jeton d'authentification a déjà été remis pour ce lancement."),
+            "error-text": _(
+                "Le jeton d'authentification a déjà été remis pour ce lancement : relancez le contenu depuis le module."
+            ),
         }
     if launch.expires_at <= timezone.now():
-        return 200, {"error-code": FETCH_ALREADY_USED_OR_EXPIRED, "error-text": _("Ce lancement a expiré.")}
+        return 200, {
+            "error-code": FETCH_ALREADY_USED_OR_EXPIRED,
+            "error-text": _("Ce lancement a expiré : relancez le contenu depuis le module."),
+        }
     token = launch.pending_token
     launch.pending_token = ""
     launch.fetched_at = timezone.now()

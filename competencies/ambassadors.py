@@ -188,14 +188,13 @@ def proposals_recompute_for_users(user_ids) -> ProposalReport:
     return proposals_recompute(schools=schools)
 
 
-def proposals_recompute(*, schools=None, as_of=None, competencies=None) -> ProposalReport:
-    """`ambassadors_propose` inside the caller's transaction (the incremental path), with the
-    CRCN Édu competencies passed in when the caller has them."""
+def proposals_recompute(*, schools=None, as_of=None) -> ProposalReport:
+    """`ambassadors_propose` inside the caller's transaction (the incremental path)."""
     now = timezone.now()
     report = ProposalReport()
-    queryset = School.objects.select_related("departement") if schools is None else schools
+    queryset = School.objects.all() if schools is None else schools
     school_list = list(queryset.select_related("departement").order_by("pk"))
-    competencies = framework_competencies() if competencies is None else competencies
+    competencies = framework_competencies()
     policies: dict[int, AmbassadorPolicy] = {}
     for school in school_list:
         academie_id = school.departement.academie_id

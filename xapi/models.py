@@ -139,6 +139,13 @@ class Client(models.Model):
         DEFINE = "define", _("définir des activités")
         PROFILE = "profile", _("documents de profil")
 
+    class Evidence(models.TextChoices):
+        """Whether the statements this client sends count as learning evidence (levels, badges)."""
+
+        ANY = "any", _("pour tout acteur (système de confiance de l'académie)")
+        BOUND = "bound", _("seulement pour l'acteur auquel le client est lié")
+        NONE = "none", _("jamais (déclarations conservées, servies et transmises)")
+
     name = models.CharField(_("nom"), max_length=200)
     key = models.CharField(_("clé"), max_length=64, unique=True)
     # HMAC-SHA256 of the secret under SECRET_KEY: secrets are long random tokens, so a fast keyed
@@ -147,6 +154,15 @@ class Client(models.Model):
     scopes = models.JSONField(_("droits"), default=list)
     is_active = models.BooleanField(_("actif"), default=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    # A new client counts for nothing until an administrator says otherwise.
+    evidence = models.CharField(
+        _("prise en compte comme preuve"), max_length=8, choices=Evidence.choices, default=Evidence.NONE
+    )
+    # A client bound to one learner (a cmi5 launch): it may write and read only statements and
+    # documents about this actor, in this registration when one is set, and never void.
+    bound_actor = models.JSONField(_("acteur lié"), null=True, blank=True)
+    bound_actor_key = models.CharField(_("clé de l'acteur lié"), max_length=512, blank=True, default="")
+    bound_registration = models.UUIDField(_("inscription liée"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("client LRS")

@@ -33,14 +33,34 @@ def secret_hash(secret: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), secret.encode(), hashlib.sha256).hexdigest()
 
 
-def client_create(*, name: str, scopes: list[str]) -> tuple[Client, str]:
-    """A new client and its secret; the secret is not stored and cannot be shown again."""
+def client_create(
+    *,
+    name: str,
+    scopes: list[str],
+    evidence: str = Client.Evidence.NONE,
+    bound_actor: dict | None = None,
+    bound_registration=None,
+) -> tuple[Client, str]:
+    """A new client and its secret; the secret is not stored and cannot be shown again.
+
+    ``evidence`` says whether its statements count as learning evidence (none until an
+    administrator says otherwise); ``bound_actor`` / ``bound_registration`` bind it to one learner.
+    """
     unknown = set(scopes) - set(Scope.values)
     if unknown:
         raise ValueError(_("Droits inconnus : %(s)s") % {"s": ", ".join(sorted(unknown))})
+    if evidence not in Client.Evidence.values:
+        raise ValueError(_("Prise en compte inconnue : %(e)s") % {"e": evidence})
     secret = secrets.token_urlsafe(32)
     client = Client.objects.create(
-        name=name, key=secrets.token_hex(16), secret_hash=secret_hash(secret), scopes=sorted(set(scopes))
+        name=name,
+        key=secrets.token_hex(16),
+        secret_hash=secret_hash(secret),
+        scopes=sorted(set(scopes)),
+        evidence=evidence,
+        bound_actor=bound_actor,
+        bound_actor_key=agent_key(bound_actor) if bound_actor else "",
+        bound_registration=bound_registration,
     )
     return client, secret
 

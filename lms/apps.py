@@ -7,3 +7,6 @@ class LmsConfig(AppConfig):
     label = "lms"
     verbose_name = _("Relais : comptes et organisations")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .sso import signals  # noqa: F401  (allauth sign-in hooks)

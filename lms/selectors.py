@@ -26,3 +26,18 @@ def scope_label(*, user: User) -> str:
     if user.scope_academie_id:
         return _("Académie de %(name)s") % {"name": user.scope_academie}
     return _("France entière")
+
+
+def schools_search(*, query: str, limit: int = 20) -> QuerySet[School]:
+    """Open schools whose UAI starts with the query, or whose name or commune holds every word of it."""
+    from django.db.models import Q
+
+    words = query.split()
+    if not words:
+        return School.objects.none()
+    schools = School.objects.filter(is_open=True).select_related("departement")
+    if len(words) == 1 and words[0][:1].isdigit():
+        return schools.filter(uai__startswith=words[0].upper()).order_by("uai")[:limit]
+    for word in words:
+        schools = schools.filter(Q(name__icontains=word) | Q(commune__icontains=word))
+    return schools.order_by("name", "commune")[:limit]

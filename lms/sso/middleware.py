@@ -1,0 +1,26 @@
+"""A teacher who signed in through a provider that did not say their school picks it before anything else."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from .services import SCHOOL_REQUIRED_SESSION_KEY, user_needs_school
+
+
+class SchoolRequiredMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.session.get(SCHOOL_REQUIRED_SESSION_KEY) and request.user.is_authenticated:
+            choose_url = reverse("school_choose")
+            # The way out (logout), the language switch and static files stay open.
+            open_paths = (choose_url, reverse("account_logout"), "/i18n/", settings.STATIC_URL, settings.MEDIA_URL)
+            if not request.path_info.startswith(open_paths):
+                if user_needs_school(user=request.user):
+                    return redirect(f"{choose_url}?{urlencode({'next': request.get_full_path()})}")
+                # An administrator attached the teacher meanwhile.
+                del request.session[SCHOOL_REQUIRED_SESSION_KEY]
+        return self.get_response(request)

@@ -43,7 +43,6 @@ def provider_logout_url(request, signed_in: dict, post_logout_redirect_uri: str)
     try:
         adapter = RelaisOIDCAdapter(request, signed_in["provider_id"])
         endpoint = adapter.openid_config.get("end_session_endpoint")
-        client_id = adapter.get_provider().app.client_id
     except (SocialApp.DoesNotExist, requests.RequestException, ValueError, KeyError) as error:
         # The provider is gone from the settings or down: the Relais session still ends.
         logger.warning("No RP-initiated logout at %s: %s", signed_in.get("provider_id"), error)
@@ -54,8 +53,7 @@ def provider_logout_url(request, signed_in: dict, post_logout_redirect_uri: str)
         {
             "id_token_hint": signed_in["id_token"],
             "post_logout_redirect_uri": post_logout_redirect_uri,
-            "client_id": client_id,
-            "state": secrets.token_urlsafe(16),
+            "state": secrets.token_urlsafe(32),
         }
     )
     return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
@@ -65,6 +63,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request, sociallogin):
         # Sign-up through a provider stays open when password sign-up is off.
         return True
+
+    def generate_state_param(self, state):
+        # ProConnect refuses a state shorter than 32 characters (allauth's is 16).
+        return secrets.token_urlsafe(32)
 
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)

@@ -45,7 +45,8 @@ def oidc_app_from_env(provider_id: str, environ) -> dict:
     settings = {
         "server_url": get("SERVER_URL"),
         "scope": _words(get("SCOPES")) or (PROCONNECT_SCOPES if is_proconnect else DEFAULT_SCOPES),
-        "oauth_pkce_enabled": True,
+        # PKCE protects the code; ProConnect, though, refuses any authorize parameter it does not list.
+        "oauth_pkce_enabled": get("PKCE", "0" if is_proconnect else "1").lower() in TRUE,
         "token_auth_method": get("TOKEN_AUTH_METHOD", "client_secret_post"),
         "button": button,
         # ProConnect hands over the address the agent's own directory holds: it is verified.

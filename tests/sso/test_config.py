@@ -30,7 +30,8 @@ def test_proconnect_and_an_academie():
     assert proconnect["settings"]["scope"] == PROCONNECT_SCOPES
     assert proconnect["settings"]["button"] == "proconnect"
     assert proconnect["settings"]["verified_email"] is True
-    assert proconnect["settings"]["oauth_pkce_enabled"] is True
+    assert proconnect["settings"]["oauth_pkce_enabled"] is False  # ProConnect refuses unlisted parameters
+    assert lyon["settings"]["oauth_pkce_enabled"] is True
     assert lyon["name"] == "Académie de Lyon"
     assert lyon["settings"]["scope"] == ["openid", "email", "profile"]
     assert lyon["settings"]["verified_email"] is False

@@ -168,3 +168,15 @@ def test_logout_after_a_password_sign_in_stays_local(client, teacher):
     client.post(LOGIN, {"login": teacher.email, "password": PASSWORD})
     response = client.post(LOGOUT)
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_the_authorization_request_carries_only_what_each_provider_takes(person):
+    """ProConnect: state and nonce of 32+ characters, no unlisted parameter; an académie gets PKCE too."""
+    from urllib.parse import parse_qs, urlparse
+
+    proconnect = parse_qs(urlparse(person.start("proconnect")).query)
+    assert set(proconnect) == {"client_id", "redirect_uri", "scope", "response_type", "state", "nonce"}
+    assert set(proconnect["scope"][0].split()) == {"openid", "email", "given_name", "usual_name", "uid", "siret"}
+    assert len(proconnect["state"][0]) >= 32 and len(proconnect["nonce"][0]) >= 32
+    academie = parse_qs(urlparse(person.start("ac-test")).query)
+    assert academie["code_challenge_method"] == ["S256"] and academie["code_challenge"]

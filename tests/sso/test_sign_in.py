@@ -32,6 +32,7 @@ def test_login_page_shows_each_provider_s_button_without_inline_script(client, s
     assert 'action="/comptes/oidc/proconnect/login/"' in html
     assert "Se connecter avec Académie de test" in html
     assert 'action="/comptes/oidc/ac-test/login/"' in html
+    assert html.index("fr-connect__brand") < html.index("Se connecter avec Académie de test")  # ProConnect first
     # The password form is still there by default.
     assert 'name="password"' in html
     # Nothing inline for the Content-Security-Policy to refuse.

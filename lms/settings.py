@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "lms.sso.middleware.SchoolRequiredMiddleware",
+    "lms.sso.middleware.PasswordSignInOffMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -213,6 +214,9 @@ SOCIALACCOUNT_REQUESTS_TIMEOUT = int(os.environ.get("RELAIS_OIDC_TIMEOUT", "10")
 SOCIALACCOUNT_ONLY = env_bool("RELAIS_SSO_ONLY", False)
 if SOCIALACCOUNT_ONLY:
     ACCOUNT_EMAIL_VERIFICATION = "none"
+    # The Wagtail admin sends people who are not signed in to the providers' buttons.
+    WAGTAILADMIN_LOGIN_URL = "account_login"
+    WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 
 # --- Internationalisation -------------------------------------------------------
 

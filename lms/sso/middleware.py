@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -23,4 +24,17 @@ class SchoolRequiredMiddleware:
                     return redirect(f"{choose_url}?{urlencode({'next': request.get_full_path()})}")
                 # An administrator attached the teacher meanwhile.
                 del request.session[SCHOOL_REQUIRED_SESSION_KEY]
+        return self.get_response(request)
+
+
+class PasswordSignInOffMiddleware:
+    """RELAIS_SSO_ONLY: the admin sites' own login forms take no password either (allauth's refuses its own)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        admin_logins = (reverse("wagtailadmin_login"), reverse("admin:login"))
+        if settings.SOCIALACCOUNT_ONLY and request.method == "POST" and request.path_info in admin_logins:
+            raise PermissionDenied
         return self.get_response(request)

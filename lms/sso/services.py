@@ -37,3 +37,19 @@ def sso_sign_in_record(*, session, user: User, provider_id: str, id_token: str, 
         session[SCHOOL_REQUIRED_SESSION_KEY] = True
     else:
         session.pop(SCHOOL_REQUIRED_SESSION_KEY, None)
+
+
+def sso_accounts_export(user: User) -> list[dict]:
+    """The provider accounts linked to `user` and what they last said (for "Mes données")."""
+    from allauth.socialaccount.models import SocialAccount
+
+    return [
+        {
+            "fournisseur": account.provider,
+            "identifiant": account.uid,
+            "relie_le": account.date_joined.isoformat(),
+            "derniere_connexion": account.last_login.isoformat(),
+            "donnees_recues": account.extra_data,
+        }
+        for account in SocialAccount.objects.filter(user=user).order_by("date_joined")
+    ]

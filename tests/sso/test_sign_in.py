@@ -75,6 +75,10 @@ def test_first_sign_in_creates_a_teacher_who_must_pick_a_school(client, person, 
     assert chosen.status_code == 302 and chosen["Location"] == "/comptes/mes-donnees/"
     assert Membership.objects.get(user=user).school == school
     assert client.get("/comptes/mes-donnees/").status_code == 200
+    # "Mes données" includes what the provider said.
+    export = client.get("/comptes/mes-donnees/export/").json()
+    (linked,) = export["comptes_de_connexion"]
+    assert linked["fournisseur"] == "proconnect" and linked["donnees_recues"]["userinfo"]["uid"] == "cmartin"
 
 
 def test_the_school_choice_lets_the_person_leave(client, person):

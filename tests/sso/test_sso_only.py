@@ -29,6 +29,8 @@ def _reload_urls():
 def sso_only(settings, sso):
     settings.SOCIALACCOUNT_ONLY = True
     settings.ACCOUNT_EMAIL_VERIFICATION = "none"
+    settings.WAGTAILADMIN_LOGIN_URL = "account_login"
+    settings.WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
     _reload_urls()
     yield
     settings.SOCIALACCOUNT_ONLY = False
@@ -51,6 +53,18 @@ def test_password_sign_in_sign_up_and_reset_are_refused(client, sso_only, teache
     assert client.get("/comptes/signup/").status_code == 404
     assert client.post("/comptes/signup/", {"email": "x@example.fr"}).status_code == 404
     assert client.get("/comptes/password/reset/").status_code == 404
+
+
+def test_the_admin_sites_take_no_password_and_send_people_to_the_providers(client, sso_only, teacher):
+    teacher.is_staff = True
+    teacher.save()
+    for login in ("/admin/login/", "/django-admin/login/"):
+        response = client.post(login, {"username": teacher.email, "password": PASSWORD})
+        assert response.status_code == 403, login
+        assert SESSION_KEY not in client.session
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response["Location"].startswith("/comptes/login/?next=/admin/")
+    assert client.get("/admin/password_reset/").status_code == 404
 
 
 def test_a_provider_still_signs_new_teachers_up(client, sso_only, person):

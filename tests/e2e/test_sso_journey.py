@@ -7,11 +7,13 @@ keyboard alone; logout goes through the provider's end-session page and back.
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from wagtail.models import Site
 
 from courses.models import CatalogPage
 from lms.models import Membership, User
 from tests.conftest import make_school, wagtail_root
+from tests.e2e.test_accessibility import blocking_violations, format_violations
 from tests.e2e.test_keyboard import tab_to
 from tests.sso.oidc import providers_setting
 
@@ -33,6 +35,8 @@ def test_first_sign_in_with_proconnect_then_logout(page, live_server, settings, 
     base = live_server.url
     page.goto(base + "/")
     page.get_by_role("link", name="Se connecter").first.click()
+    axe = Axe()
+    found = [("login", blocking_violations(axe, page))]
     page.get_by_role("button", name="S’identifier avec ProConnect").click()
 
     # At the provider.
@@ -47,6 +51,8 @@ def test_first_sign_in_with_proconnect_then_logout(page, live_server, settings, 
     page.keyboard.type("Jules Ferry")
     page.keyboard.press("Enter")
     page.get_by_text("1 établissement trouvé").wait_for()
+    found.append(("school choice", blocking_violations(axe, page)))
+    assert not any(violations for _, violations in found), format_violations(found)
     tab_to(page, lambda f: f["name"] == "uai", "the school's radio button")
     page.keyboard.press("Space")
     tab_to(page, lambda f: "mon établissement" in f["text"], "the confirm button")

@@ -17,8 +17,15 @@ class SchoolRequiredMiddleware:
     def __call__(self, request):
         if request.session.get(SCHOOL_REQUIRED_SESSION_KEY) and request.user.is_authenticated:
             choose_url = reverse("school_choose")
-            # The way out (logout), the language switch and static files stay open.
-            open_paths = (choose_url, reverse("account_logout"), "/i18n/", settings.STATIC_URL, settings.MEDIA_URL)
+            # The way out (logout), the language switch, static files and the LRS's API stay open.
+            open_paths = (
+                choose_url,
+                reverse("account_logout"),
+                "/i18n/",
+                "/xapi/",
+                settings.STATIC_URL,
+                settings.MEDIA_URL,
+            )
             if not request.path_info.startswith(open_paths):
                 if user_needs_school(user=request.user):
                     return redirect(f"{choose_url}?{urlencode({'next': request.get_full_path()})}")

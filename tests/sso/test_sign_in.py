@@ -136,6 +136,15 @@ def test_a_verified_address_links_to_the_existing_account_and_keeps_its_role(cli
     assert User.objects.get(pk=by_password.session[SESSION_KEY]).xapi_uuid == pseudonym
 
 
+def test_linking_to_an_account_whose_own_address_was_never_verified_clears_its_password(client, person):
+    """Whoever registered that address with a password may not be its owner: the provider's word wins."""
+    existing = make_user("camille.martin@ac-versailles.fr")
+    person.sign_in("proconnect", "agent-camille")
+    assert signed_in_user(client).pk == existing.pk
+    existing.refresh_from_db()
+    assert not existing.has_usable_password()
+
+
 def test_an_unverified_address_is_neither_linked_nor_duplicated(client, person):
     existing = make_user("gestion@example.fr")
     response = person.sign_in("ac-test", "ac-unverified")

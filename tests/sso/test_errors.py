@@ -89,3 +89,19 @@ def test_logout_when_the_provider_is_down_still_ends_the_relais_session(client, 
     response = client.post("/comptes/logout/")
     assert response.status_code == 302 and response["Location"] == "/"
     assert SESSION_KEY not in client.session
+
+
+def test_a_provider_that_goes_down_during_the_sign_in_gives_the_same_page(client, settings, sso):
+    """The person was sent to the provider, then its token endpoint stopped answering."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    apps = sso.apps("http://testserver")
+    apps[0]["settings"]["openid_configuration_overrides"] = {"token_endpoint": f"http://127.0.0.1:{closed}/token"}
+    settings.SOCIALACCOUNT_PROVIDERS = providers_setting(apps)
+    person = Person(client, sso)
+    callback, _ = person.at_provider(person.start("proconnect"), login="agent-camille")
+    response = person.back(callback)
+    assert response.status_code == 401
+    assert "ne répond pas pour le moment" in response.content.decode()
+    assert SESSION_KEY not in client.session

@@ -41,7 +41,11 @@ class PasswordSignInOffMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        admin_logins = (reverse("wagtailadmin_login"), reverse("admin:login"))
-        if settings.SOCIALACCOUNT_ONLY and request.method == "POST" and request.path_info in admin_logins:
-            raise PermissionDenied
+        admin_logins = {reverse("wagtailadmin_login"): "/admin/", reverse("admin:login"): "/django-admin/"}
+        if settings.SOCIALACCOUNT_ONLY and request.path_info in admin_logins:
+            if request.method == "POST":
+                raise PermissionDenied
+            # Its form would take no password: show the providers' buttons instead.
+            next_url = request.GET.get("next") or admin_logins[request.path_info]
+            return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
         return self.get_response(request)

@@ -65,6 +65,8 @@ def test_the_admin_sites_take_no_password_and_send_people_to_the_providers(clien
     response = client.get("/admin/")
     assert response.status_code == 302 and response["Location"].startswith("/comptes/login/?next=/admin/")
     assert client.get("/admin/password_reset/").status_code == 404
+    response = client.get("/django-admin/login/?next=/django-admin/lms/")
+    assert response.status_code == 302 and response["Location"] == "/comptes/login/?next=%2Fdjango-admin%2Flms%2F"
 
 
 def test_a_provider_still_signs_new_teachers_up(client, sso_only, person):

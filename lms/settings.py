@@ -192,7 +192,7 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 
 # --- Single sign-on: ProConnect and the académies' OpenID Connect providers (README) ---
 
-from lms.sso.config import oidc_apps_from_env  # noqa: E402  (reads the environment only)
+from lms.sso.config import oidc_apps_from_env, oidc_origins  # noqa: E402  (reads the environment only)
 
 ACCOUNT_ADAPTER = "lms.sso.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "lms.sso.adapters.SocialAccountAdapter"
@@ -203,6 +203,8 @@ SOCIALACCOUNT_PROVIDERS = {
         "APPS": oidc_apps_from_env(os.environ),
     }
 }
+# For a Content-Security-Policy: `form-action` must allow these (sign-in and logout redirect there).
+RELAIS_OIDC_ORIGINS = oidc_origins(SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"])
 SOCIALACCOUNT_AUTO_SIGNUP = True
 # A provider's verified address signs in to the account that holds it, and links the two for next time.
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True

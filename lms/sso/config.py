@@ -11,6 +11,7 @@ Imported by the settings module: nothing here may touch Django's app registry.
 """
 
 import re
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -70,3 +71,16 @@ def oidc_apps_from_env(environ) -> list[dict]:
     """Every provider named in RELAIS_OIDC_PROVIDERS (comma-separated ids), in that order."""
     ids = _words(environ.get("RELAIS_OIDC_PROVIDERS", "").lower())
     return [oidc_app_from_env(provider_id, environ) for provider_id in ids]
+
+
+def oidc_origins(apps: list[dict]) -> list[str]:
+    """The providers' origins: a Content-Security-Policy's `form-action` must allow them.
+
+    The login button and logout are form posts answered by a redirect to the provider, and
+    browsers apply `form-action` to that redirect too.
+    """
+    origins = set()
+    for app in apps:
+        parts = urlsplit(app["settings"]["server_url"])
+        origins.add(f"{parts.scheme}://{parts.netloc}")
+    return sorted(origins)

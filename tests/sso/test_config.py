@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from lms.sso.config import PROCONNECT_SCOPES, oidc_apps_from_env
+from lms.sso.config import PROCONNECT_SCOPES, oidc_apps_from_env, oidc_origins
 
 PROCONNECT = {
     "RELAIS_OIDC_PROVIDERS": "proconnect, ac-lyon",
@@ -51,3 +51,7 @@ def test_proconnect_and_an_academie():
 def test_a_provider_missing_a_variable_stops_the_start_with_its_name(env, message):
     with pytest.raises(ImproperlyConfigured, match=message):
         oidc_apps_from_env(env)
+
+
+def test_the_origins_a_content_security_policy_must_allow_for_forms():
+    assert oidc_origins(oidc_apps_from_env(PROCONNECT)) == ["https://proconnect.example", "https://sso.ac-lyon.example"]

@@ -32,7 +32,7 @@ def schools_search(*, query: str, limit: int = 20) -> QuerySet[School]:
     """Open schools whose UAI starts with the query, or whose name or commune holds every word of it."""
     from django.db.models import Q
 
-    words = query.split()
+    words = query.split()[:8]
     if not words:
         return School.objects.none()
     schools = School.objects.filter(is_open=True).select_related("departement")

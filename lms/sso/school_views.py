@@ -56,7 +56,7 @@ def school_choose(request):
                 request, _("Votre établissement est enregistré : %(school)s.") % {"school": choice.cleaned_data["uai"]}
             )
             return redirect(_next_url(request))
-        query = request.POST.get("q", "")
+        query = request.POST.get("q", "")[:100]
     schools = list(schools_search(query=query)) if query else []
     context = {
         "title": _("Votre établissement"),

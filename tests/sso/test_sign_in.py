@@ -67,6 +67,8 @@ def test_first_sign_in_creates_a_teacher_who_must_pick_a_school(client, person, 
     assert 'value="0951001X"' in client.get(CHOOSE, {"q": "Cergy"}).content.decode()
     assert "Aucun établissement" in client.get(CHOOSE, {"q": "Tombouctou"}).content.decode()
 
+    assert client.get(CHOOSE, {"q": "x" * 5000}).status_code == 200
+    assert client.post(CHOOSE, {"uai": "x" * 5000, "q": "école " * 2000}).status_code == 400
     refused = client.post(CHOOSE, {"uai": "0000000A", "q": "jules", "next": "/"})
     assert refused.status_code == 400
     assert "Choisissez un établissement dans la liste." in refused.content.decode()

@@ -1,4 +1,8 @@
-"""A teacher who signed in through a provider that did not say their school picks it before anything else."""
+"""Sign-in rules that hold on every request.
+
+- A teacher who signed in through a provider that did not say their school picks it before anything else.
+- With RELAIS_SSO_ONLY, the admin sites' login forms take no password.
+"""
 
 from urllib.parse import urlencode
 
@@ -41,8 +45,10 @@ class PasswordSignInOffMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if not settings.SOCIALACCOUNT_ONLY:
+            return self.get_response(request)
         admin_logins = {reverse("wagtailadmin_login"): "/admin/", reverse("admin:login"): "/django-admin/"}
-        if settings.SOCIALACCOUNT_ONLY and request.path_info in admin_logins:
+        if request.path_info in admin_logins:
             if request.method == "POST":
                 raise PermissionDenied
             # Its form would take no password: show the providers' buttons instead.

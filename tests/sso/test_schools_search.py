@@ -24,6 +24,10 @@ def test_by_uai_prefix_name_words_and_commune(schools):
     assert list(schools_search(query="095")) == [college, ferry]  # by UAI
     assert list(schools_search(query="jules")) == [college, ferry]  # by name
     assert list(schools_search(query="ferry cergy")) == [ferry]  # every word, in the name or the commune
+    assert list(schools_search(query="ECOLE jules")) == [ferry]  # whatever the accents and case
+    assert list(schools_search(query="école")) == [ferry]
+    assert list(schools_search(query="collège")) == [college]
+    assert list(schools_search(query="jules (")) == []  # typed punctuation is text, not a pattern
     assert list(schools_search(query="   ")) == []
     assert list(schools_search(query="fermée")) == []  # closed schools are not offered
 

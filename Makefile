@@ -23,7 +23,13 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt $(VENV)/.install
 
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test browser
+# The real OpenID Connect provider the sign-in tests start (node's oidc-provider, pinned by its lock file).
+OIDC_PROVIDER := tests/sso/provider
+$(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package.json $(OIDC_PROVIDER)/package-lock.json
+	npm ci --prefix $(OIDC_PROVIDER) --no-audit --no-fund --loglevel=error
+	touch $@
+
+install-test: $(VENV)/.installed-test browser $(OIDC_PROVIDER)/node_modules/.installed
 
 browser:
 	bash scripts/install-browser.sh

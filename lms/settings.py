@@ -86,6 +86,8 @@ THIRD_PARTY_APPS = [
     "taggit",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "widget_tweaks",
     "dsfr",
 ]
@@ -111,6 +113,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "lms.sso.middleware.SchoolRequiredMiddleware",
+    "lms.sso.middleware.PasswordSignInOffMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -185,6 +189,36 @@ ACCOUNT_SESSION_REMEMBER = None
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+
+# --- Single sign-on: ProConnect and the académies' OpenID Connect providers (README) ---
+
+from lms.sso.config import oidc_apps_from_env, oidc_origins  # noqa: E402  (reads the environment only)
+
+ACCOUNT_ADAPTER = "lms.sso.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "lms.sso.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "lms.sso.provider.RelaisOpenIDConnectProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": oidc_apps_from_env(os.environ),
+    }
+}
+# For a Content-Security-Policy: `form-action` must allow these (sign-in and logout redirect there).
+RELAIS_OIDC_ORIGINS = oidc_origins(SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"])
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# A provider's verified address signs in to the account that holds it, and links the two for next time.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = int(os.environ.get("RELAIS_OIDC_TIMEOUT", "10"))
+# RELAIS_SSO_ONLY=1: no e-mail/password sign-in, sign-up or password reset (hidden and refused).
+SOCIALACCOUNT_ONLY = env_bool("RELAIS_SSO_ONLY", False)
+if SOCIALACCOUNT_ONLY:
+    ACCOUNT_EMAIL_VERIFICATION = "none"
+    # The Wagtail admin sends people who are not signed in to the providers' buttons.
+    WAGTAILADMIN_LOGIN_URL = "account_login"
+    WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 
 # --- Internationalisation -------------------------------------------------------
 

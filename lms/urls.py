@@ -7,11 +7,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from lms import views as lms_views
+from lms.sso import school_views
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("comptes/etablissement/", school_views.school_choose, name="school_choose"),
     path("comptes/", include("allauth.urls")),
     path("comptes/mes-donnees/", lms_views.my_data, name="my_data"),
     path("comptes/mes-donnees/export/", lms_views.my_data_export, name="my_data_export"),

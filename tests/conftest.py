@@ -7,6 +7,7 @@ from wagtail.models import Page, Site
 from competencies.frameworks import frameworks_load_shipped
 from courses.models import CatalogPage, CoursePage, ModulePage
 from lms.models import Academie, Departement, Membership, School
+from tests.sso.oidc import oidc_provider  # noqa: F401  (one provider process per session, for tests/sso and tests/e2e)
 
 PASSWORD = "motdepasse-de-test-2026"
 

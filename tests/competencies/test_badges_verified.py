@@ -1,0 +1,156 @@
+"""An ambassador's Open Badges 3.0.3 credential, checked as an outside verifier would: with an
+independent JOSE library (joserfc, not competencies.badge_signing), the issuer's keys and the
+revocation list fetched over HTTP from a live server."""
+
+import base64
+import gzip
+import json
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+import requests
+from joserfc import jwt
+from joserfc.jwk import KeySet
+
+from competencies.ambassadors import ambassadors_propose, consent_set, proposal_decide
+from competencies.models import AmbassadorBadge, AmbassadorPolicy, AmbassadorProposal
+from lms.privacy import user_erase
+from tests.competencies.test_ambassadors import expert, teacher_in
+from tests.conftest import make_school
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def college(departement):
+    return make_school(departement, "0951002Y", "Collège Jean Moulin", kind="college")
+
+
+def _b64decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def verify_over_http(token: str) -> dict:
+    """What a verifier does (Open Badges 3.0.3 §8.2.6): dereference `kid`, check the signature and the
+    claims against the credential, then read the credential's bit in its status list."""
+    header = json.loads(_b64decode(token.split(".")[0]))
+    assert set(header) <= {"alg", "kid", "typ", "jwk"} and header["typ"] == "JWT"
+    key_response = requests.get(header["kid"], timeout=10)
+    assert key_response.status_code == 200 and "d" not in key_response.json()
+    keys = KeySet.import_key_set({"keys": [key_response.json()]})
+    claims = jwt.decode(token, keys, algorithms=["RS256"]).claims
+    assert claims["iss"] == claims["issuer"]["id"]
+    assert claims["jti"] == claims["id"] and claims["sub"] == claims["credentialSubject"]["id"]
+    valid_from = datetime.fromisoformat(claims["validFrom"].replace("Z", "+00:00"))
+    assert claims["nbf"] == int(valid_from.timestamp()) and valid_from <= datetime.now(UTC)
+    status = claims["credentialStatus"]
+    assert status["type"] == "BitstringStatusListEntry" and status["statusPurpose"] == "revocation"
+    listed = requests.get(status["statusListCredential"], timeout=10)
+    assert listed.status_code == 200 and listed.headers["Content-Type"].startswith("application/jwt")
+    # The list is signed like the badges: the JWK set at its stable URL verifies it.
+    jwks = requests.get(claims["iss"].rsplit("/", 1)[0] + "/jwks.json", timeout=10).json()
+    status_list = jwt.decode(listed.text, KeySet.import_key_set(jwks), algorithms=["RS256"]).claims
+    assert status_list["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert status_list["id"] == status["statusListCredential"] and status_list["iss"] == claims["iss"]
+    encoded = status_list["credentialSubject"]["encodedList"]
+    assert encoded[0] == "u"  # multibase base64url
+    bits = gzip.decompress(_b64decode(encoded[1:]))
+    assert len(bits) * 8 >= 131_072
+    index = int(status["statusListIndex"])
+    bit = (bits[index // 8] >> (7 - index % 8)) & 1
+    return {"claims": claims, "state": "revoked" if bit else "valid"}
+
+
+def test_badge_verifies_with_an_independent_library_and_fails_once_revoked(
+    live_server, settings, client, frameworks, college, manager, django_capture_on_commit_callbacks
+):
+    settings.RELAIS_BASE_URL = live_server.url
+    AmbassadorPolicy.objects.create(academie=college.departement.academie, badge_validity_days=365)
+    teacher = teacher_in(college, "zephyrine@example.fr")
+    teacher.first_name, teacher.last_name = "Zéphyrine", "Quasimodo"
+    teacher.save()
+    other = teacher_in(college, "autre@example.fr")
+    expert(teacher, django_capture_on_commit_callbacks, level=5)
+    expert(other, django_capture_on_commit_callbacks, level=5)
+    ambassadors_propose()
+    proposals = {p.user_id: p for p in AmbassadorProposal.objects.all()}
+    for proposal in proposals.values():
+        proposal_decide(proposal=proposal, manager=manager, decision="confirmed")
+
+    client.force_login(teacher)
+    response = client.get(f"/competences/ambassadeur/badge/{proposals[teacher.pk].pk}/")
+    assert response["Content-Type"] == "application/jwt"
+    token = response.content.decode()
+    checked = verify_over_http(token)
+    assert checked["state"] == "valid"
+    credential = checked["claims"]
+    assert credential["@context"] == [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ]
+    assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert credential["issuer"] == {
+        "id": f"{live_server.url}/competencies/badges/issuer",
+        "type": ["Profile"],
+        "name": "Relais",
+        "url": live_server.url,
+    }
+    valid_until = datetime.fromisoformat(credential["validUntil"].replace("Z", "+00:00"))
+    assert credential["exp"] == int(valid_until.timestamp())
+    assert (valid_until - datetime.fromisoformat(credential["validFrom"].replace("Z", "+00:00"))).days == 365
+    # Pseudonymous: neither the e-mail nor the xAPI pseudonym is in the badge.
+    assert teacher.email not in token and str(teacher.xapi_uuid) not in json.dumps(credential)
+    # A tampered badge does not verify.
+    header, body, signature = token.split(".")
+    forged = json.loads(_b64decode(body)) | {"name": "Expert national"}
+    forged_body = base64.urlsafe_b64encode(json.dumps(forged).encode()).rstrip(b"=").decode()
+    with pytest.raises(Exception, match="signature"):
+        verify_over_http(f"{header}.{forged_body}.{signature}")
+
+    # The public page, without login, in French and in English.
+    page = requests.get(credential["id"], timeout=10, headers={"Accept-Language": "fr"})
+    assert page.status_code == 200 and 'data-badge-state="valid"' in page.text and "Badge valide" in page.text
+    assert "pseudonyme" in page.text and teacher.first_name not in page.text and "Relais" in page.text
+    english = requests.get(credential["id"], timeout=10, headers={"Accept-Language": "en"})
+    assert '<html lang="en"' in english.text and "Valid badge" in english.text
+    unknown = requests.get(f"{live_server.url}/competencies/badges/{uuid.uuid4()}", timeout=10)
+    assert unknown.status_code == 404 and 'data-badge-state="unknown"' in unknown.text
+    # The teacher's page links to it, and the teacher may show their name there.
+    mine = client.get("/competences/mes-competences/").content.decode()
+    assert f'href="{credential["id"]}"' in mine
+    client.post(f"/competences/ambassadeur/badge/{proposals[teacher.pk].pk}/affichage/", {"holder_display": "name"})
+    assert teacher.get_full_name() in requests.get(credential["id"], timeout=10).text
+
+    # The teacher withdraws: the same badge now reads "revoked", here and on its page.
+    consent_set(user=teacher, consented=False)
+    assert verify_over_http(token)["state"] == "revoked"
+    assert 'data-badge-state="revoked"' in requests.get(credential["id"], timeout=10).text
+    # The other ambassador's badge is untouched; their account erased, it is revoked too.
+    other_token = proposals[other.pk].badge.jwt
+    assert verify_over_http(other_token)["state"] == "valid"
+    user_erase(user=other)
+    assert verify_over_http(other_token)["state"] == "revoked"
+
+
+def test_refused_after_confirmation_revokes_and_a_new_confirmation_issues_a_new_badge(
+    frameworks, college, manager, django_capture_on_commit_callbacks
+):
+    from competencies.badge_status import status_is_revoked
+
+    teacher = teacher_in(college, "revoque@example.fr")
+    expert(teacher, django_capture_on_commit_callbacks, level=5)
+    ambassadors_propose()
+    proposal = AmbassadorProposal.objects.get(user=teacher)
+    proposal_decide(proposal=proposal, manager=manager, decision="confirmed")
+    first_id = proposal.badge.credential["id"]
+    first_status = proposal.badge.status
+    proposal_decide(proposal=proposal, manager=manager, decision="declined")
+    first_status.refresh_from_db()
+    assert first_status.revoked_at is not None
+    proposal_decide(proposal=proposal, manager=manager, decision="confirmed")
+    second = AmbassadorBadge.objects.get(proposal=proposal)
+    assert second.status_id != first_status.pk and second.credential["id"] != first_id
+    assert not status_is_revoked(second.status)
+    first_status.refresh_from_db()
+    assert status_is_revoked(first_status)  # once revoked, for good

@@ -6,9 +6,9 @@ instructor, team, authority, inside a SubStatement, or as an agent anywhere in i
 replaced by a tombstone account, so that the records of the other people stay whole; the agent
 index of those statements follows. Documents about the person go, and clients bound to them.
 
-What was already forwarded to another LRS is out of reach: `agent_erase` reports, per target, how
-many statements naming the person were delivered there, so that an administrator can ask that
-LRS's operator to erase them too.
+What was already forwarded to another LRS is out of reach: `agent_erase` records, per target, how
+many statements naming the person were delivered there (an ErasureNotice, shown on the forwarding
+status page), so that an administrator can ask that LRS's operator to erase them too.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from .identity import agent_key, has_ifi
 from .indexing import statement_agents
@@ -84,16 +85,21 @@ def agent_erase(*, keys: set[str], strings: list[str], tombstone: dict) -> Erasu
     `strings` are identifiers that must not survive anywhere in a statement (an e-mail address,
     a pseudonym); `tombstone` is the account that replaces the agent (see `tombstone_for`).
     """
-    from .forwarding.models import OutboxEntry
+    from .forwarding.models import ErasureNotice, ForwardTarget, OutboxEntry
 
     report = ErasureReport()
     scrubber = _Scrubber(set(keys), strings, tombstone)
     own = set(Statement.objects.filter(actor_key__in=keys).values_list("id", flat=True))
     named = set(StatementAgent.objects.filter(agent_key__in=keys).values_list("statement_id", flat=True)) - own
-    delivered = OutboxEntry.objects.filter(
-        statement_id__in=own | named, status=OutboxEntry.Status.DELIVERED
-    ).values_list("target__name", flat=True)
-    report.forwarded.update(delivered)
+    delivered = Counter(
+        OutboxEntry.objects.filter(statement_id__in=own | named, status=OutboxEntry.Status.DELIVERED).values_list(
+            "target_id", flat=True
+        )
+    )
+    now = timezone.now()
+    for target in ForwardTarget.objects.filter(pk__in=delivered):
+        report.forwarded[target.name] = delivered[target.pk]
+        ErasureNotice.objects.create(target=target, statements=delivered[target.pk], erased_at=now)
     # Deleted statements must not reach a target later, nor stay as dead letters pointing at nothing.
     OutboxEntry.objects.filter(statement_id__in=own).delete()
     ids = sorted(own)

@@ -13,7 +13,7 @@ from competencies.badge_status import status_is_revoked
 from competencies.models import AmbassadorProposal, BadgeStatus
 from tests.competencies.test_ambassadors import expert, teacher_in
 from tests.conftest import make_school, make_user
-from xapi.forwarding.models import ForwardTarget, OutboxEntry
+from xapi.forwarding.models import ErasureNotice, ForwardTarget, OutboxEntry
 from xapi.identity import agent_key
 from xapi.models import Document, Statement, StatementAgent
 from xapi.services import statement_store
@@ -155,3 +155,14 @@ def test_erasure_replaces_the_teacher_everywhere_and_keeps_the_others_records(
     badge_status.refresh_from_db()
     assert badge_status.revoked_at is not None and status_is_revoked(badge_status)
     assert "Albertine" in everything
+    # What was already forwarded is out of reach: the administrator is told which target to ask.
+    (notice,) = ErasureNotice.objects.all()
+    assert notice.target == target and notice.statements == 1
+    admin = make_user("admin@example.fr", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    status_page = client.get("/admin/lrs/forwarding/").content.decode()
+    assert "Effacements à relayer" in status_page and "entrepot" in status_page
+    client.post(f"/admin/lrs/forwarding/erasures/{notice.pk}/settle/")
+    notice.refresh_from_db()
+    assert notice.settled_at is not None
+    assert "Effacements à relayer" not in client.get("/admin/lrs/forwarding/").content.decode()

@@ -34,6 +34,7 @@ def certificate_data(*, course: CoursePage, user) -> dict:
         "completed_at": last.completed_at if last else timezone.now(),
         "competencies": certificate_competencies(course=course, user=user),
         "partners": partners,
+        "issuer": issuer_name(),
     }
 
 

@@ -154,3 +154,22 @@ def test_refused_after_confirmation_revokes_and_a_new_confirmation_issues_a_new_
     assert not status_is_revoked(second.status)
     first_status.refresh_from_db()
     assert status_is_revoked(first_status)  # once revoked, for good
+
+
+def test_one_issuer_name_in_badges_status_lists_and_pages(
+    client, settings, frameworks, college, manager, django_capture_on_commit_callbacks
+):
+    from competencies.badge_status import status_list_credential
+
+    settings.RELAIS_ISSUER_NAME = "DRANE de Versailles"
+    teacher = teacher_in(college, "nom@example.fr")
+    expert(teacher, django_capture_on_commit_callbacks, level=5)
+    ambassadors_propose()
+    proposal = AmbassadorProposal.objects.get(user=teacher)
+    proposal_decide(proposal=proposal, manager=manager, decision="confirmed")
+    credential = AmbassadorBadge.objects.get(proposal=proposal).credential
+    assert credential["issuer"]["name"] == "DRANE de Versailles"
+    assert status_list_credential(1)["issuer"] == credential["issuer"]
+    assert client.get("/competencies/badges/issuer").json()["name"] == "DRANE de Versailles"
+    page = client.get(credential["id"].removeprefix(settings.RELAIS_BASE_URL)).content.decode()
+    assert "Ce badge a été délivré par DRANE de Versailles" in page

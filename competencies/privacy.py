@@ -7,7 +7,7 @@ import json
 from django.conf import settings
 
 from xapi.erasure import agent_erase, tombstone_for
-from xapi.identity import agent_key, normalize_mbox
+from xapi.identity import agent_key, has_ifi, normalize_mbox
 from xapi.models import Document, Statement, StatementAgent
 
 from .badge_status import badges_revoke, status_is_revoked
@@ -23,6 +23,21 @@ def _agent_keys(user) -> set[str]:
         keys |= {f"mbox:{mbox}", f"mbox_sha1sum:{hashlib.sha1(mbox.encode()).hexdigest()}"}  # noqa: S324
         keys.add(f"mbox_sha1sum:{hashlib.sha1(f'mailto:{user.email}'.encode()).hexdigest()}")  # noqa: S324
     return keys
+
+
+def _others_masked(node, keys: set[str]):
+    """A statement naming the teacher, with every other person's identifier masked: the teacher gets
+    their own data, not their colleagues' pseudonyms."""
+    if isinstance(node, list):
+        return [_others_masked(item, keys) for item in node]
+    if not isinstance(node, dict):
+        return node
+    cleaned = {key: _others_masked(value, keys) for key, value in node.items()}
+    if has_ifi(node) and agent_key(node) not in keys:
+        for ifi in ("mbox", "mbox_sha1sum", "openid", "account", "name"):
+            cleaned.pop(ifi, None)
+        cleaned["name"] = "(autre personne)"
+    return cleaned
 
 
 def _document(document: Document) -> dict:
@@ -72,7 +87,9 @@ def export(user) -> dict:
     return {
         "declarations_xapi": list(own.order_by("stored").values_list("payload", flat=True)),
         # Statements of others that name the teacher (as instructor, group member, object…).
-        "declarations_xapi_vous_mentionnant": list(naming.values_list("payload", flat=True)),
+        "declarations_xapi_vous_mentionnant": [
+            _others_masked(payload, keys) for payload in naming.values_list("payload", flat=True)
+        ],
         "documents_xapi": [
             _document(d) for d in Document.objects.filter(agent_key__in=keys).order_by("kind", "updated")
         ],

@@ -118,7 +118,11 @@ def test_erasure_replaces_the_teacher_everywhere_and_keeps_the_others_records(
     exported = client.get("/comptes/mes-donnees/export/").json()["competences"]
     assert {d["type"] for d in exported["documents_xapi"]} == {"state", "agent_profile"}
     assert exported["documents_xapi"][0]["contenu"] == {"name": "Zéphyrine Quasimodo"}
-    assert len(exported["declarations_xapi_vous_mentionnant"]) == len(kept)
+    naming = exported["declarations_xapi_vous_mentionnant"]
+    assert len(naming) == len(kept)
+    # Their own identifier is there; a colleague's pseudonym is not.
+    assert str(teacher.xapi_uuid) in json.dumps(naming) and str(other.xapi_uuid) not in json.dumps(naming)
+    assert naming[0]["context"]["instructor"] == me and naming[0]["actor"]["name"] == "(autre personne)"
     (badge,) = exported["ambassadeur"]["badges"]
     assert badge["justificatif_signe_jwt"].count(".") == 2 and badge["revoque"] is False
     assert badge["page_de_verification"] == badge["justificatif"]["id"]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from .badge_signing import credential_sign, jwk_set, public_jwk
 from .badge_status import LIST_SIZE, status_is_revoked, status_list_credential
-from .issuer import issuer_profile
+from .issuer import badges_base_url, issuer_profile
 from .models import AmbassadorBadge, BadgeIssuerKey, BadgeStatus
 
 JSON_PARAMS = {"json_dumps_params": {"ensure_ascii": False, "indent": 1}}
@@ -76,7 +76,13 @@ def badge_verify(request, credential_uuid):
     else:
         until = badge.credential.get("validUntil") if badge else None
         state = "expired" if until and parse_datetime(until.replace("Z", "+00:00")) < timezone.now() else "valid"
-    context = {"state": state, "issuer": issuer_profile(), "title": _("Vérifier un badge"), "badge": None}
+    context = {
+        "state": state,
+        "issuer": issuer_profile(),
+        "jwks_url": f"{badges_base_url()}/jwks.json",
+        "title": _("Vérifier un badge"),
+        "badge": None,
+    }
     if badge is not None:
         credential = badge.credential
         user = badge.proposal.user

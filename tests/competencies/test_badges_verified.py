@@ -173,3 +173,32 @@ def test_one_issuer_name_in_badges_status_lists_and_pages(
     assert client.get("/competencies/badges/issuer").json()["name"] == "DRANE de Versailles"
     page = client.get(credential["id"].removeprefix(settings.RELAIS_BASE_URL)).content.decode()
     assert "Ce badge a été délivré par DRANE de Versailles" in page
+
+
+def test_a_badge_issued_before_status_lists_is_issued_anew_on_download_and_old_keys_stay_published(
+    client, frameworks, college, manager, django_capture_on_commit_callbacks
+):
+    from competencies.models import BadgeIssuerKey
+
+    teacher = teacher_in(college, "ancien@example.fr")
+    expert(teacher, django_capture_on_commit_callbacks, level=5)
+    ambassadors_propose()
+    proposal = AmbassadorProposal.objects.get(user=teacher)
+    proposal.status = AmbassadorProposal.Status.CONFIRMED
+    proposal.save()
+    # As the previous release left them: an Ed25519 key, a badge with no revocation status.
+    old_key = BadgeIssuerKey.objects.create(
+        algorithm="EdDSA", private_pem="unused", public_jwk={"kty": "OKP", "crv": "Ed25519", "x": "A" * 43}
+    )
+    AmbassadorBadge.objects.create(
+        proposal=proposal, credential={"id": "urn:uuid:x"}, jwt="a.b.c", issued_at=old_key.created_at
+    )
+    client.force_login(teacher)
+    token = client.get(f"/competences/ambassadeur/badge/{proposal.pk}/").content.decode()
+    header = json.loads(_b64decode(token.split(".")[0]))
+    assert header["alg"] == "RS256"
+    badge = AmbassadorBadge.objects.get(proposal=proposal)
+    assert badge.status is not None and badge.jwt == token
+    keys = client.get("/competencies/badges/jwks.json").json()["keys"]
+    assert [k["alg"] for k in keys] == ["EdDSA", "RS256"] and all("d" not in k for k in keys)
+    assert header["kid"] == keys[1]["kid"]

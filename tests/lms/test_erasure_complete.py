@@ -14,6 +14,7 @@ from competencies.models import AmbassadorProposal, BadgeStatus
 from tests.competencies.test_ambassadors import expert, teacher_in
 from tests.conftest import make_school, make_user
 from xapi.forwarding.models import ErasureNotice, ForwardTarget, OutboxEntry
+from xapi.http.auth import client_create
 from xapi.identity import agent_key
 from xapi.models import Document, Statement, StatementAgent
 from xapi.services import statement_store
@@ -113,6 +114,9 @@ def test_erasure_replaces_the_teacher_everywhere_and_keeps_the_others_records(
             updated=stored[0].stored,
             **extra,
         )
+
+    # An LRS client bound to the teacher (a cmi5 launch's): it names them, so it goes too.
+    client_create(name="cmi5 — lancement", scopes=["statements/write"], bound_actor=me)
 
     client.force_login(teacher)
     exported = client.get("/comptes/mes-donnees/export/").json()["competences"]

@@ -1,6 +1,7 @@
 """The badges' public face: issuer profile, keys, revocation lists and a verification page per badge.
 None of it needs a login: anyone holding a badge must be able to check it."""
 
+from django.db.models import Max
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -53,7 +54,8 @@ def badge_key(request, key_id: int):
 def badge_status_list(request, number: int):
     """A BitstringStatusListCredential, signed like the badges (a JWT)."""
     # List 1 always exists (empty at first); a later one once a badge has a position in it.
-    if number < 1 or (number > 1 and not BadgeStatus.objects.filter(index__gte=(number - 1) * LIST_SIZE).exists()):
+    highest = BadgeStatus.objects.aggregate(highest=Max("index"))["highest"] or 0
+    if not 1 <= number <= highest // LIST_SIZE + 1:
         raise Http404
     response = HttpResponse(credential_sign(status_list_credential(number)), content_type="application/jwt")
     response["Cache-Control"] = SHORT_CACHE

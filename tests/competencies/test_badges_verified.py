@@ -202,3 +202,11 @@ def test_a_badge_issued_before_status_lists_is_issued_anew_on_download_and_old_k
     keys = client.get("/competencies/badges/jwks.json").json()["keys"]
     assert [k["alg"] for k in keys] == ["EdDSA", "RS256"] and all("d" not in k for k in keys)
     assert header["kid"] == keys[1]["kid"]
+
+
+def test_public_badge_urls_answer_404_for_what_does_not_exist(client, db):
+    assert client.get("/competencies/badges/status/1").status_code == 200  # the first list, empty
+    for path in ("status/0", "status/2", f"status/{10**30}", "keys/999", f"keys/{10**30}"):
+        assert client.get(f"/competencies/badges/{path}").status_code == 404, path
+    page = client.get(f"/competencies/badges/{uuid.uuid4()}")
+    assert page.status_code == 404 and "Badge inconnu" in page.content.decode()

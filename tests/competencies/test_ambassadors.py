@@ -199,10 +199,12 @@ def test_pages_and_permissions(client, frameworks, college, manager, teacher, dj
     assert response.status_code == 200
     html = response.content.decode()
     assert "plus de domaines que de compétences" in html and "au moins un ambassadeur" in html
-    good = {**policy, "min_competencies": 3, "min_domains": 2, "max_per_school": 2}
+    assert "urée de validité du badge (jours)" in html
+    good = {**policy, "min_competencies": 3, "min_domains": 2, "max_per_school": 2, "badge_validity_days": 730}
     response = client.post("/competences/ambassadeurs/regles/", good)
     assert response.status_code == 302
-    assert AmbassadorPolicy.objects.get(academie=college.departement.academie).required_level == 5
+    saved = AmbassadorPolicy.objects.get(academie=college.departement.academie)
+    assert saved.required_level == 5 and saved.badge_validity_days == 730
 
 
 def test_confirmed_ambassador_gets_a_signed_open_badge(

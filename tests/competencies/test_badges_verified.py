@@ -210,3 +210,21 @@ def test_public_badge_urls_answer_404_for_what_does_not_exist(client, db):
         assert client.get(f"/competencies/badges/{path}").status_code == 404, path
     page = client.get(f"/competencies/badges/{uuid.uuid4()}")
     assert page.status_code == 404 and "Badge inconnu" in page.content.decode()
+
+
+def test_a_badge_past_its_validity_reads_expired_on_its_page(
+    client, frameworks, college, manager, django_capture_on_commit_callbacks
+):
+    AmbassadorPolicy.objects.create(academie=college.departement.academie, badge_validity_days=30)
+    teacher = teacher_in(college, "expire@example.fr")
+    expert(teacher, django_capture_on_commit_callbacks, level=5)
+    ambassadors_propose()
+    proposal = AmbassadorProposal.objects.get(user=teacher)
+    proposal_decide(proposal=proposal, manager=manager, decision="confirmed")
+    badge = AmbassadorBadge.objects.get(proposal=proposal)
+    path = badge.credential["id"].split("/competencies/", 1)[1]
+    assert 'data-badge-state="valid"' in client.get(f"/competencies/{path}").content.decode()
+    badge.credential["validUntil"] = "2020-01-31T00:00:00Z"
+    badge.save()
+    page = client.get(f"/competencies/{path}").content.decode()
+    assert 'data-badge-state="expired"' in page and "Valable jusqu'au" in page

@@ -265,6 +265,8 @@ def _propose_chunk(chunk, *, policies, competencies, as_of, now, report: Proposa
     )
     AmbassadorProposal.objects.bulk_create(creates, batch_size=500)
     AmbassadorDecision.objects.bulk_create(decisions, batch_size=500)
+    if decisions:
+        _badges_follow()
 
 
 @transaction.atomic
@@ -283,7 +285,9 @@ def proposal_decide(*, proposal: AmbassadorProposal, manager, decision: str, com
         from .badges import badge_issue
 
         policy = policy_for(proposal.school.departement.academie_id)
-        badge_issue(proposal=proposal, required_level=policy.required_level)
+        badge_issue(proposal=proposal, required_level=policy.required_level, valid_days=policy.badge_validity_days)
+    else:
+        _badges_follow()
     return proposal
 
 
@@ -308,7 +312,15 @@ def consent_set(*, user, consented: bool) -> AmbassadorConsent:
                 comment=_("L'enseignant a retiré son accord."),
                 decided_at=now,
             )
+        _badges_follow()
     return consent
+
+
+def _badges_follow() -> None:
+    """Badges of ambassadors no longer confirmed are revoked, for good, in the published list."""
+    from .badge_status import badge_statuses_sync
+
+    badge_statuses_sync()
 
 
 def _coverage_changed(school_ids: list[int]) -> None:

@@ -1,97 +1,75 @@
-"""Open Badges 3.0 credentials for confirmed ambassadors, signed as VC-JWT with Ed25519 (EdDSA).
+"""Open Badges 3.0.3 credentials for confirmed ambassadors.
 
-The credential is aligned to the CRCN Édu competencies that qualified the
-teacher (the IRIs of the published CASE items). The issuer profile, with the
-public key as a JWK, is published at /competencies/badges/issuer so that anyone
-can check a badge without Relais.
+The credential (VC Data Model 2.0 context first, then Open Badges 3.0.3) is aligned to the CRCN Édu
+competencies that qualified the teacher (the IRIs of the published CASE items), valid from its
+issue and, when the académie's policy sets a duration, until then; its `credentialStatus` points at
+the revocation list Relais publishes (badge_status). It is signed as a JWT (badge_signing); the
+issuer's keys are at <badges>/jwks.json, and anyone can check a badge at its own URL (its `id`).
+
+The subject is a random identifier per badge, not the teacher's xAPI pseudonym: a badge shown to
+someone does not link to the teacher's learning records.
 """
 
-import base64
-import json
 import uuid
+from datetime import timedelta
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import AmbassadorBadge, AmbassadorProposal, BadgeIssuerKey, Competency
+from .badge_signing import credential_sign
+from .badge_status import status_allocate, status_entry
+from .issuer import badges_base_url, issuer_profile
+from .models import AmbassadorBadge, AmbassadorDecision, AmbassadorProposal, Competency, CompetencyState
 
 OB_CONTEXT = [
-    "https://www.w3.org/2018/credentials/v1",
+    "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
 ]
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def issuer_id() -> str:
-    return f"{settings.RELAIS_COMPETENCY_BASE_IRI}/badges/issuer"
+OB_SCHEMA = {
+    "id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json",
+    "type": "1EdTechJsonSchemaValidator2019",
+}
+ACHIEVEMENT_NAME = "Ambassadeur du numérique pédagogique"
 
 
 def achievement_id() -> str:
-    return f"{settings.RELAIS_COMPETENCY_BASE_IRI}/badges/ambassadeur"
+    return f"{badges_base_url()}/ambassadeur"
 
 
-@transaction.atomic
-def issuer_key() -> BadgeIssuerKey:
-    key = BadgeIssuerKey.objects.select_for_update().order_by("pk").first()
-    if key:
-        return key
-    private = Ed25519PrivateKey.generate()
-    public_raw = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    pem = private.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    return BadgeIssuerKey.objects.create(
-        private_pem=pem, public_jwk={"kty": "OKP", "crv": "Ed25519", "x": _b64(public_raw)}
-    )
+def badge_url(credential_uuid) -> str:
+    """The credential's id, and its public verification page."""
+    return f"{badges_base_url()}/{credential_uuid}"
 
 
-def issuer_profile() -> dict:
-    key = issuer_key()
-    return {
-        "@context": OB_CONTEXT,
-        "id": issuer_id(),
-        "type": ["Profile"],
-        "name": "Relais",
-        "url": settings.RELAIS_BASE_URL,
-        "verificationMethod": [
-            {
-                "id": f"{issuer_id()}#key-{key.pk}",
-                "type": "JsonWebKey2020",
-                "controller": issuer_id(),
-                "publicKeyJwk": key.public_jwk,
-            }
-        ],
-    }
+def _stamp(moment) -> str:
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def badge_credential(proposal: AmbassadorProposal, *, competencies: list[Competency], issued_at) -> dict:
+def badge_credential(
+    proposal: AmbassadorProposal,
+    *,
+    competencies: list[Competency],
+    issued_at,
+    credential_uuid,
+    status_entry: dict,
+    valid_days: int | None = None,
+) -> dict:
     school = proposal.school
-    user = proposal.user
-    return {
+    credential = {
         "@context": OB_CONTEXT,
-        "id": f"urn:uuid:{uuid.uuid4()}",
+        "id": badge_url(credential_uuid),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": issuer_id(), "type": ["Profile"], "name": f"Relais — {school.departement.academie}"},
-        "issuanceDate": issued_at.replace(microsecond=0).isoformat().replace("+00:00", "Z"),
-        "name": "Ambassadeur du numérique pédagogique",
+        "issuer": issuer_profile(),
+        "validFrom": _stamp(issued_at),
+        "name": ACHIEVEMENT_NAME,
         "credentialSubject": {
-            "id": f"urn:uuid:{user.xapi_uuid}",
+            "id": f"urn:uuid:{uuid.uuid4()}",
             "type": ["AchievementSubject"],
             "achievement": {
                 "id": achievement_id(),
                 "type": ["Achievement"],
                 "achievementType": "Competency",
-                "name": "Ambassadeur du numérique pédagogique",
+                "name": ACHIEVEMENT_NAME,
                 "description": (
                     f"Enseignant reconnu par l'académie de {school.departement.academie} pour accompagner ses "
                     f"collègues de {school.name} ({school.uai}) dans les usages pédagogiques du numérique."
@@ -110,46 +88,35 @@ def badge_credential(proposal: AmbassadorProposal, *, competencies: list[Compete
                 ],
             },
         },
+        "credentialStatus": status_entry,
+        "credentialSchema": [OB_SCHEMA],
     }
+    if valid_days:
+        credential["validUntil"] = _stamp(issued_at + timedelta(days=valid_days))
+    return credential
 
 
-def sign(credential: dict) -> str:
-    """The credential as a compact JWS (VC-JWT: iss, jti, nbf, sub claims and the credential in `vc`)."""
-    key = issuer_key()
-    private = serialization.load_pem_private_key(key.private_pem.encode(), password=None)
-    header = {"alg": "EdDSA", "typ": "JWT", "kid": f"{issuer_id()}#key-{key.pk}"}
-    issued = timezone.datetime.fromisoformat(credential["issuanceDate"].replace("Z", "+00:00"))
-    claims = {
-        "iss": credential["issuer"]["id"],
-        "jti": credential["id"],
-        "sub": credential["credentialSubject"]["id"],
-        "nbf": int(issued.timestamp()),
-        "vc": credential,
-    }
-    signing_input = f"{_b64(json.dumps(header).encode())}.{_b64(json.dumps(claims, ensure_ascii=False).encode())}"
-    return f"{signing_input}.{_b64(private.sign(signing_input.encode()))}"
+def _still_valid(badge: AmbassadorBadge) -> bool:
+    """Whether the stored badge can be handed out again: signed by the current scheme, never
+    revoked, and no withdrawal or refusal decided since it was issued."""
+    if badge.status is None or badge.status.revoked_at is not None:
+        return False
+    return not (
+        AmbassadorDecision.objects.filter(proposal_id=badge.proposal_id, decided_at__gte=badge.issued_at)
+        .exclude(decision=AmbassadorProposal.Status.CONFIRMED)
+        .exists()
+    )
 
 
-def verify(token: str, public_jwk: dict) -> dict:
-    """The claims of a badge JWT when its signature holds; raises ValueError otherwise."""
-    try:
-        header_b64, claims_b64, signature_b64 = token.split(".")
-        if json.loads(_unb64(header_b64)).get("alg") != "EdDSA":
-            raise ValueError("unexpected algorithm")
-        public = Ed25519PublicKey.from_public_bytes(_unb64(public_jwk["x"]))
-        public.verify(_unb64(signature_b64), f"{header_b64}.{claims_b64}".encode())
-    except Exception as error:  # any failure is "not a valid badge"
-        raise ValueError(f"invalid badge: {error}") from None
-    return json.loads(_unb64(claims_b64))
-
-
-def badge_issue(*, proposal: AmbassadorProposal, required_level: int = 4) -> AmbassadorBadge:
-    """Issue (once) the badge of a confirmed ambassador."""
-    existing = AmbassadorBadge.objects.filter(proposal=proposal).first()
-    if existing:
+@transaction.atomic
+def badge_issue(
+    *, proposal: AmbassadorProposal, required_level: int = 4, valid_days: int | None = None
+) -> AmbassadorBadge:
+    """The badge of a confirmed ambassador: issued once; issued anew (new id, new status position,
+    the former one revoked for good) when the ambassador is confirmed again after a withdrawal."""
+    existing = AmbassadorBadge.objects.select_related("status").filter(proposal=proposal).first()
+    if existing and _still_valid(existing):
         return existing
-    from .models import CompetencyState
-
     competencies = [
         state.competency
         for state in CompetencyState.objects.filter(
@@ -159,5 +126,24 @@ def badge_issue(*, proposal: AmbassadorProposal, required_level: int = 4) -> Amb
         .order_by("competency__code")
     ]
     now = timezone.now()
-    credential = badge_credential(proposal, competencies=competencies, issued_at=now)
-    return AmbassadorBadge.objects.create(proposal=proposal, credential=credential, jwt=sign(credential), issued_at=now)
+    credential_uuid = uuid.uuid4()
+    status = status_allocate(credential_uuid=credential_uuid)
+    credential = badge_credential(
+        proposal,
+        competencies=competencies,
+        issued_at=now,
+        credential_uuid=credential_uuid,
+        status_entry=status_entry(status),
+        valid_days=valid_days,
+    )
+    fields = {"credential": credential, "jwt": credential_sign(credential), "issued_at": now, "status": status}
+    if existing is None:
+        return AmbassadorBadge.objects.create(proposal=proposal, **fields)
+    former = existing.status
+    for name, value in fields.items():
+        setattr(existing, name, value)
+    existing.save(update_fields=[*fields])
+    if former is not None and former.revoked_at is None:
+        former.revoked_at = now
+        former.save(update_fields=["revoked_at"])
+    return existing

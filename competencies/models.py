@@ -198,6 +198,12 @@ class AmbassadorPolicy(models.Model):
     ecoles_by_circonscription = models.BooleanField(
         _("pour les écoles, un ambassadeur de la circonscription couvre l'école"), default=True
     )
+    badge_validity_days = models.PositiveIntegerField(
+        _("durée de validité du badge (jours)"),
+        null=True,
+        blank=True,
+        help_text=_("Vide : le badge vaut tant que l'ambassadeur n'est pas retiré."),
+    )
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -272,8 +278,17 @@ class AmbassadorDecision(models.Model):
 
 
 class BadgeIssuerKey(models.Model):
-    """The Ed25519 key that signs this instance's Open Badges; the public half is published."""
+    """A key that signs this instance's Open Badges; the public half is published (JWK set).
 
+    New badges are signed RS256 as Open Badges 3.0.3 asks of every issuer; the Ed25519 keys of
+    earlier badges stay published so that those still verify.
+    """
+
+    class Algorithm(models.TextChoices):
+        RS256 = "RS256", "RS256"
+        EDDSA = "EdDSA", "EdDSA"
+
+    algorithm = models.CharField(max_length=8, choices=Algorithm.choices, default=Algorithm.EDDSA)
     private_pem = models.TextField()
     public_jwk = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -286,13 +301,45 @@ class BadgeIssuerKey(models.Model):
         return f"key {self.pk}"
 
 
+class BadgeStatus(models.Model):
+    """One position in the published revocation list (W3C Bitstring Status List).
+
+    Holds nothing about the teacher, so that it outlives an erased account: the bit of an erased
+    teacher's badge stays "revoked". A position is never reused.
+    """
+
+    index = models.PositiveIntegerField(_("position dans la liste"), unique=True)
+    credential_uuid = models.UUIDField(_("identifiant du badge"), unique=True)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("statut d'un badge")
+        verbose_name_plural = _("statuts des badges")
+
+    def __str__(self):
+        return f"{self.index} {'revoked' if self.revoked_at else 'valid'}"
+
+
 class AmbassadorBadge(models.Model):
     """The Open Badges 3.0 credential given to a confirmed ambassador (signed as a VC-JWT)."""
+
+    class HolderDisplay(models.TextChoices):
+        PSEUDONYMOUS = "pseudonymous", _("pseudonyme")
+        NAME = "name", _("mon nom")
 
     proposal = models.OneToOneField(AmbassadorProposal, on_delete=models.CASCADE, related_name="badge")
     credential = models.JSONField()
     jwt = models.TextField()
     issued_at = models.DateTimeField()
+    # The current credential's place in the revocation list; a re-issued badge gets a new one and
+    # the former stays revoked.
+    status = models.OneToOneField(BadgeStatus, null=True, blank=True, on_delete=models.PROTECT, related_name="badge")
+    holder_display = models.CharField(
+        _("titulaire affiché sur la page de vérification"),
+        max_length=16,
+        choices=HolderDisplay.choices,
+        default=HolderDisplay.PSEUDONYMOUS,
+    )
 
     class Meta:
         verbose_name = _("badge d'ambassadeur")

@@ -13,4 +13,5 @@ urlpatterns = [
     path("ambassadeurs/propositions/<int:proposal_id>/", views_ambassadors.proposal_decision, name="proposal_decision"),
     path("ambassadeurs/regles/", views_ambassadors.policy_edit, name="ambassador_policy"),
     path("ambassadeur/badge/<int:proposal_id>/", views_ambassadors.badge_download, name="badge"),
+    path("ambassadeur/badge/<int:proposal_id>/affichage/", views_ambassadors.badge_display, name="badge_display"),
 ]

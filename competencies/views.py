@@ -3,7 +3,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .models import AmbassadorConsent, AmbassadorProposal
+from .models import AmbassadorBadge, AmbassadorConsent, AmbassadorProposal
 from .selectors import competency_levels_for_teacher
 
 
@@ -18,7 +18,8 @@ def my_competencies(request):
             "consented": bool(consent and consent.consented),
             "proposals": AmbassadorProposal.objects.filter(
                 user=request.user, status__in=[AmbassadorProposal.Status.PROPOSED, AmbassadorProposal.Status.CONFIRMED]
-            ).select_related("school"),
+            ).select_related("school", "badge"),
+            "holder_choices": AmbassadorBadge.HolderDisplay.choices,
             "title": _("Mes compétences"),
         },
     )

@@ -157,6 +157,7 @@ class PolicyForm(forms.ModelForm):
             "min_modules_completed",
             "max_per_school",
             "ecoles_by_circonscription",
+            "badge_validity_days",
         ]
 
     def clean(self):
@@ -199,7 +200,7 @@ def policy_edit(request):
 def badge_download(request, proposal_id: int):
     """The ambassador's Open Badges 3.0 credential: the signed JWT, or ?format=json for the credential."""
     badge = get_object_or_404(
-        AmbassadorBadge.objects.select_related("proposal__school"),
+        AmbassadorBadge.objects.select_related("proposal__school__departement"),
         proposal_id=proposal_id,
         proposal__status=AmbassadorProposal.Status.CONFIRMED,
     )
@@ -210,10 +211,34 @@ def badge_download(request, proposal_id: int):
     ).exists()
     if not (own or in_scope):
         raise PermissionDenied(_("Ce badge appartient à un autre enseignant."))
+    if badge.status_id is None:
+        # Issued before badges carried a revocation status: issued anew, as Open Badges 3.0.3.
+        from .badges import badge_issue
+
+        policy = policy_for(badge.proposal.school.departement.academie_id)
+        badge = badge_issue(
+            proposal=badge.proposal, required_level=policy.required_level, valid_days=policy.badge_validity_days
+        )
     if request.GET.get("format") == "json":
         response = JsonResponse(badge.credential, json_dumps_params={"ensure_ascii": False, "indent": 1})
         response["Content-Disposition"] = 'attachment; filename="badge-ambassadeur.json"'
         return response
-    response = HttpResponse(badge.jwt, content_type="application/vc+jwt")
+    # Open Badges 3.0.3 signs a JWT whose header says `typ: "JWT"`: its media type is application/jwt.
+    response = HttpResponse(badge.jwt, content_type="application/jwt")
     response["Content-Disposition"] = 'attachment; filename="badge-ambassadeur.jwt"'
     return response
+
+
+@require_POST
+@login_required
+def badge_display(request, proposal_id: int):
+    """The teacher chooses how their badge's public page names them (pseudonymous by default)."""
+    badge = get_object_or_404(AmbassadorBadge, proposal_id=proposal_id, proposal__user=request.user)
+    choice = request.POST.get("holder_display", "")
+    if choice not in AmbassadorBadge.HolderDisplay.values:
+        messages.error(request, _("Choisissez « pseudonyme » ou « mon nom »."))
+        return redirect("competencies:my_competencies")
+    badge.holder_display = choice
+    badge.save(update_fields=["holder_display"])
+    messages.success(request, _("La page de vérification de votre badge est à jour."))
+    return redirect("competencies:my_competencies")

@@ -73,10 +73,3 @@ def domain_detail(request, slug: str, code: str):
         },
         **JSON_PARAMS,
     )
-
-
-def badge_issuer(request):
-    """The badge issuer's profile with its public key, to check badges without Relais."""
-    from .badges import issuer_profile
-
-    return JsonResponse(issuer_profile(), **JSON_PARAMS)

@@ -7,6 +7,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from competencies.issuer import issuer_name
+
 from .models import CoursePage, ModuleCompletion
 from .selectors import certificate_competencies, course_progress
 
@@ -32,6 +34,7 @@ def certificate_data(*, course: CoursePage, user) -> dict:
         "completed_at": last.completed_at if last else timezone.now(),
         "competencies": certificate_competencies(course=course, user=user),
         "partners": partners,
+        "issuer": issuer_name(),
     }
 
 
@@ -39,7 +42,7 @@ def certificate_pdf(*, course: CoursePage, user) -> bytes:
     data = certificate_data(course=course, user=user)
     pdf = FPDF(orientation="portrait", format="A4")
     pdf.set_title(_("Attestation de formation — %(course)s") % {"course": course.title})
-    pdf.set_author("Relais")
+    pdf.set_author(issuer_name())
     pdf.set_lang("fr-FR")
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
@@ -96,7 +99,8 @@ def certificate_pdf(*, course: CoursePage, user) -> bytes:
     pdf.multi_cell(
         0,
         5,
-        _("Attestation établie par Relais à partir des traces d'apprentissage (xAPI) de la formation."),
+        _("Attestation établie par %(issuer)s à partir des traces d'apprentissage (xAPI) de la formation.")
+        % {"issuer": issuer_name()},
         new_x="LMARGIN",
         new_y="NEXT",
     )

@@ -54,6 +54,8 @@ RELAIS_BASE_URL = os.environ.get("RELAIS_BASE_URL", "http://127.0.0.1:8000").rst
 # Base of the competency IRIs carried in statements. Instances that exchange
 # statements should share it so that evidence from one counts in the other.
 RELAIS_COMPETENCY_BASE_IRI = os.environ.get("RELAIS_COMPETENCY_BASE_IRI", RELAIS_BASE_URL + "/competencies").rstrip("/")
+# The one name under which this instance issues badges and certificates (competencies/issuer.py).
+RELAIS_ISSUER_NAME = os.environ.get("RELAIS_ISSUER_NAME", "Relais")
 # Managers never see a group smaller than this.
 RELAIS_MIN_GROUP_SIZE = int(os.environ.get("RELAIS_MIN_GROUP_SIZE", "5"))
 

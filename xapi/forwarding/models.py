@@ -126,6 +126,26 @@ class OutboxEntry(models.Model):
         return f"{self.target_id} {self.statement_id} {self.status}"
 
 
+class ErasureNotice(models.Model):
+    """A person was erased after some statements naming them had been delivered to this target.
+
+    Relais cannot erase another LRS's copies; this tells an administrator whom to ask. It holds
+    no personal data: the target, how many statements, when.
+    """
+
+    target = models.ForeignKey(ForwardTarget, on_delete=models.CASCADE, related_name="erasure_notices")
+    statements = models.PositiveIntegerField(_("déclarations déjà transmises"))
+    erased_at = models.DateTimeField(_("effacement le"))
+    settled_at = models.DateTimeField(_("traité le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("effacement à relayer")
+        verbose_name_plural = _("effacements à relayer")
+
+    def __str__(self):
+        return f"{self.target_id} {self.statements} {self.erased_at:%Y-%m-%d}"
+
+
 class PullSource(RemoteLrs):
     """An external LRS polled for statements, which are stored here like any other."""
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .models import ForwardTarget, OutboxEntry, PullSource
+from .models import ErasureNotice, ForwardTarget, OutboxEntry, PullSource
 from .outbox import outbox_replay, targets_status
 
 
@@ -25,6 +26,7 @@ def forwarding_status(request):
         {
             "statuses": targets_status(),
             "sources": PullSource.objects.order_by("name"),
+            "erasures": ErasureNotice.objects.filter(settled_at__isnull=True).select_related("target"),
             "page_title": _("Transfert xAPI : état"),
         },
     )
@@ -51,3 +53,14 @@ def dead_letters_replay(request, pk: int):
         request, _("%(count)d envois remis en file pour « %(name)s ».") % {"count": count, "name": target.name}
     )
     return redirect("xapi_forwarding_dead_letters", pk=target.pk)
+
+
+@require_POST
+def erasure_notice_settle(request, pk: int):
+    """The administrator asked the target's operator to erase their copies: the notice is settled."""
+    _require(request, "change_forwardtarget")
+    notice = get_object_or_404(ErasureNotice, pk=pk, settled_at__isnull=True)
+    notice.settled_at = timezone.now()
+    notice.save(update_fields=["settled_at"])
+    messages.success(request, _("Effacement noté comme relayé à « %(name)s ».") % {"name": notice.target.name})
+    return redirect("xapi_forwarding_status")

@@ -68,6 +68,11 @@ def register_admin_urls():
             views_admin.dead_letters_replay,
             name="xapi_forwarding_dead_letters_replay",
         ),
+        path(
+            "lrs/forwarding/erasures/<int:pk>/settle/",
+            views_admin.erasure_notice_settle,
+            name="xapi_forwarding_erasure_settle",
+        ),
     ]
 
 

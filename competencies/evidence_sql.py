@@ -14,12 +14,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from xapi.models import Statement
+from xapi.models import Client, Statement
+from xapi.trust import clients_home, sources_home
 
 from .alignment import base_iri, level_extension
 from .evidence import COMPLETED, MODULE_TYPE, VERB_KINDS
 from .levels import AGE_STEP_DAYS, CERTIFIED_VALID_DAYS, HALF_LIFE_STEPS, KIND_WEIGHTS, THRESHOLD
 from .models import Competency, CompetencyState, CompletedModule, Evidence, Framework, LevelChange
+from .trust import OWN_AUTHORITY_NAMES, sources_installed
 
 
 def _tables() -> dict[str, str]:
@@ -33,7 +35,12 @@ def _tables() -> dict[str, str]:
         "framework": Framework,
         "state": CompetencyState,
         "change": LevelChange,
+        "client": Client,
     }
+    if sources_installed():
+        from xapi.forwarding.models import PullSource
+
+        models["source"] = PullSource
     return {name: quote(model._meta.db_table) for name, model in models.items()}
 
 
@@ -49,12 +56,40 @@ def _params(statement_ids: list[str] | None) -> dict:
         "completed": COMPLETED,
         "module_type": MODULE_TYPE,
         "ids": statement_ids,
+        "own_authorities": list(OWN_AUTHORITY_NAMES),
+        "clients_home": clients_home(),
+        "sources_home": sources_home(),
     }
 
 
+def _trust(t: dict[str, str]) -> tuple[str, str]:
+    """`trust.Trust.counts` in SQL: (joins, condition) on `st`, a statement row.
+
+    The writer's policy is read by a left join on the client key (unique index) or the source
+    name (unique index) taken from the authority: one index probe per statement on the incremental
+    path, a hash join in the full rebuild, never a per-row subquery.
+    """
+    account = "st.authority #>> '{account,name}'"
+    home = "rtrim(st.authority #>> '{account,homePage}', '/')"
+    joins = f"""
+        LEFT JOIN {t["client"]} tc ON {home} = %(clients_home)s AND tc.key = {account}"""
+    condition = f"""({home} = %(home)s AND {account} = ANY(%(own_authorities)s)
+              OR tc.evidence = 'any'
+              OR (tc.evidence = 'bound' AND tc.bound_actor_key <> '' AND tc.bound_actor_key = st.actor_key)"""
+    if "source" in t:
+        joins += f"""
+        LEFT JOIN {t["source"]} ts ON {home} = %(sources_home)s AND ts.name = {account} AND ts.evidence = 'any'"""
+        condition += """
+              OR ts.id IS NOT NULL"""
+    return joins, condition + ")"
+
+
 def _source(t: dict[str, str], *, by_id: bool) -> str:
-    """The statements that may give evidence or a completed module, with their teacher: a CTE body."""
+    """The statements that may give evidence or a completed module, with their teacher: a CTE body.
+
+    Only statements whose writer is trusted for them (`trust.py`)."""
     where_ids = "AND st.id = ANY(%(ids)s::uuid[])" if by_id else ""
+    trust_joins, trusted = _trust(t)
     return f"""
         SELECT st.id, st.timestamp, st.verb_id, st.payload, u.id AS user_id
         FROM {t["statement"]} st
@@ -62,8 +97,10 @@ def _source(t: dict[str, str], *, by_id: bool) -> str:
             st.payload #>> '{{actor,account,name}}', 'urn:', ''), 'uuid:', ''), '{{}}'), '-', '')) AS hex) n
         -- The account name read as a UUID as evidence.uuid_text reads it, compared through the index.
         JOIN {t["user"]} u ON u.xapi_uuid = (CASE WHEN n.hex ~ '^[0-9a-f]{{32}}$' THEN n.hex END)::uuid
+        {trust_joins}
         WHERE NOT st.voided AND st.verb_id = ANY(%(verbs)s) {where_ids}
-          AND rtrim(st.payload #>> '{{actor,account,homePage}}', '/') = %(home)s"""  # noqa: S608
+          AND rtrim(st.payload #>> '{{actor,account,homePage}}', '/') = %(home)s
+          AND {trusted}"""  # noqa: S608
 
 
 def _elements(array: str) -> str:

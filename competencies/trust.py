@@ -23,9 +23,11 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.conf import settings
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from xapi.identity import agent_key
-from xapi.models import Client
+from xapi.models import Client, Statement
 from xapi.trust import clients_home, sources_home
 
 RELAIS_AUTHORITY_NAME = "relais"  # xapi.services.default_authority
@@ -109,3 +111,62 @@ def _actor_key(payload: dict) -> str | None:
         return agent_key(payload.get("actor") or {})
     except ValueError:
         return None
+
+
+# --- naming the source of a piece of evidence ("Mes compétences") ------------------------------------
+
+_ADL = "http://adlnet.gov/expapi/activities/"
+_ACTIVITY_KINDS = {
+    _ADL + "assessment": gettext_lazy("quiz"),
+    _ADL + "module": gettext_lazy("module"),
+    _ADL + "meeting": gettext_lazy("session"),
+    _ADL + "course": gettext_lazy("parcours"),
+}
+
+
+def _name(names) -> str:
+    """An activity's name in the current language when it has one, else in its first."""
+    if not isinstance(names, dict) or not names:
+        return ""
+    language = get_language() or ""
+    for tag, text in names.items():
+        if str(tag).lower().startswith(language[:2].lower()):
+            return str(text)
+    return str(next(iter(names.values())))
+
+
+def evidence_sources(statement_ids: Iterable) -> dict:
+    """{statement id: a sentence naming who gave that evidence}: Relais and its module, quiz or
+    session, the Pix import, or the trusted system (client or pull source) by its name."""
+    rows = list(
+        Statement.objects.filter(pk__in=list(statement_ids)).values_list(
+            "pk", "authority", "payload__object__definition__name", "payload__object__definition__type"
+        )
+    )
+    accounts = {pk: authority_account(authority) for pk, authority, _n, _t in rows}
+    client_names = dict(
+        Client.objects.filter(key__in={a[1] for a in accounts.values() if a and a[0] == clients_home()}).values_list(
+            "key", "name"
+        )
+    )
+    home = settings.RELAIS_BASE_URL.rstrip("/")
+    sources = {}
+    for pk, _authority, names, kind in rows:
+        account = accounts[pk]
+        if account == (home, PIX_AUTHORITY_NAME):
+            sources[pk] = _("Import de vos résultats Pix")
+        elif account == (home, RELAIS_AUTHORITY_NAME):
+            what = _ACTIVITY_KINDS.get(kind, _("étape"))
+            name = _name(names)
+            sources[pk] = (
+                _("Relais : %(what)s « %(name)s »") % {"what": what, "name": name}
+                if name
+                else _("Relais : %(what)s") % {"what": what}
+            )
+        elif account and account[0] == clients_home() and account[1] in client_names:
+            sources[pk] = _("%(name)s (système reconnu par l'académie)") % {"name": client_names[account[1]]}
+        elif account and account[0] == sources_home():
+            sources[pk] = _("Import depuis %(name)s (système reconnu par l'académie)") % {"name": account[1]}
+        else:
+            sources[pk] = _("source inconnue")
+    return sources

@@ -276,3 +276,40 @@ def test_rebuild_equals_incremental_with_writers_of_every_policy(frameworks, dja
     assert sorted(Evidence.objects.values_list("statement_id", "competency_id", "level", "kind")) == evidence
     assert sorted(CompletedModule.objects.values_list("statement_id", flat=True)) == modules
     assert sorted(CompetencyState.objects.values_list("user_id", "competency_id", "level")) == incremental
+
+
+def test_my_competencies_names_the_source_of_every_piece_of_evidence(client, edu, django_capture_on_commit_callbacks):
+    from competencies.trust import pix_authority
+    from tests.conftest import PASSWORD
+
+    teacher = make_user("prof@example.fr")
+    quiz = _passed(teacher, [edu["1.1"]], 3)
+    quiz["object"] = {
+        "id": "https://relais.example/quiz/9",
+        "definition": {
+            "name": {"fr-FR": "Quiz de la classe inversée"},
+            "type": "http://adlnet.gov/expapi/activities/assessment",
+        },
+    }
+    trusted, _secret = client_create(name="M@gistère", scopes=["statements/write"], evidence="any")
+    untrusted, _secret = client_create(name="Outil inconnu", scopes=["statements/write"])
+    source = PullSource.objects.create(name="peer-relais", endpoint="https://lrs.example.org/xapi/", evidence="any")
+    with django_capture_on_commit_callbacks(execute=True):
+        statements_store(data=[quiz])
+        statements_store(data=[_passed(teacher, [edu["1.2"]], 4, certified=True)], authority=pix_authority())
+        statements_store(data=[_passed(teacher, [edu["2.1"]], 2)], authority=client_authority(trusted))
+        statements_store(data=[_passed(teacher, [edu["2.2"]], 5)], authority=client_authority(untrusted))
+        statements_store(data=[_passed(teacher, [edu["3.1"]], 2)], authority=source_authority(source))
+    client.login(email=teacher.email, password=PASSWORD)
+    html = client.get("/competences/mes-competences/").content.decode()
+
+    def row(code):
+        start = html.index(f'data-competency="{code}"', html.index('data-framework="crcn-edu"'))
+        return html[start : html.index("</tr>", start)]
+
+    assert "Relais : quiz « Quiz de la classe inversée »" in row("1.1")
+    assert "Import de vos résultats Pix" in row("1.2")
+    assert "M@gistère (système reconnu par l&#x27;académie)" in row("2.1")
+    assert "Import depuis peer-relais" in row("3.1")
+    assert "data-source" not in row("2.2") and 'data-level="0"' in row("2.2")  # not counted, not listed
+    assert "Outil inconnu" not in html

@@ -26,10 +26,12 @@ EVIDENCE_HELP = gettext_lazy(
 
 
 class EvidenceForm(forms.Form):
+    # Not required: a form posted without it (a script) gets the default, none.
     evidence = forms.ChoiceField(
         label=gettext_lazy("Prise en compte comme preuve"),
         choices=Client.Evidence.choices,
         initial=Client.Evidence.NONE,
+        required=False,
         widget=forms.RadioSelect,
         help_text=EVIDENCE_HELP,
     )
@@ -45,6 +47,7 @@ class EvidenceForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        cleaned["evidence"] = cleaned.get("evidence") or Client.Evidence.NONE
         text = (cleaned.get("bound_actor") or "").strip()
         cleaned["bound_actor_parsed"] = None
         if text:

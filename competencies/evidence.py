@@ -1,9 +1,9 @@
 """Turning stored xAPI statements into competency evidence.
 
-A statement gives evidence when its writer is trusted for it (`trust.py`), it is about one of our teachers, says the
-activity was achieved (passed, completed, attended… and not result.success
-false), is aligned to known competencies and names the level it evidences.
-Its kind sets its weight (levels.py): a certified result (category
+A statement gives evidence when its writer is trusted for it (`trust.py`), it
+is about one of our teachers, says the activity was achieved (passed,
+completed, attended… and not result.success false), is aligned to known
+competencies and names the level it evidences. Its kind sets its weight (levels.py): a certified result (category
 certifications/…), a scored assessment, a task validated by a trainer
 (context.instructor, no score), a completion, an attendance.
 """

@@ -17,14 +17,17 @@ writer's statements gave.
 
 from __future__ import annotations
 
+import json
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from xapi.errors import StatementValidationError
 from xapi.http.auth import client_authority
 from xapi.identity import agent_key
 from xapi.models import Client
@@ -53,12 +56,6 @@ def announce_trust_changed(authority: dict) -> None:
 def bound_actor_parse(value) -> dict:
     """An actor to bind a client to: a Relais user's e-mail address (their pseudonymous account) or
     an xAPI Agent as JSON. Raises ValueError with a message a person can act on."""
-    import json
-
-    from django.contrib.auth import get_user_model
-
-    from xapi.errors import StatementValidationError
-
     if isinstance(value, str):
         text = value.strip()
         if not text:

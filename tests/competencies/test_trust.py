@@ -19,6 +19,7 @@ from django.test import Client as Browser
 from competencies.alignment import certification_iri, statement_alignment
 from competencies.models import Competency, CompetencyState, CompletedModule, Evidence, LevelChange
 from competencies.services import competencies_rebuild
+from competencies.trust import pix_authority
 from tests.competencies.test_rebuild_equals_incremental import generated_history
 from tests.conftest import make_user
 from xapi.forwarding.models import PullSource
@@ -189,7 +190,7 @@ def test_bound_needs_an_actor(edu):
     assert not Client.objects.exclude(evidence="none").exists()
 
 
-def test_a_group_authority_sent_by_a_client_is_replaced(edu, victim, django_capture_on_commit_callbacks):
+def test_an_authority_sent_by_a_client_is_replaced(edu, victim, django_capture_on_commit_callbacks):
     """OAuth-style two-member group authority: the store keeps the one of the credentials instead."""
     key, secret = _lrs_client("Outil", "--scope", "statements/write")
     statement = _attack(victim, edu)
@@ -197,9 +198,20 @@ def test_a_group_authority_sent_by_a_client_is_replaced(edu, victim, django_capt
         "objectType": "Group",
         "member": [default_authority(), {"account": {"homePage": "https://example.org", "name": "moi"}}],
     }
+    # By PUT, claiming to be the Pix import.
+    put = {**_attack(victim, edu), "authority": pix_authority()}
     with django_capture_on_commit_callbacks(execute=True):
         assert _post(key, secret, statement) == 200
+        response = Browser().put(
+            f"/xapi/statements?statementId={put['id']}",
+            json.dumps(put),
+            content_type="application/json",
+            HTTP_X_EXPERIENCE_API_VERSION="1.0.3",
+            HTTP_AUTHORIZATION="Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode(),
+        )
+        assert response.status_code == 204
     assert Statement.objects.get(pk=statement["id"]).authority["account"]["name"] == key
+    assert Statement.objects.get(pk=put["id"]).authority["account"]["name"] == key
     assert _levels(victim) == {"1.1": 4, "3.1": 3}
 
 
@@ -279,7 +291,6 @@ def test_rebuild_equals_incremental_with_writers_of_every_policy(frameworks, dja
 
 
 def test_my_competencies_names_the_source_of_every_piece_of_evidence(client, edu, django_capture_on_commit_callbacks):
-    from competencies.trust import pix_authority
     from tests.conftest import PASSWORD
 
     teacher = make_user("prof@example.fr")

@@ -62,26 +62,40 @@ def _params(statement_ids: list[str] | None) -> dict:
     }
 
 
-def _trust(t: dict[str, str]) -> tuple[str, str]:
-    """`trust.Trust.counts` in SQL: (joins, condition) on `st`, a statement row.
+def _trust(t: dict[str, str], *, alias: str = "st", actor_key: str = "st.actor_key") -> tuple[str, str]:
+    """`trust.Trust.trusts` in SQL: (joins, condition) on the statement row `alias`, whose writer must
+    be trusted for the actor whose key is `actor_key`.
 
     The writer's policy is read by a left join on the client key (unique index) or the source
     name (unique index) taken from the authority: one index probe per statement on the incremental
     path, a hash join in the full rebuild, never a per-row subquery.
     """
-    account = "st.authority #>> '{account,name}'"
-    home = "rtrim(st.authority #>> '{account,homePage}', '/')"
+    account = f"{alias}.authority #>> '{{account,name}}'"
+    home = f"rtrim({alias}.authority #>> '{{account,homePage}}', '/')"
     joins = f"""
-        LEFT JOIN {t["client"]} tc ON {home} = %(clients_home)s AND tc.key = {account}"""
+        LEFT JOIN {t["client"]} {alias}_c ON {home} = %(clients_home)s AND {alias}_c.key = {account}"""
     condition = f"""({home} = %(home)s AND {account} = ANY(%(own_authorities)s)
-              OR tc.evidence = 'any'
-              OR (tc.evidence = 'bound' AND tc.bound_actor_key <> '' AND tc.bound_actor_key = st.actor_key)"""
+              OR {alias}_c.evidence = 'any'
+              OR ({alias}_c.evidence = 'bound' AND {alias}_c.bound_actor_key <> ''
+                  AND {alias}_c.bound_actor_key = {actor_key})"""
     if "source" in t:
         joins += f"""
-        LEFT JOIN {t["source"]} ts ON {home} = %(sources_home)s AND ts.name = {account} AND ts.evidence = 'any'"""
-        condition += """
-              OR ts.id IS NOT NULL"""
+        LEFT JOIN {t["source"]} {alias}_s ON {home} = %(sources_home)s AND {alias}_s.name = {account}
+            AND {alias}_s.evidence = 'any'"""
+        condition += f"""
+              OR {alias}_s.id IS NOT NULL"""
     return joins, condition + ")"
+
+
+def _not_voided_by_trusted(t: dict[str, str]) -> str:
+    """`st` is not voided, or only by writers not trusted for its actor (`trust.voided_by_trusted`).
+
+    The subquery runs for voided statements only (the OR stops at NOT st.voided), through the
+    partial index on object_statement_id."""
+    joins, trusted = _trust(t, alias="v", actor_key="st.actor_key")
+    return f"""(NOT st.voided OR NOT EXISTS (
+            SELECT 1 FROM {t["statement"]} v {joins}
+            WHERE v.is_voiding AND v.object_statement_id = st.id AND {trusted}))"""  # noqa: S608
 
 
 def _source(t: dict[str, str], *, by_id: bool) -> str:
@@ -98,7 +112,7 @@ def _source(t: dict[str, str], *, by_id: bool) -> str:
         -- The account name read as a UUID as evidence.uuid_text reads it, compared through the index.
         JOIN {t["user"]} u ON u.xapi_uuid = (CASE WHEN n.hex ~ '^[0-9a-f]{{32}}$' THEN n.hex END)::uuid
         {trust_joins}
-        WHERE NOT st.voided AND st.verb_id = ANY(%(verbs)s) {where_ids}
+        WHERE {_not_voided_by_trusted(t)} AND st.verb_id = ANY(%(verbs)s) {where_ids}
           AND rtrim(st.payload #>> '{{actor,account,homePage}}', '/') = %(home)s
           AND {trusted}"""  # noqa: S608
 

@@ -34,7 +34,7 @@ from .evidence import VERB_KINDS, EvidenceItem, ModuleDone, competencies_by_iri,
 from .levels import Proof, level_from
 from .models import CompetencyState, CompletedModule, Evidence, LevelChange
 from .stats import stats_refresh
-from .trust import Trust
+from .trust import Trust, voided_by_trusted
 
 _CHUNK = 2000
 _STREAM = 20000
@@ -198,19 +198,17 @@ def statements_process(*, statement_ids: list[str], voided_ids: list[str] = ()) 
         withdrawn_modules = set(modules.values_list("user_id", flat=True))
         modules.delete()
     changed_users: set[int] = set()
+    # Voided ones are derived again: a void from a writer not trusted for them withdraws nothing.
+    derived_ids = list(dict.fromkeys([*statement_ids, *voided_ids]))
     if is_postgresql():
         # The same rules in SQL: evidence in one statement, levels in another.
-        pairs, module_users = evidence_sql.evidence_insert(list(statement_ids))
+        pairs, module_users = evidence_sql.evidence_insert(derived_ids)
         touched |= pairs
         now = timezone.now()
         history = evidence_sql.levels_update(touched, as_of=now.date(), now=now)
         changed, changed_users = len(history), set(history)
     else:
-        rows = list(
-            Statement.objects.filter(pk__in=statement_ids, voided=False, verb_id__in=list(VERB_KINDS)).values_list(
-                "payload", "timestamp"
-            )
-        )
+        rows = derivable_rows(Statement.objects.filter(pk__in=derived_ids, verb_id__in=list(VERB_KINDS)))
         items, modules = derive(rows) if rows else ([], [])
         _evidence_insert(items, modules)
         touched |= {(i.user_id, i.competency_id) for i in items}
@@ -249,6 +247,12 @@ def writer_evidence_rederive(*, authority: dict, chunk: int = _CHUNK) -> int:
         if not found:
             return changed
         ids = [str(statement_id) for _, statement_id in found]
+        # What its voiding statements voided may count again, or no longer.
+        ids += [
+            str(t)
+            for t in Statement.objects.filter(pk__in=ids, is_voiding=True).values_list("object_statement_id", flat=True)
+            if t
+        ]
         changed += statements_process(statement_ids=ids, voided_ids=ids)
         last = found[-1]
 
@@ -284,12 +288,20 @@ def competencies_rebuild(*, as_of: date | None = None, stats: bool = True) -> in
     return changed
 
 
+def derivable_rows(statements) -> list[tuple[dict, object]]:
+    """(payload, timestamp) of those `statements` (a queryset) that may give evidence: not voided,
+    or voided only by writers not trusted for them (`trust.voided_by_trusted`)."""
+    rows = list(statements.values_list("payload", "timestamp", "voided", "id", "actor_key"))
+    voided = {str(pk): actor_key for _p, _t, is_voided, pk, actor_key in rows if is_voided}
+    revoked = voided_by_trusted(voided) if voided else set()
+    return [(payload, at) for payload, at, is_voided, pk, _k in rows if not is_voided or str(pk) not in revoked]
+
+
 def _evidence_statements() -> Iterator[list[tuple[dict, object]]]:
-    """Batches of (payload, timestamp) of the stored, non-voided statements whose verb can give
-    evidence (SQLite: small stores)."""
-    queryset = Statement.objects.filter(voided=False, verb_id__in=list(VERB_KINDS)).values_list("payload", "timestamp")
+    """Batches of (payload, timestamp) of the stored statements whose verb can give evidence and
+    that no trusted writer voided (SQLite: small stores)."""
     # SQLite cursors see the writes that follow: read everything first.
-    rows = list(queryset)
+    rows = derivable_rows(Statement.objects.filter(verb_id__in=list(VERB_KINDS)))
     for start in range(0, len(rows), _STREAM):
         yield rows[start : start + _STREAM]
 

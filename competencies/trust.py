@@ -12,8 +12,10 @@ Every stored statement carries the authority the store stamped from the credenti
 Anything else gives nothing: a client or source whose policy is NONE (every new one), a deleted
 one, an authority the store did not stamp, a Group authority (the store never stamps one from
 credentials; a two-member OAuth group names no single trusted writer). Such statements are still
-stored, served and forwarded. `evidence_sql.py` writes the same rule in SQL (`trust_join`,
-`trust_condition`); `tests/competencies/test_evidence_sql.py` holds the two equal.
+stored, served and forwarded. A voiding statement is one like the others: it withdraws the
+evidence of what it voids only when its writer is trusted for that statement's actor
+(`voided_by_trusted`). `evidence_sql.py` writes the same rules in SQL (`_trust`,
+`_not_voided_by_trusted`); `tests/competencies/test_evidence_sql.py` holds the two equal.
 """
 
 from __future__ import annotations
@@ -89,7 +91,11 @@ class Trust:
 
     def counts(self, payload: dict) -> bool:
         """Whether the statement's writer is trusted for the statement's actor."""
-        account = authority_account(payload.get("authority"))
+        return self.trusts(payload.get("authority"), lambda: _actor_key(payload))
+
+    def trusts(self, authority, actor_key) -> bool:
+        """Whether `authority` is trusted for the actor whose key `actor_key()` gives."""
+        account = authority_account(authority)
         if account is None:
             return False
         home, name = account
@@ -99,10 +105,27 @@ class Trust:
             policy, bound_key = self.clients.get(name, (Client.Evidence.NONE, ""))
             if policy == Client.Evidence.ANY:
                 return True
-            return policy == Client.Evidence.BOUND and bool(bound_key) and _actor_key(payload) == bound_key
+            return policy == Client.Evidence.BOUND and bool(bound_key) and actor_key() == bound_key
         if home == sources_home():
             return name in self.sources
         return False
+
+
+def voided_by_trusted(targets: dict) -> set[str]:
+    """Those of `targets` ({statement id: its actor_key}) that a writer trusted for them voided.
+
+    Voiding is a statement like any other: one from a writer not trusted for the voided
+    statement's actor does not withdraw its evidence (the LRS still hides the voided statement).
+    """
+    voids = []
+    ids = list(targets)
+    for start in range(0, len(ids), 500):
+        voids += Statement.objects.filter(
+            is_voiding=True, object_statement_id__in=ids[start : start + 500]
+        ).values_list("object_statement_id", "authority")
+    trust = Trust.load({"authority": authority} for _, authority in voids)
+    keys = {str(k): v for k, v in targets.items()}
+    return {str(target) for target, authority in voids if trust.trusts(authority, lambda t=target: keys[str(t)])}
 
 
 def _actor_key(payload: dict) -> str | None:

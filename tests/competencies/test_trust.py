@@ -324,3 +324,21 @@ def test_my_competencies_names_the_source_of_every_piece_of_evidence(client, edu
     assert "Import depuis peer-relais" in row("3.1")
     assert "data-source" not in row("2.2") and 'data-level="0"' in row("2.2")  # not counted, not listed
     assert "Outil inconnu" not in html
+
+
+def test_a_fresh_client_cannot_lower_another_teachers_levels_by_voiding(
+    edu, victim, django_capture_on_commit_callbacks
+):
+    key, secret = _lrs_client("Contenu externe", "--scope", "statements/write")
+    relais_statement = Evidence.objects.filter(user=victim, competency=edu["1.1"]).get().statement_id
+    void = {
+        "actor": {"mbox": "mailto:attaquante@example.fr"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+        "object": {"objectType": "StatementRef", "id": str(relais_statement)},
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _post(key, secret, void) == 200
+    assert Statement.objects.get(pk=relais_statement).voided  # the LRS hides it
+    assert _levels(victim) == {"1.1": 4, "3.1": 3}  # but its evidence stays
+    competencies_rebuild()
+    assert _levels(victim) == {"1.1": 4, "3.1": 3}

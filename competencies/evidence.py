@@ -1,9 +1,9 @@
 """Turning stored xAPI statements into competency evidence.
 
-A statement gives evidence when it is about one of our teachers, says the
-activity was achieved (passed, completed, attended… and not result.success
-false), is aligned to known competencies and names the level it evidences.
-Its kind sets its weight (levels.py): a certified result (category
+A statement gives evidence when its writer is trusted for it (`trust.py`), it
+is about one of our teachers, says the activity was achieved (passed,
+completed, attended… and not result.success false), is aligned to known
+competencies and names the level it evidences. Its kind sets its weight (levels.py): a certified result (category
 certifications/…), a scored assessment, a task validated by a trainer
 (context.instructor, no score), a completion, an attendance.
 """
@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 
 from .alignment import base_iri, parse_level_iri
 from .models import Competency, Evidence
+from .trust import Trust
 
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 MODULE_TYPE = "http://adlnet.gov/expapi/activities/module"
@@ -168,13 +169,20 @@ def competencies_by_iri() -> dict:
 
 
 def derive(
-    rows: list[tuple[dict, object]], *, users: dict | None = None, competencies: dict | None = None
+    rows: list[tuple[dict, object]],
+    *,
+    users: dict | None = None,
+    competencies: dict | None = None,
+    trust: Trust | None = None,
 ) -> tuple[list[EvidenceItem], list[ModuleDone]]:
     """Evidence and completed modules from many (payload, timestamp) rows, with the look-ups done once.
 
-    `users` (xapi_uuid → user id) and `competencies` (IRI → Competency) may be passed in by a
-    caller that reads many batches (the full rebuild).
+    `users` (xapi_uuid → user id), `competencies` (IRI → Competency) and `trust` (the trusted
+    writers) may be passed in by a caller that reads many batches (the full rebuild). Statements
+    whose writer is not trusted for them give nothing.
     """
+    trust = Trust.load(payload for payload, _ in rows) if trust is None else trust
+    rows = [(payload, occurred_at) for payload, occurred_at in rows if trust.counts(payload)]
     users = users_by_uuid(payload for payload, _ in rows) if users is None else users
     competencies = competencies_by_iri() if competencies is None else competencies
     items: list[EvidenceItem] = []

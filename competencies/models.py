@@ -155,7 +155,8 @@ class LevelChange(models.Model):
 
 
 class CompletedModule(models.Model):
-    """A training module a teacher completed, from any system's `completed` statement about a module.
+    """A training module a teacher completed, from a trusted writer's `completed` statement about a
+    module (`trust.py`).
 
     Derived from statements like Evidence (rebuildable; voiding withdraws it): the ambassador
     policies count modules completed without scanning the statement store.

@@ -19,7 +19,6 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
@@ -27,6 +26,7 @@ from xapi.services import statements_store
 
 from .alignment import certification_iri, statement_alignment
 from .models import Competency
+from .trust import pix_authority
 
 LEVEL_PREFIX = "niveau pour la competence "
 PIX_PREFIX = "nombre de pix pour la competence "
@@ -140,11 +140,7 @@ def pix_results_import(
     identifier = _id_column(headers, id_column)
     emails = {_norm_email(r.get(identifier, "")) for r in rows}
     users = {u.email: u for u in get_user_model().objects.filter(email__in=emails - {""})}
-    authority = {
-        "objectType": "Agent",
-        "name": "Import Pix",
-        "account": {"homePage": settings.RELAIS_BASE_URL, "name": "import-pix"},
-    }
+    authority = pix_authority()
     statements = []
     teachers = set()
     for line, row in enumerate(rows, start=2):

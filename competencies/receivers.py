@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from xapi.signals import statement_stored
+from xapi.signals import statement_stored, writer_trust_changed
 
 from . import tasks
 from .evidence import VERB_KINDS
@@ -15,3 +15,9 @@ def on_statement_stored(sender, statement_ids, voided_ids=(), verb_ids=None, **k
     if verb_ids is not None and not voided_ids and not set(verb_ids) & set(VERB_KINDS):
         return
     tasks.statements_process.delay([str(i) for i in statement_ids], [str(i) for i in voided_ids])
+
+
+@receiver(writer_trust_changed, dispatch_uid="competencies.writer_trust_changed")
+def on_writer_trust_changed(sender, authority, **kwargs):
+    # Sent after commit: the worker reads the new policy.
+    tasks.writer_evidence_rederive.delay(authority)

@@ -7,12 +7,14 @@ from django.utils import timezone
 
 from .levels import THRESHOLD, Proof, proof_weight
 from .models import Competency, CompetencyState, Evidence, Framework, Level, LevelChange
+from .trust import evidence_sources
 
 
 @dataclass
 class WeighedEvidence:
     evidence: Evidence
     weight: float  # in units of what one level needs (1.0 = enough on its own)
+    source: str = ""  # who gave it: Relais and the activity, the Pix import, a trusted system
 
 
 @dataclass
@@ -36,9 +38,11 @@ def competency_levels_for_teacher(*, user) -> list[FrameworkLevels]:
     states = dict(CompetencyState.objects.filter(user=user).values_list("competency_id", "level"))
     today = timezone.now().date()
     evidence = defaultdict(list)
-    for item in Evidence.objects.filter(user=user).order_by("-level", "-occurred_at"):
+    items = list(Evidence.objects.filter(user=user).order_by("-level", "-occurred_at"))
+    sources = evidence_sources({item.statement_id for item in items})
+    for item in items:
         weight = proof_weight(Proof(item.level, item.kind, item.occurred_at), as_of=today) / THRESHOLD
-        evidence[item.competency_id].append(WeighedEvidence(item, round(weight, 2)))
+        evidence[item.competency_id].append(WeighedEvidence(item, round(weight, 2), sources.get(item.statement_id, "")))
     history = defaultdict(list)
     for change in LevelChange.objects.filter(user=user).order_by("-changed_at"):
         history[change.competency_id].append(change)

@@ -22,9 +22,11 @@ from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from xapi.models import Statement
+from xapi.identity import agent_key
+from xapi.models import Relation, Statement, StatementAgent
 
 from . import evidence_sql, stats_queue
 from .bulk import is_postgresql, table_clear
@@ -32,6 +34,7 @@ from .evidence import VERB_KINDS, EvidenceItem, ModuleDone, competencies_by_iri,
 from .levels import Proof, level_from
 from .models import CompetencyState, CompletedModule, Evidence, LevelChange
 from .stats import stats_refresh
+from .trust import Trust, voided_by_trusted
 
 _CHUNK = 2000
 _STREAM = 20000
@@ -186,31 +189,33 @@ def statements_process(*, statement_ids: list[str], voided_ids: list[str] = ()) 
     """Turn newly stored statements into evidence, withdraw the evidence of voided ones, update levels,
     then the ambassador proposals of the schools whose teachers' levels changed."""
     touched: set[tuple[int, int]] = set()
+    withdrawn_modules: set[int] = set()
     if voided_ids:
         withdrawn = Evidence.objects.filter(statement_id__in=voided_ids)
         touched |= set(withdrawn.values_list("user_id", "competency_id"))
         withdrawn.delete()
-        CompletedModule.objects.filter(statement_id__in=voided_ids).delete()
+        modules = CompletedModule.objects.filter(statement_id__in=voided_ids)
+        withdrawn_modules = set(modules.values_list("user_id", flat=True))
+        modules.delete()
     changed_users: set[int] = set()
+    # Voided ones are derived again: a void from a writer not trusted for them withdraws nothing.
+    derived_ids = list(dict.fromkeys([*statement_ids, *voided_ids]))
     if is_postgresql():
         # The same rules in SQL: evidence in one statement, levels in another.
-        pairs, module_users = evidence_sql.evidence_insert(list(statement_ids))
+        pairs, module_users = evidence_sql.evidence_insert(derived_ids)
         touched |= pairs
         now = timezone.now()
         history = evidence_sql.levels_update(touched, as_of=now.date(), now=now)
         changed, changed_users = len(history), set(history)
     else:
-        rows = list(
-            Statement.objects.filter(pk__in=statement_ids, voided=False, verb_id__in=list(VERB_KINDS)).values_list(
-                "payload", "timestamp"
-            )
-        )
+        rows = derivable_rows(Statement.objects.filter(pk__in=derived_ids, verb_id__in=list(VERB_KINDS)))
         items, modules = derive(rows) if rows else ([], [])
         _evidence_insert(items, modules)
         touched |= {(i.user_id, i.competency_id) for i in items}
         module_users = {m.user_id for m in modules}
         changed = levels_update(pairs=touched, changed_users=changed_users)
-    changed_users |= module_users
+    # A module completed or withdrawn changes what the ambassador policies count.
+    changed_users |= module_users | withdrawn_modules
     # The maps' aggregates (levels, completions, attendance, coverage) of these teachers' schools:
     # marked here, refreshed off this path, once for many batches (stats_queue).
     concerned = changed_users | {u for u, _ in touched}
@@ -222,6 +227,34 @@ def statements_process(*, statement_ids: list[str], voided_ids: list[str] = ()) 
 
         proposals_recompute_for_users(changed_users)
     return changed
+
+
+def writer_evidence_rederive(*, authority: dict, chunk: int = _CHUNK) -> int:
+    """Derive again what one writer's statements give, after its trust policy changed (`trust.py`).
+
+    The writer's statements are found through the agent index (the authority is a related agent),
+    a chunk at a time in (stored, id) order; each chunk withdraws their evidence and derives it
+    again under the current policy, in its own transaction, with the levels, ambassador proposals
+    and maps of the teachers it touches (`statements_process`). Running it again changes nothing.
+    Returns how many levels changed.
+    """
+    rows = StatementAgent.objects.filter(agent_key=agent_key(authority), relation=Relation.RELATED)
+    changed = 0
+    last = None
+    while True:
+        page = rows.filter(Q(stored__gt=last[0]) | Q(stored=last[0], statement_id__gt=last[1])) if last else rows
+        found = list(page.order_by("stored", "statement_id").values_list("stored", "statement_id")[:chunk])
+        if not found:
+            return changed
+        ids = [str(statement_id) for _, statement_id in found]
+        # What its voiding statements voided may count again, or no longer.
+        ids += [
+            str(t)
+            for t in Statement.objects.filter(pk__in=ids, is_voiding=True).values_list("object_statement_id", flat=True)
+            if t
+        ]
+        changed += statements_process(statement_ids=ids, voided_ids=ids)
+        last = found[-1]
 
 
 @transaction.atomic
@@ -246,20 +279,29 @@ def competencies_rebuild(*, as_of: date | None = None, stats: bool = True) -> in
     else:
         users = {str(u): pk for u, pk in get_user_model().objects.values_list("xapi_uuid", "pk")}
         competencies = competencies_by_iri()
+        trust = Trust.load()
         for rows in _evidence_statements():
-            _evidence_insert(*derive(rows, users=users, competencies=competencies))
+            _evidence_insert(*derive(rows, users=users, competencies=competencies, trust=trust))
     changed = _levels_recompute_all(as_of=as_of or now.date(), now=now)
     if stats:
         stats_refresh(None)
     return changed
 
 
+def derivable_rows(statements) -> list[tuple[dict, object]]:
+    """(payload, timestamp) of those `statements` (a queryset) that may give evidence: not voided,
+    or voided only by writers not trusted for them (`trust.voided_by_trusted`)."""
+    rows = list(statements.values_list("payload", "timestamp", "voided", "id", "actor_key"))
+    voided = {str(pk): actor_key for _p, _t, is_voided, pk, actor_key in rows if is_voided}
+    revoked = voided_by_trusted(voided) if voided else set()
+    return [(payload, at) for payload, at, is_voided, pk, _k in rows if not is_voided or str(pk) not in revoked]
+
+
 def _evidence_statements() -> Iterator[list[tuple[dict, object]]]:
-    """Batches of (payload, timestamp) of the stored, non-voided statements whose verb can give
-    evidence (SQLite: small stores)."""
-    queryset = Statement.objects.filter(voided=False, verb_id__in=list(VERB_KINDS)).values_list("payload", "timestamp")
+    """Batches of (payload, timestamp) of the stored statements whose verb can give evidence and
+    that no trusted writer voided (SQLite: small stores)."""
     # SQLite cursors see the writes that follow: read everything first.
-    rows = list(queryset)
+    rows = derivable_rows(Statement.objects.filter(verb_id__in=list(VERB_KINDS)))
     for start in range(0, len(rows), _STREAM):
         yield rows[start : start + _STREAM]
 

@@ -10,3 +10,9 @@ from django.dispatch import Signal
 # leave the others without a query). Receivers get ids only and reload what they need; an error
 # in a receiver is logged, never raised to the caller whose data is committed.
 statement_stored = Signal()
+
+# Sent after commit when one writer's statements may count differently as learning evidence: an
+# administrator changed the evidence policy of an LRS client or pull source, its bound actor, or
+# deleted it (xapi.trust). Argument: authority (dict), the authority stamped on that writer's
+# statements; a receiver finds them through the agent index, where the authority is a related agent.
+writer_trust_changed = Signal()

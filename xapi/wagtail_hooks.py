@@ -14,6 +14,7 @@ def register_admin_urls():
         path("lrs/clients/", views_admin.clients_list, name="xapi_admin_clients"),
         path("lrs/clients/add/", views_admin.client_add, name="xapi_admin_client_add"),
         path("lrs/clients/<int:pk>/deactivate/", views_admin.client_deactivate, name="xapi_admin_client_deactivate"),
+        path("lrs/clients/<int:pk>/evidence/", views_admin.client_evidence, name="xapi_admin_client_evidence"),
     ]
 
 

@@ -3,7 +3,10 @@
 On PostgreSQL the incremental path and the rebuild derive evidence in SQL (`evidence_sql.py`); on
 SQLite they run `evidence.py`. Each case below says what evidence a statement gives, and both
 paths are held to it; a generated history then compares the database's evidence with what
-`evidence.derive` computes in Python from the same stored statements.
+`evidence.derive` computes in Python from the same stored statements. Statements are written by
+writers of every trust policy (`competencies/trust.py`): Relais, the Pix import, clients trusted
+for any actor, for their bound actor only or for nothing, pull sources, and authorities the store
+would never stamp.
 """
 
 import random
@@ -16,11 +19,16 @@ from django.conf import settings
 from competencies.alignment import certification_iri, level_extension, level_iri, statement_alignment
 from competencies.evidence import MODULE_TYPE, derive
 from competencies.models import Competency, CompletedModule, Evidence
-from competencies.services import competencies_rebuild
+from competencies.services import competencies_rebuild, derivable_rows
+from competencies.trust import pix_authority
 from tests.competencies.test_rebuild_equals_incremental import generated_history
 from tests.conftest import make_user
-from xapi.models import Statement
-from xapi.services import statements_store
+from xapi.forwarding.models import PullSource
+from xapi.forwarding.pull import source_authority
+from xapi.http.auth import client_authority, client_create
+from xapi.models import Client, Statement
+from xapi.services import default_authority, statements_store
+from xapi.trust import client_evidence_set
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +65,86 @@ def _statement(actor, *, verb="passed", competencies=(), level=None, framework="
         statement["result"] = result
     statement.update(extra)
     return statement
+
+
+def _writers(teacher) -> dict[str, dict]:
+    """An authority of each kind of writer, by name."""
+    home = settings.RELAIS_BASE_URL
+    clients = {
+        policy: client_create(name=f"client {policy}", scopes=["statements/write"], evidence=policy)[0]
+        for policy in ("any", "none")
+    }
+    bound, _ = client_create(
+        name="client bound", scopes=["statements/write"], evidence="bound", bound_actor=teacher.xapi_actor()
+    )
+    unbound, _ = client_create(name="bound to nobody", scopes=["statements/write"])
+    Client.objects.filter(pk=unbound.pk).update(evidence="bound")  # a state the services refuse
+    sources = {
+        policy: PullSource.objects.create(
+            name=f"source-{policy}", endpoint="https://lrs.example.org/xapi/", evidence=policy
+        )
+        for policy in ("any", "none")
+    }
+    trusted = client_authority(clients["any"])
+    return {
+        "relais": default_authority(),
+        "pix": pix_authority(),
+        "client any": trusted,
+        "client none": client_authority(clients["none"]),
+        "client bound": client_authority(bound),
+        "client bound to nobody": client_authority(unbound),
+        "source any": source_authority(sources["any"]),
+        "source none": source_authority(sources["none"]),
+        "unknown client": {**trusted, "account": {**trusted["account"], "name": "0" * 32}},
+        "trusted key elsewhere": {**trusted, "account": {**trusted["account"], "homePage": "http://example.org"}},
+        "client key as Relais": {**trusted, "account": {"homePage": home, "name": trusted["account"]["name"]}},
+        "relais of another site": {
+            "objectType": "Agent",
+            "account": {"homePage": "http://example.org", "name": "relais"},
+        },
+        "a teacher": teacher.xapi_actor(),
+        "e-mail": {"objectType": "Agent", "mbox": "mailto:relais@example.fr"},
+        "group": {"objectType": "Group", "member": [trusted, default_authority()]},
+    }
+
+
+def _trust_cases(teacher, other, edu, writers):
+    """(label, statement, expected evidence, completed module, writer) for each writer."""
+    me = teacher.xapi_actor()
+    name = str(teacher.xapi_uuid)
+    scored = {"score": {"scaled": 0.9}, "success": True}
+    module = {"id": "http://example.org/modules/m2", "definition": {"type": MODULE_TYPE}}
+    counts = {"relais", "pix", "client any", "source any"}
+    cases = []
+    for writer in writers:
+        given = writer in counts
+        cases += [
+            (f"{writer}: my assessment", _statement(me, competencies=[edu], level=4, result=scored),
+             {(edu.pk, 4, "assessment")} if given or writer == "client bound" else set(), False, writer),
+            (f"{writer}: another's certified level 5", _statement(other.xapi_actor(), verb="passed", competencies=[],
+             level=5, context={"contextActivities": {"category": [{"id": certification_iri()}],
+                                                     "other": [{"id": edu.iri}]}}),
+             {(edu.pk, 5, "certified")} if given else set(), False, writer),
+            (f"{writer}: my module", _statement(me, verb="completed", object=module), set(),
+             given or writer == "client bound", writer),
+        ]  # fmt: skip
+    # Bound to the teacher's account as Relais writes it: the same account written otherwise is
+    # another actor for the LRS (its actor_key differs), so it is not the bound actor.
+    cases.append(
+        ("client bound: my account in upper case", _statement(
+            {"account": {"homePage": settings.RELAIS_BASE_URL, "name": name.upper()}}, competencies=[edu], level=3,
+            result=scored), set(), False, "client bound")
+    )  # fmt: skip
+    return cases
+
+
+def _store_by_writer(cases, writers):
+    """Store each case under its writer's authority (the store stamps the authority it is given)."""
+    by_writer: dict[str, list[dict]] = {}
+    for _label, statement, _expected, _module, writer in cases:
+        by_writer.setdefault(writer, []).append(statement)
+    for writer, statements in by_writer.items():
+        statements_store(data=statements, authority=writers[writer])
 
 
 def _cases(teacher, other, edu, crcn):
@@ -163,12 +251,16 @@ def test_each_statement_shape_gives_its_evidence_incrementally_and_after_a_rebui
     world, django_capture_on_commit_callbacks
 ):
     teacher, other, edu, crcn = world
-    cases = _cases(teacher, other, edu, crcn)
+    writers = _writers(teacher)
+    cases = [(*case, "relais") for case in _cases(teacher, other, edu, crcn)]
+    cases += _trust_cases(teacher, other, edu, writers)
     with django_capture_on_commit_callbacks(execute=True):
-        statements_store(data=[statement for _, statement, _, _ in cases])
-    ids = [uuid.UUID(statement["id"]) for _, statement, _, _ in cases]
-    expected = {sid: (evidence, module) for sid, (_, _, evidence, module) in zip(ids, cases, strict=True)}
+        _store_by_writer(cases, writers)
+    ids = [uuid.UUID(statement["id"]) for _, statement, *_ in cases]
+    expected = {sid: (evidence, module) for sid, (_, _, evidence, module, _) in zip(ids, cases, strict=True)}
     labels = dict(zip(ids, (label for label, *_ in cases), strict=True))
+    stamped = Statement.objects.get(pk=ids[-1]).authority
+    assert stamped == writers["client bound"]
 
     def differences(found):
         return {labels[sid]: (found[sid], expected[sid]) for sid in ids if found[sid] != expected[sid]}
@@ -205,10 +297,48 @@ def test_voided_statements_give_nothing(world, django_capture_on_commit_callback
     assert not Evidence.objects.exists()
 
 
+def test_a_void_counts_only_from_a_writer_trusted_for_the_voided_statement(world, django_capture_on_commit_callbacks):
+    teacher, other, edu, _crcn = world
+    untrusted, _ = client_create(name="outil", scopes=["statements/write"])
+    bound_elsewhere, _ = client_create(
+        name="carnet", scopes=["statements/write"], evidence="bound", bound_actor=other.xapi_actor()
+    )
+    statements = [
+        _statement(teacher.xapi_actor(), competencies=[edu], level=4, result={"score": {"scaled": 1.0}})
+        for _ in range(3)
+    ]
+
+    def void(target):
+        return {
+            "actor": {"mbox": "mailto:quelquun@example.fr"},
+            "verb": {"id": VERB + "voided"},
+            "object": {"objectType": "StatementRef", "id": target["id"]},
+        }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        statements_store(data=statements)
+        statements_store(data=[void(statements[0])], authority=client_authority(untrusted))
+        statements_store(data=[void(statements[1])], authority=client_authority(bound_elsewhere))
+        statements_store(data=[void(statements[2])])  # Relais itself
+    kept = {str(s) for s in Evidence.objects.values_list("statement_id", flat=True)}
+    assert kept == {statements[0]["id"], statements[1]["id"]}
+    assert Statement.objects.filter(voided=True).count() == 3  # the LRS hides all three all the same
+    competencies_rebuild()
+    assert {str(s) for s in Evidence.objects.values_list("statement_id", flat=True)} == kept
+
+    # Once the académie trusts the tool, its void withdraws the evidence.
+    with django_capture_on_commit_callbacks(execute=True):
+        client_evidence_set(client=untrusted, evidence="any")
+    assert {str(s) for s in Evidence.objects.values_list("statement_id", flat=True)} == {statements[1]["id"]}
+    competencies_rebuild()
+    assert {str(s) for s in Evidence.objects.values_list("statement_id", flat=True)} == {statements[1]["id"]}
+
+
 @pytest.mark.parametrize("seed", [3, 4])
 def test_database_evidence_equals_python_rule_on_a_generated_history(frameworks, seed):
     rng = random.Random(seed)
     users = [make_user(f"e{seed}-{i}@example.fr") for i in range(20)]
+    writers = list(_writers(users[0]).values())
     competencies = {
         slug: list(Competency.objects.filter(framework__slug=slug).select_related("framework"))
         for slug in ("crcn", "crcn-edu")
@@ -221,14 +351,15 @@ def test_database_evidence_equals_python_rule_on_a_generated_history(frameworks,
     start = datetime(2024, 1, 1, tzinfo=UTC)
     for statement in history:
         statement.setdefault("timestamp", (start + timedelta(days=rng.randrange(900))).isoformat())
-    for first in range(0, len(history), 500):
-        statements_store(data=history[first : first + 500])
+    for first in range(0, len(history), 100):  # each batch from one writer, of every policy
+        statements_store(data=history[first : first + 100], authority=rng.choice(writers))
 
     competencies_rebuild()
 
-    rows = list(Statement.objects.filter(voided=False).values_list("payload", "timestamp"))
+    rows = derivable_rows(Statement.objects.all())  # voided ones too, when no trusted writer voided them
     items, modules = derive(rows)
-    assert len(items) > 500 and len(modules) > 20
+    assert len(items) > 200 and len(modules) > 10
+    assert len({i.statement_id for i in items}) < len(rows) // 2  # untrusted writers gave nothing
     assert sorted(Evidence.objects.values_list("statement_id", "user_id", "competency_id", "level", "kind")) == sorted(
         (uuid.UUID(i.statement_id), i.user_id, i.competency_id, i.level, i.kind) for i in items
     )

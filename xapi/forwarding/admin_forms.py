@@ -27,5 +27,19 @@ class RemoteLrsForm(WagtailAdminModelForm):
         return super().save(commit=commit)
 
 
-def remote_form_class(model, fields: list[str]):
-    return modelform_factory(model, form=RemoteLrsForm, fields=[*fields, "secret"])
+class PullSourceForm(RemoteLrsForm):
+    def save(self, commit=True):
+        # A changed policy changes what the statements already imported count for.
+        changed = self.instance.pk is not None and "evidence" in self.changed_data
+        source = super().save(commit=commit)
+        if changed and commit:
+            from xapi.trust import announce_trust_changed
+
+            from .pull import source_authority
+
+            announce_trust_changed(source_authority(source))
+        return source
+
+
+def remote_form_class(model, fields: list[str], form=RemoteLrsForm):
+    return modelform_factory(model, form=form, fields=[*fields, "secret"])

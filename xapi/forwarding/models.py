@@ -146,6 +146,14 @@ class ErasureNotice(models.Model):
         return f"{self.target_id} {self.statements} {self.erased_at:%Y-%m-%d}"
 
 
+class SourceEvidence(models.TextChoices):
+    """Whether a pull source's statements count as learning evidence (the values of Client.Evidence;
+    a source is bound to no actor)."""
+
+    ANY = "any", _("pour tout acteur (système de confiance de l'académie)")
+    NONE = "none", _("jamais (déclarations conservées, servies et transmises)")
+
+
 class PullSource(RemoteLrs):
     """An external LRS polled for statements, which are stored here like any other."""
 
@@ -163,6 +171,19 @@ class PullSource(RemoteLrs):
         help_text=_(
             "Si renseigné, les comptes d'acteur de ce homePage sont rattachés aux enseignants de Relais "
             "(le homePage est remplacé par celui de Relais, le nom est gardé)."
+        ),
+    )
+    # Its authority (pull.source_authority) names it: what its statements count for as learning
+    # evidence. A new source counts for nothing until an administrator says otherwise.
+    evidence = models.CharField(
+        _("prise en compte comme preuve"),
+        max_length=8,
+        choices=SourceEvidence.choices,
+        default=SourceEvidence.NONE,
+        help_text=_(
+            "« Pour tout acteur » : les déclarations importées comptent dans les niveaux des enseignants, comme "
+            "celles de Relais (un système de confiance de l'académie). « Jamais » : elles sont conservées, "
+            "servies et transmises, mais ne changent aucun niveau. Un changement recalcule les niveaux concernés."
         ),
     )
     interval_minutes = models.PositiveIntegerField(_("intervalle d'interrogation (min)"), default=15)

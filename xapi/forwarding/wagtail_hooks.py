@@ -7,7 +7,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import views_admin
-from .admin_forms import remote_form_class
+from .admin_forms import PullSourceForm, remote_form_class
 from .models import ForwardTarget, PullSource
 
 _REMOTE_FIELDS = ["name", "endpoint", "username", "xapi_version", "enabled", "timeout_seconds"]
@@ -44,13 +44,15 @@ class PullSourceViewSet(ModelViewSet):
     menu_label = _("Sources xAPI à importer")
     add_to_settings_menu = True
     menu_order = 920
-    list_display = ["name", "endpoint", "enabled", "last_pulled_at", "last_stored", "imported_count"]
+    list_display = ["name", "endpoint", "enabled", "evidence", "last_pulled_at", "last_stored", "imported_count"]
     search_fields = ["name", "endpoint"]
 
     def get_form_class(self, for_update=False):
-        return remote_form_class(
-            PullSource, [*_REMOTE_FIELDS, "query", "actor_home_page", "interval_minutes", "page_size", "last_stored"]
-        )
+        # The name is stamped on every imported statement's authority, which the evidence policy
+        # is looked up by: it cannot change once statements carry it.
+        remote = [f for f in _REMOTE_FIELDS if not (for_update and f == "name")]
+        fields = [*remote, "evidence", "query", "actor_home_page", "interval_minutes", "page_size", "last_stored"]
+        return remote_form_class(PullSource, fields, form=PullSourceForm)
 
 
 @hooks.register("register_admin_viewset")

@@ -182,6 +182,8 @@ def cmi5_fetch(request, fetch_id):
     status, body = cmi5.cmi5_fetch(fetch_id=fetch_id)
     response = JsonResponse(body, status=status)
     response["Cache-Control"] = "no-store"
+    # Content is usually served from its publisher's origin: it must be able to read the answer.
+    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 

@@ -283,7 +283,7 @@ def _block(launch: Cmi5Launch):
 @transaction.atomic
 def launch_end(*, launch: Cmi5Launch, abandoned: bool) -> None:
     """The session is over: its client dies; `abandoned` when the content never sent `terminated` (§9.3.6)."""
-    launch = Cmi5Launch.objects.select_for_update().select_related("client").get(pk=launch.pk)
+    launch = Cmi5Launch.objects.select_for_update().get(pk=launch.pk)
     if launch.ended_at is not None:
         return
     if launch.client_id:
@@ -386,7 +386,7 @@ def cmi5_statements_stored(*, statement_ids: list[str]) -> list[str]:
         verbs = {row.verb_id for row in rows if ((row.authority or {}).get("account") or {}).get("name") == key}
         with transaction.atomic():
             # One at a time per launch: two statements arriving together record one `completed`.
-            launch = Cmi5Launch.objects.select_for_update().select_related("client", "user", "module").get(pk=launch.pk)
+            launch = Cmi5Launch.objects.select_for_update().get(pk=launch.pk)
             block = _block(launch)
             reports = block is not None and verbs & {st.VERBS["completed"], st.VERBS["passed"]}
             met = reports and MOVE_ON[block.value["move_on"]](reported_verbs(launch=launch, block=block))

@@ -144,6 +144,7 @@ def test_every_other_forbidden_write_is_refused(au, other, enrolled, client, dja
     listed = au.get("statements", {}).json()["statements"]
     assert listed and {s["actor"]["account"]["name"] for s in listed} == {str(enrolled.xapi_uuid)}
     assert au.get("statements", {"statementId": str(theirs.pk)}).status_code == 404
+    refused(au.get("agents", {"agent": other_agent}), "bound_read_agent")
 
     # Documents: another agent's state and profile; Relais's LaunchData and learner preferences.
     state = au.state_params("progress", agent=other_agent)

@@ -183,6 +183,17 @@ def statements_read_check(credentials, query) -> None:
         )
 
 
+def agent_check(credentials, key: str) -> None:
+    """/xapi/agents: a bound client asks only about its learner."""
+    client = _bound(credentials)
+    if client is not None and key != client.bound_actor_key:
+        raise Forbidden(
+            _("Ces identifiants ne renseignent que sur leur apprenant (paramètre « agent »)."),
+            rule="bound_read_agent",
+            path="agent",
+        )
+
+
 # --- documents ------------------------------------------------------------------------------------
 
 

@@ -372,18 +372,24 @@ def _au_satisfied(*, launch: Cmi5Launch, block) -> bool:
 def cmi5_statements_stored(*, statement_ids: list[str]) -> list[str]:
     """After the content's statements are committed: apply moveOn, end the session at `terminated`.
     Returns the block ids newly done."""
-    rows = list(Statement.objects.filter(pk__in=statement_ids, verb_id__in=list(AU_VERBS)))
-    keys = {((row.authority or {}).get("account") or {}).get("name") for row in rows}
-    keys.discard(None)
-    if not keys:
+    # Authority and verb only: a large import of completions must not load every payload for nothing.
+    rows = Statement.objects.filter(pk__in=statement_ids, verb_id__in=list(AU_VERBS)).values_list(
+        "authority", "verb_id"
+    )
+    verbs_by_key: dict[str, set[str]] = {}
+    for authority, verb_id in rows:
+        key = ((authority or {}).get("account") or {}).get("name")
+        if key:
+            verbs_by_key.setdefault(key, set()).add(verb_id)
+    if not verbs_by_key:
         return []
     launches = {
         launch.client.key: launch
-        for launch in Cmi5Launch.objects.filter(client__key__in=keys).select_related("client", "user", "module")
+        for launch in Cmi5Launch.objects.filter(client__key__in=verbs_by_key).select_related("client")
     }
     newly_done = []
     for key, launch in launches.items():
-        verbs = {row.verb_id for row in rows if ((row.authority or {}).get("account") or {}).get("name") == key}
+        verbs = verbs_by_key[key]
         with transaction.atomic():
             # One at a time per launch: two statements arriving together record one `completed`.
             launch = Cmi5Launch.objects.select_for_update().get(pk=launch.pk)

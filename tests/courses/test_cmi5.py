@@ -109,6 +109,9 @@ def test_fetch_gives_the_token_once_then_a_cmi5_error(full_module, enrolled, cli
     first = client.post(fetch)
     assert first.status_code == 200 and set(first.json()) == {"auth-token"}
     assert first["Access-Control-Allow-Origin"] == "*"  # content served from its publisher's origin
+    preflight = client.options(fetch)
+    assert preflight.status_code == 200 and preflight["Access-Control-Allow-Origin"] == "*"
+    assert "auth-token" not in preflight.content.decode()
     second = client.post(fetch)
     assert second.json()["error-code"] == "1" and second.json()["error-text"]
     assert client.get(fetch).status_code == 405

@@ -243,3 +243,13 @@ def test_the_player_page_writes_nothing(full_module, enrolled, client):
     assert client.get(full_module.url).status_code == 200
     assert not ActivityProgress.objects.filter(block_id=block.id).exists()
     assert not aligned_completions(full_module, block)
+
+
+def test_erasing_the_teacher_removes_her_launch_clients(full_module, enrolled):
+    from lms.privacy import user_erase
+
+    launch(full_module, enrolled)
+    client_id = Cmi5Launch.objects.get().client_id
+    user_erase(user=enrolled)
+    assert not Client.objects.filter(pk=client_id).exists()
+    assert not Client.objects.filter(bound_actor_key=agent_key(enrolled.xapi_actor())).exists()

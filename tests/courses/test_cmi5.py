@@ -213,11 +213,17 @@ def test_a_new_launch_abandons_the_open_session(full_module, enrolled, client):
     assert first.send(first.statement("completed", result=COMPLETED)).status_code == 401
 
 
-def test_expired_launches_lose_their_client(full_module, enrolled):
+def test_expired_launches_lose_their_client(full_module, enrolled, settings):
+    from courses.tasks import cmi5_launches_expire
+
     launch(full_module, enrolled)
     Cmi5Launch.objects.update(expires_at="2000-01-01T00:00:00Z")
-    assert cmi5.launches_expire() == 1
+    # Beat runs it even when nobody comes back to the content.
+    assert settings.CELERY_BEAT_SCHEDULE["courses-cmi5-launches-expire"]["task"] == cmi5_launches_expire.name
+    assert cmi5_launches_expire.delay().get() == 1
     assert not Cmi5Launch.objects.get().client.is_active
+    assert Statement.objects.filter(verb_id=ABANDONED).count() == 1
+    assert cmi5.launches_expire() == 0
 
 
 def test_launch_through_the_player_redirects_to_the_content(full_module, enrolled, client):

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from xapi.documents import DocumentScope, Preconditions, document_put
+from xapi.documents import DocumentScope, Preconditions, document_get, document_put
 from xapi.http.auth import client_create
 from xapi.identity import agent_key
 from xapi.models import Client, Document, Statement
@@ -75,6 +75,23 @@ MOVE_ON = {
 def au_activity_id(module: ModulePage, block) -> str:
     """The activityId Relais generates for the content: stable, and never the publisher's own id (§8.1.5)."""
     return f"{st.activity_iri(module, block.id)}/au"
+
+
+def launch_activity_id(launch: Cmi5Launch) -> str:
+    """The same, from the launch alone: no StreamField to load on every request of the content."""
+    return f"{st.activity_iri(launch.module, launch.block_id)}/au"
+
+
+def launch_data_read(launch: Cmi5Launch) -> dict | None:
+    """The session's LMS.LaunchData as written at launch: what its rules are (§10)."""
+    scope = DocumentScope(
+        kind=Document.Kind.STATE,
+        activity_id=launch_activity_id(launch),
+        agent_key=agent_key(launch.user.xapi_actor()),
+        registration=str(launch.registration),
+    )
+    document = document_get(scope=scope, document_id=LAUNCH_DATA)
+    return json.loads(bytes(document.content)) if document is not None else None
 
 
 def publisher_activity(block) -> dict:
@@ -303,7 +320,7 @@ def launch_end(*, launch: Cmi5Launch, abandoned: bool) -> None:
     )
 
 
-def reported_verbs(*, launch: Cmi5Launch, block) -> set[str]:
+def reported_verbs(*, launch: Cmi5Launch) -> set[str]:
     """The verbs among completed and passed that the content reported in the registration ("cmi5 defined",
     sent with one of this learner's launch tokens for this step): what moveOn is judged on (§7.1.3)."""
     keys = set(
@@ -317,7 +334,7 @@ def reported_verbs(*, launch: Cmi5Launch, block) -> set[str]:
     rows = Statement.objects.filter(
         actor_key=agent_key(launch.user.xapi_actor()),
         registration=launch.registration,
-        object_activity_id=au_activity_id(launch.module, block),
+        object_activity_id=launch_activity_id(launch),
         verb_id__in=list(wanted),
         voided=False,
     )
@@ -395,7 +412,9 @@ def cmi5_statements_stored(*, statement_ids: list[str]) -> list[str]:
             launch = Cmi5Launch.objects.select_for_update().get(pk=launch.pk)
             block = _block(launch)
             reports = block is not None and verbs & {st.VERBS["completed"], st.VERBS["passed"]}
-            met = reports and MOVE_ON[block.value["move_on"]](reported_verbs(launch=launch, block=block))
+            # §9.3.3: moveOn as LaunchData gave it to the session.
+            move_on = (launch_data_read(launch) or {}).get("moveOn") or (block.value["move_on"] if block else "")
+            met = reports and MOVE_ON.get(move_on, MOVE_ON["Completed"])(reported_verbs(launch=launch))
             if met and _au_satisfied(launch=launch, block=block):
                 newly_done.append(block.id)
             if st.VERBS["terminated"] in verbs:

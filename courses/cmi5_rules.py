@@ -26,9 +26,9 @@ from .cmi5 import (
     EXT_SESSION_ID,
     LAUNCH_DATA,
     LEARNER_PREFERENCES,
-    au_activity_id,
+    launch_activity_id,
+    launch_data_read,
     launch_end,
-    mastery_score,
     reported_verbs,
     session_statements,
 )
@@ -86,9 +86,8 @@ class LaunchTokenRules:
         launch = self._launch(client)
         if launch is None:
             return
-        block = launch.module.specific.activity(launch.block_id)
         if scope.kind == Document.Kind.STATE:
-            if block is None or scope.activity_id != au_activity_id(launch.module, block):
+            if scope.activity_id != launch_activity_id(launch):
                 raise Forbidden(
                     _("Ce jeton n'accède qu'aux documents d'état du contenu lancé (paramètre « activityId »)."),
                     rule="cmi5_state_activity",
@@ -117,10 +116,13 @@ class LaunchTokenRules:
         launch = self._launch(client)
         if launch is None:
             return
-        block = launch.module.specific.activity(launch.block_id)
-        if block is None:
-            raise Forbidden(_("Ce contenu n'est plus dans le module : relancez-le depuis le module."), rule="cmi5_gone")
-        session = _Session(launch, block)
+        data = launch_data_read(launch)
+        if data is None:
+            raise Forbidden(
+                _("Les données de lancement de cette session n'existent plus : relancez le contenu depuis le module."),
+                rule="cmi5_gone",
+            )
+        session = _Session(launch, data)
         batch = len(statements) > 1
         for index, statement in enumerate(statements):
             session.check(statement, index, batch)
@@ -129,14 +131,15 @@ class LaunchTokenRules:
 class _Session:
     """The session's state as the store holds it, advanced statement by statement through a batch."""
 
-    def __init__(self, launch: Cmi5Launch, block):
-        self.launch, self.block = launch, block
-        self.activity_id = au_activity_id(launch.module, block)
-        self.publisher_id = block.value["activity_id"]
-        self.mastery = mastery_score(block)
+    def __init__(self, launch: Cmi5Launch, launch_data: dict):
+        self.launch = launch
+        self.activity_id = launch_activity_id(launch)
+        template = launch_data.get("contextTemplate") or {}
+        self.publisher_ids = _ids((template.get("contextActivities") or {}).get("grouping"))
+        self.mastery = launch_data.get("masteryScore")
         sent = [row.payload for row in session_statements(launch)]
         self.defined = {s["verb"]["id"] for s in sent if _is_defined(s)}
-        self.in_registration = reported_verbs(launch=launch, block=block)
+        self.in_registration = reported_verbs(launch=launch)
         self.terminated = False
 
     def check(self, statement: dict, index: int, batch: bool) -> None:
@@ -155,10 +158,10 @@ class _Session:
                 "cmi5_session_id",
                 "context.extensions",
             )
-        if self.publisher_id not in _ids(activities.get("grouping")):
+        if not set(self.publisher_ids) <= set(_ids(activities.get("grouping"))):
             raise refuse(
                 _("Chaque déclaration garde le regroupement du contextTemplate de LMS.LaunchData (activité %(a)s).")
-                % {"a": self.publisher_id},
+                % {"a": ", ".join(self.publisher_ids)},
                 "cmi5_context_template",
                 "context.contextActivities.grouping",
             )

@@ -197,11 +197,13 @@ def test_every_other_forbidden_write_is_refused(au, other, enrolled, client, dja
         ("cmi5_mastery_score", lambda au: au.statement("passed", result={**PASSED, "score": {"scaled": 0.5}})),
     ],
 )
-def test_statements_against_the_cmi5_rules_are_refused(au, full_module, rule, make):
+def test_statements_against_the_cmi5_rules_are_refused(full_module, enrolled, client, rule, make):
     for block in full_module.activities:
         if block.block_type == "external_xapi":
             block.value["mastery_score"] = 0.8
     full_module.save()
+    au = Au(client, full_module, enrolled, block_of(full_module, "external_xapi")).start()
+    assert au.launch_data["masteryScore"] == 0.8
     refused(au.send(make(au)), rule)
 
 

@@ -10,9 +10,13 @@ class CoursesConfig(AppConfig):
 
     def ready(self):
         from lms.privacy import eraser_register, exporter_register
+        from xapi.http.binding import bound_rules_register
 
         from . import receivers  # noqa: F401
+        from .cmi5_rules import LaunchTokenRules
         from .privacy import erase_files, export
 
         exporter_register("formations", export)
         eraser_register("formations", erase_files)
+        # What a cmi5 launch token may send beyond its binding to the learner.
+        bound_rules_register(LaunchTokenRules())

@@ -348,15 +348,34 @@ class ExternalXapiBlock(blocks.StructBlock):
         label=_("Adresse de lancement"),
         help_text=_("L'adresse du contenu (AU cmi5), en https:// ou relative au site (/static/…)."),
     )
-    activity_id = blocks.URLBlock(label=_("Identifiant de l'activité (IRI)"))
+    activity_id = blocks.URLBlock(
+        label=_("Identifiant de l'activité (IRI)"),
+        help_text=_(
+            "L'identifiant que l'éditeur donne au contenu (l'« id » de l'AU cmi5). Relais le place dans le "
+            "regroupement de chaque déclaration et lance le contenu sous un identifiant qui lui est propre."
+        ),
+    )
     move_on = blocks.ChoiceBlock(
         choices=[
             ("Completed", _("Terminé")),
             ("Passed", _("Réussi")),
+            ("CompletedAndPassed", _("Terminé et réussi")),
             ("CompletedOrPassed", _("Terminé ou réussi")),
+            ("NotApplicable", _("Sans condition (validé dès l'ouverture)")),
         ],
         default="CompletedOrPassed",
         label=_("Condition de validation"),
+        help_text=_("Le « moveOn » de cmi5 : ce que le contenu doit déclarer pour que l'étape compte comme faite."),
+    )
+    mastery_score = blocks.FloatBlock(
+        required=False,
+        min_value=0,
+        max_value=1,
+        label=_("Score de maîtrise (0 à 1)"),
+        help_text=_(
+            "Le « masteryScore » de cmi5, transmis au contenu : un score normalisé (0,8 pour 80 %) à partir "
+            "duquel il déclare « réussi ». Vide : le contenu en décide."
+        ),
     )
     alignment = AlignmentBlock()
 

@@ -1,7 +1,17 @@
 """What courses hold about a teacher, for their export; and their uploaded files, for erasure (the rows
 cascade with the account, files on disk do not)."""
 
-from .models import ActivityProgress, Enrollment, JournalEntry, ModuleCompletion, SessionRegistration, TaskSubmission
+from xapi.models import Client
+
+from .models import (
+    ActivityProgress,
+    Cmi5Launch,
+    Enrollment,
+    JournalEntry,
+    ModuleCompletion,
+    SessionRegistration,
+    TaskSubmission,
+)
 
 
 def export(user) -> dict:
@@ -51,3 +61,5 @@ def export(user) -> dict:
 def erase_files(user) -> None:
     for submission in TaskSubmission.objects.filter(user=user):
         submission.file.delete(save=False)
+    # The LRS clients of the teacher's cmi5 launches name her (bound_actor): they go with the account.
+    Client.objects.filter(pk__in=Cmi5Launch.objects.filter(user=user).values("client_id")).delete()

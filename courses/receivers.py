@@ -1,16 +1,15 @@
-"""Courses listens to the xapi store's one hook: cmi5 content that terminates ends its LRS client."""
+"""Courses listens to the xapi store's one hook: what cmi5 content reports moves its step on, or ends it."""
 
 from django.dispatch import receiver
 
 from xapi.signals import statement_stored
 
 
-@receiver(statement_stored, dispatch_uid="courses.cmi5_terminated")
+@receiver(statement_stored, dispatch_uid="courses.cmi5")
 def on_statement_stored(sender, statement_ids, voided_ids=(), verb_ids=None, **kwargs):
-    from . import statements as st
-    from .cmi5 import cmi5_terminated
+    from .cmi5 import AU_VERBS, cmi5_statements_stored
 
-    if verb_ids is not None and st.VERBS["terminated"] not in verb_ids:
-        return  # nothing to end: no query
+    if verb_ids is not None and not AU_VERBS.intersection(verb_ids):
+        return  # nothing a cmi5 session reacts to: no query
 
-    cmi5_terminated(statement_ids=[str(i) for i in statement_ids])
+    cmi5_statements_stored(statement_ids=[str(i) for i in statement_ids])

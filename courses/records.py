@@ -99,6 +99,8 @@ class Cmi5Launch(models.Model):
     registration = models.UUIDField()
     # The fetch URL carries this id; it is unguessable and good for one fetch.
     fetch_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The cmi5 session id (§9.6.3.1): public, in every statement of the session, unlike fetch_id.
+    session_id = models.UUIDField(default=uuid.uuid4, editable=False)
     client = models.ForeignKey("xapi.Client", null=True, on_delete=models.SET_NULL, related_name="+")
     # The Basic credentials handed out once by the fetch URL, cleared as soon as they are.
     pending_token = models.CharField(max_length=200, blank=True)

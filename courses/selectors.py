@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from .models import (
     ActivityProgress,
     CoursePage,
-    Enrollment,
     JournalEntry,
     ModuleCompletion,
     ModulePage,
@@ -18,11 +17,8 @@ SESSION_TYPES = ("in_person_session", "virtual_class")
 
 def module_player(*, module: ModulePage, user) -> dict:
     """Every activity with the teacher's state; the player resumes at the first one not done."""
-    from .cmi5 import cmi5_progress_sync
     from .sessions import session_places_left
 
-    if user.is_authenticated and Enrollment.objects.filter(user=user, course=module.course).exists():
-        cmi5_progress_sync(user=user, module=module)
     progress = {p.block_id: p for p in ActivityProgress.objects.filter(user=user, module=module)}
     registrations = {r.block_id: r for r in SessionRegistration.objects.filter(user=user, module=module)}
     journals = {j.block_id: j for j in JournalEntry.objects.filter(user=user, module=module)}

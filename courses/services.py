@@ -216,13 +216,10 @@ def quiz_submit(*, user, module: ModulePage, block_id: str, answers: dict[int, l
 def module_complete(*, user, module: ModulePage) -> ModuleCompletion:
     """Complete a module once every activity is done (content completed, quizzes passed, tasks validated,
     sessions attended); then record the course's progress, and its completion with the last module."""
-    from .cmi5 import cmi5_progress_sync
-
     enrollment = _enrollment(user=user, course=module.course)
     existing = ModuleCompletion.objects.filter(user=user, module=module).first()
     if existing:
         return existing
-    cmi5_progress_sync(user=user, module=module)
     done = set(
         ActivityProgress.objects.filter(user=user, module=module, status__in=ActivityProgress.DONE).values_list(
             "block_id", flat=True

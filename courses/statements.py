@@ -21,6 +21,9 @@ VERBS = {
     "initialized": "http://adlnet.gov/expapi/verbs/initialized",
     "terminated": "http://adlnet.gov/expapi/verbs/terminated",
     "experienced": "http://adlnet.gov/expapi/verbs/experienced",
+    # cmi5's LMS verbs (cmi5 §9.3.6, §9.3.9).
+    "abandoned": "https://w3id.org/xapi/adl/verbs/abandoned",
+    "satisfied": "https://w3id.org/xapi/adl/verbs/satisfied",
 }
 VERB_NAMES = {
     "registered": "s'est inscrit à",
@@ -35,6 +38,8 @@ VERB_NAMES = {
     "initialized": "a commencé",
     "terminated": "a quitté",
     "experienced": "a consulté",
+    "abandoned": "a abandonné",
+    "satisfied": "a satisfait aux conditions de",
 }
 PROGRESS_EXTENSION = "https://w3id.org/xapi/cmi5/result/extensions/progress"
 ACTIVITY_TYPES = {

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import cmi5, practice, services, sessions
 from .certificates import CertificateError, certificate_data, certificate_pdf
@@ -177,11 +177,19 @@ def cmi5_launch(request, module_id: int, block_id: str):
 
 
 @csrf_exempt  # called by the launched content, which holds no session: the unguessable id is the secret
-@require_POST
+@require_http_methods(["POST", "OPTIONS"])
 def cmi5_fetch(request, fetch_id):
-    status, body = cmi5.cmi5_fetch(fetch_id=fetch_id)
-    response = JsonResponse(body, status=status)
-    response["Cache-Control"] = "no-store"
+    if request.method == "OPTIONS":
+        # The CORS preflight of content that POSTs with a Content-Type header: it gives no token.
+        response = HttpResponse(status=200)
+        response["Access-Control-Allow-Methods"] = "POST, OPTIONS"
+        response["Access-Control-Allow-Headers"] = "Content-Type"
+    else:
+        status, body = cmi5.cmi5_fetch(fetch_id=fetch_id)
+        response = JsonResponse(body, status=status)
+        response["Cache-Control"] = "no-store"
+    # Content is usually served from its publisher's origin: it must be able to read the answer.
+    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 

@@ -294,6 +294,8 @@ CELERY_BEAT_SCHEDULE = {
     "xapi-forwarding-sweep": {"task": "xapi_forwarding.sweep", "schedule": 60.0},
     # Each pull source has its own interval; this only looks for the ones that are due.
     "xapi-forwarding-pull": {"task": "xapi_forwarding.pull_due", "schedule": 60.0},
+    # cmi5 sessions left open past their lifetime: token dead, `abandoned` recorded.
+    "courses-cmi5-launches-expire": {"task": "courses.cmi5_launches_expire", "schedule": 900.0},
 }
 
 # --- Wagtail ------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from xapi.identity import IFI_PROPERTIES
 from xapi.models import Statement
 
+from . import binding
 from .auth import READ_DEFINITIONS
 from .base import XapiView
 from .documents import check_params, json_response_with_etag, param_agent
@@ -42,4 +43,5 @@ class AgentsView(XapiView):
         xreq.credentials.require(READ_DEFINITIONS)
         check_params(xreq.params, allowed={"agent"}, required={"agent"})
         agent, key = param_agent(xreq.params)
+        binding.agent_check(xreq.credentials, key)
         return json_response_with_etag(agent_person(agent=agent, key=key))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from xapi.identity import agent_key
 from xapi.models import Client
 
+from . import binding
 from .errors import Forbidden, Unauthorized
 
 Scope = Client.Scope
@@ -125,6 +126,7 @@ def _basic(authorization: str) -> Credentials:
     client = Client.objects.filter(key=key, is_active=True).first()
     if client is None or not hmac.compare_digest(client.secret_hash, secret_hash(secret)):
         raise Unauthorized(_("Clé ou secret incorrect, ou client désactivé."), rule="bad_credentials")
+    binding.bound_client_alive(client)  # a launch token dies with its session (terminated, expired)
     authority = client_authority(client)
     return Credentials(
         scopes=set(client.scopes),

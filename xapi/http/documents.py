@@ -22,6 +22,7 @@ from xapi.models import Document
 from xapi.validation.agents import validate_agent
 from xapi.validation.fields import parse_timestamp, validate_iri, validate_uuid
 
+from . import binding
 from .auth import READ_PROFILE, READ_STATE, WRITE_PROFILE, WRITE_STATE
 from .base import XapiView
 from .errors import BadRequest, Conflict, NotFound, PreconditionFailed
@@ -206,6 +207,7 @@ class DocumentView(XapiView):
         xreq = request.xapi
         xreq.credentials.require(self.read_scopes)
         scope, document_id = self._scope(xreq.params, method="GET")
+        binding.document_check(xreq.credentials, scope, document_id, method="GET")
         # "since" only filters id listings; with a document id it is accepted and has no effect.
         since = param_since(xreq.params)
         if document_id is None:
@@ -219,6 +221,7 @@ class DocumentView(XapiView):
         xreq = request.xapi
         xreq.credentials.require(self.write_scopes)
         scope, document_id = self._scope(xreq.params, method="PUT")
+        binding.document_check(xreq.credentials, scope, document_id, method="PUT")
         with _store_errors():
             store.document_put(
                 scope=scope,
@@ -234,6 +237,7 @@ class DocumentView(XapiView):
         xreq = request.xapi
         xreq.credentials.require(self.write_scopes)
         scope, document_id = self._scope(xreq.params, method="POST")
+        binding.document_check(xreq.credentials, scope, document_id, method="POST")
         with _store_errors():
             store.document_post_merge(
                 scope=scope,
@@ -248,6 +252,7 @@ class DocumentView(XapiView):
         xreq = request.xapi
         xreq.credentials.require(self.write_scopes)
         scope, document_id = self._scope(xreq.params, method="DELETE")
+        binding.document_check(xreq.credentials, scope, document_id, method="DELETE")
         with _store_errors():
             store.document_delete(scope=scope, document_id=document_id, preconditions=self._preconditions(xreq))
         return HttpResponse(status=204)

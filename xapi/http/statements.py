@@ -12,6 +12,7 @@ from xapi.queries import StatementQuery, statements_page
 from xapi.selectors import statement_get
 from xapi.services import statement_store, statements_store
 
+from . import binding
 from .auth import READ_STATEMENTS, WRITE_STATEMENTS, Credentials
 from .base import XapiRequest, XapiView, consistent_through_time
 from .errors import BadRequest, NotFound
@@ -53,6 +54,7 @@ class StatementsView(XapiView):
         else:
             data = {**data, "id": str(statement_id)}
         attachments_check([data], parts, batch=False)
+        binding.statements_write_check(xreq.credentials, [data])
         _store_with_attachments(lambda: statement_store(data=data, authority=xreq.credentials.authority), parts)
         return HttpResponse(status=204)
 
@@ -72,6 +74,7 @@ class StatementsView(XapiView):
             )
         items = data if batch else [data]
         attachments_check(items, parts, batch=batch)
+        binding.statements_write_check(xreq.credentials, items)
         if batch:
             stored = _store_with_attachments(
                 lambda: statements_store(data=items, authority=xreq.credentials.authority), parts
@@ -148,6 +151,9 @@ def _statements_body(xreq: XapiRequest):
 
 def _access_limits(credentials: Credentials) -> dict:
     """statements/read/mine: a client reads what it wrote, a teacher what they did."""
+    bound = binding.statements_read_limits(credentials)
+    if bound is not None:
+        return bound  # a client bound to one learner reads that learner's statements, whatever its scopes
     if not credentials.reads_only_own:
         return {}
     if credentials.mine_actor_key is not None:
@@ -158,6 +164,8 @@ def _access_limits(credentials: Credentials) -> dict:
 
 def _readable(statement: Statement, credentials: Credentials) -> bool:
     limits = _access_limits(credentials)
+    if "registration" in limits and statement.registration != limits["registration"]:
+        return False
     if "actor_key" in limits:
         return statement.actor_key == limits["actor_key"]
     if "authority_account" in limits:
@@ -181,6 +189,7 @@ def _single(xreq: XapiRequest, parsed: StatementsRequest):
 
 
 def _query(xreq: XapiRequest, parsed: StatementsRequest, *, after, upper_bound):
+    binding.statements_read_check(xreq.credentials, parsed.query)
     limits = _access_limits(xreq.credentials)
     query = parsed.query
     if limits:

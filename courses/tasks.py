@@ -1,0 +1,11 @@
+"""Celery tasks of courses: thin, they call services."""
+
+from celery import shared_task
+
+
+@shared_task(name="courses.cmi5_launches_expire", acks_late=True)
+def cmi5_launches_expire() -> int:
+    """cmi5 sessions past their lifetime end (token dead, `abandoned` recorded) even if nobody comes back."""
+    from .cmi5 import launches_expire
+
+    return launches_expire()

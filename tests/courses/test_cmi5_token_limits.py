@@ -18,6 +18,7 @@ from tests.courses.conftest import VERB, block_of
 from xapi.http.auth import client_create
 from xapi.models import Client, Document, Statement
 from xapi.services import statement_store
+from xapi.trust import client_evidence_set
 
 pytestmark = pytest.mark.django_db
 
@@ -254,3 +255,25 @@ def test_a_fresh_lrs_client_cannot_move_another_teachers_step(
         s for s in Statement.objects.filter(verb_id=VERB + "completed") if s.payload["object"]["id"].endswith(block.id)
     ]
     assert levels(other) == before
+
+
+def test_the_learner_cannot_raise_her_own_levels_through_her_token(au, enrolled, django_capture_on_commit_callbacks):
+    """A "cmi5 allowed" statement about herself, mastered at level 5 and certified: stored (the content may send
+    what it likes about its learner), but it counts for nothing: the launch client's evidence policy is none."""
+    key = base64.b64decode(au.token).decode().partition(":")[0]
+    launch_client = Client.objects.get(key=key)
+    assert launch_client.evidence == Client.Evidence.NONE
+    before = levels(enrolled)
+    claim = au.statement(VERB + "mastered", defined=False, result={"success": True, "score": {"scaled": 1.0}})
+    forged = certified_pass(enrolled.xapi_actor(), au.params["registration"])
+    claim["context"]["contextActivities"].update(forged["context"]["contextActivities"])
+    claim["result"]["extensions"] = forged["result"]["extensions"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = au.send(claim)
+    assert response.status_code == 200, response.content
+    assert Statement.objects.filter(pk=claim["id"]).exists()
+    assert levels(enrolled) == before
+    # The control: had an administrator bound the client's evidence to its learner, the claim would count.
+    with django_capture_on_commit_callbacks(execute=True):
+        client_evidence_set(client=launch_client, evidence=Client.Evidence.BOUND)
+    assert levels(enrolled) != before

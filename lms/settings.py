@@ -279,6 +279,10 @@ WAGTAIL_SITE_NAME = "Relais"
 WAGTAILADMIN_BASE_URL = RELAIS_BASE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The admin asks no third party anything: no avatars from gravatar.com (an e-mail hash per user), no
+# release check; the admin's Content-Security-Policy would refuse both anyway.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Documents, and the videos trainers upload for the video block (with a transcript).
 WAGTAILDOCS_EXTENSIONS = [
     "csv",
@@ -317,11 +321,17 @@ X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (django-csp): scripts and styles from this site or carrying the request's nonce,
 # nothing inline otherwise. The Wagtail admin gets its own, looser policy (lms/csp.py).
+PLOTLY_EMPTY_STYLE = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+PLOTLY_IMAGE_RENDERING_STYLE = "'sha256-AR/cKIZjWPcPmBUPDA6oti9XBiTbJvz0Cro2J1VzzS8='"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [CSP_SELF],
         "script-src": [CSP_SELF, CSP_NONCE],
-        "style-src": [CSP_SELF, CSP_NONCE],
+        # plotly.js puts its rules into an empty <style> through the CSSOM: the empty element's hash allows
+        # that element only. It also writes two fixed style attributes (colour bars, heatmap images);
+        # their hashes allow those values only. tests/competencies/test_plotly_csp.py checks them.
+        "style-src": [CSP_SELF, CSP_NONCE, PLOTLY_EMPTY_STYLE],
+        "style-src-attr": ["'unsafe-hashes'", PLOTLY_EMPTY_STYLE, PLOTLY_IMAGE_RENDERING_STYLE],
         "img-src": [CSP_SELF, "data:"],
         "font-src": [CSP_SELF],
         "connect-src": [CSP_SELF],

@@ -122,7 +122,7 @@ def _owns_departement(user, dep: Departement) -> bool:
 
 def children(area: Area) -> list[tuple[str, dict, int]]:
     """The areas one level down, with their school count: départements, then circonscriptions/bassins, then schools."""
-    from django.db.models import Count
+    from django.db.models import Count, Max
 
     schools = area.schools
     several = area.departement_ids is None or len(area.departement_ids) > 1
@@ -142,15 +142,16 @@ def children(area: Area) -> list[tuple[str, dict, int]]:
         ]
     if area.level in ("scope", "departement"):
         result = []
+        # By code only: schools of one circonscription may spell its name differently (accents, spaces).
         circos = (
             schools.exclude(circonscription_code="")
-            .values("circonscription_code", "circonscription")
-            .annotate(n=Count("id"))
+            .values("circonscription_code")
+            .annotate(n=Count("id"), name=Max("circonscription"))
         )
-        for r in circos.order_by("circonscription"):
+        for r in circos.order_by("name", "circonscription_code"):
             result.append(
                 (
-                    r["circonscription"] or r["circonscription_code"],
+                    r["name"] or r["circonscription_code"],
                     {**area.params, "circonscription": r["circonscription_code"]},
                     r["n"],
                 )

@@ -45,6 +45,15 @@ class Command(BaseCommand):
         except SchoolsFileError as error:
             raise CommandError(str(error)) from error
         self._print_report(report=report, verbosity=verbosity)
+        if expected_rows is None and verbosity >= 1:
+            # A file cut on a line boundary looks complete: only the count announced by the source tells.
+            self.stdout.write(
+                _(
+                    "Un fichier coupé entre deux lignes ne se voit pas : vérifiez que %(rows)d est le nombre "
+                    "d'établissements annoncé pour cet export, ou donnez-le avec --lignes pour que l'import le vérifie."
+                )
+                % {"rows": report.rows}
+            )
 
     def _print_report(self, *, report: SchoolsImportReport, verbosity: int) -> None:
         if report.dry_run:

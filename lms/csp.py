@@ -22,6 +22,7 @@ def admin_policy() -> dict:
         **site,
         "script-src": [SELF, UNSAFE_INLINE],
         "style-src": [SELF, UNSAFE_INLINE],
+        "style-src-attr": [UNSAFE_INLINE],
         # Image choosers preview uploads from blob: URLs; Draftail and the userbar use data: icons.
         "img-src": [SELF, "data:", "blob:"],
         "media-src": [SELF, "blob:"],

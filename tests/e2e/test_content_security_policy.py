@@ -79,6 +79,8 @@ def test_no_page_breaks_the_content_security_policy(browser, demo):
     visitor.visit("/")
     visitor.visit(course.url)
     visitor.visit("/comptes/login/")
+    visitor.visit("/comptes/signup/")
+    visitor.visit("/comptes/password/reset/")
     visitor.visit("/cette-page-n-existe-pas/", status=404)
     # The DSFR's script runs: the language menu opens.
     visitor.page.locator(".fr-translate__btn").first.click()
@@ -103,6 +105,16 @@ def test_no_page_breaks_the_content_security_policy(browser, demo):
     assert manager.page.locator(".relais-figure.js-plotly-plot .main-svg").count() >= 5
     manager.visit("/competences/ambassadeurs/")
     manager.visit("/competences/tableau-de-bord/")
+    manager.visit("/competences/ambassadeurs/regles/", status=403)  # the académie's, not the département's
+
+    rectorat = Watch(browser, demo)
+    rectorat.login(f"rectorat@{DEMO_DOMAIN}")
+    rectorat.visit("/competences/ambassadeurs/regles/")
+    rectorat.visit("/competences/pilotage/")
+
+    trainer = Watch(browser, demo)
+    trainer.login(f"formatrice@{DEMO_DOMAIN}")
+    trainer.visit("/formations/formateur/")
 
     admin = Watch(browser, demo)
     admin.login(f"admin@{DEMO_DOMAIN}")
@@ -111,7 +123,8 @@ def test_no_page_breaks_the_content_security_policy(browser, demo):
     assert admin.page.locator("[data-streamfield-stream-container], .w-panel").count() > 0
     admin.visit("/django-admin/")
 
-    for watch in (visitor, manager, admin):
+    watches = (visitor, manager, rectorat, trainer, admin)
+    for watch in watches:
         watch.context.close()
-    found = visitor.found + manager.found + admin.found
+    found = [violation for watch in watches for violation in watch.found]
     assert not found, "Content-Security-Policy violations:\n" + "\n".join(found)

@@ -26,6 +26,7 @@ def test_the_site_policy_allows_no_inline_code(client):
 def test_the_admin_policy_allows_inline_code_from_this_site_only(client):
     admin = directives(client.get("/admin/login/")["Content-Security-Policy"])
     assert admin["script-src"] == "'self' 'unsafe-inline'"
+    assert admin["style-src-attr"] == "'unsafe-inline'"
     assert admin["frame-ancestors"] == "'self'" and admin["object-src"] == "'none'"
     assert directives(client.get("/django-admin/login/")["Content-Security-Policy"]) == admin
 

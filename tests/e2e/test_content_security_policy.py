@@ -63,7 +63,7 @@ class Watch:
 @pytest.fixture
 def demo(live_server):
     wagtail_root()
-    demo_load(teachers_per_school=5, with_history=True)
+    demo_load(teachers_per_school=5, with_history=False)
     stats_refresh(None)
     return live_server.url
 

@@ -17,7 +17,13 @@ PEER_DB_NAME = "relais_bench_fwd_peer"
 
 
 def _peer_client(peer_url: str) -> tuple[str, str]:
-    env = {**os.environ, "DATABASE_URL": peer_url, "SECRET_KEY": "bench-only-secret", "DJANGO_DEBUG": "0"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": peer_url,
+        "SECRET_KEY": "bench-only-secret",
+        "DJANGO_DEBUG": "0",
+        "CELERY_TASK_ALWAYS_EAGER": "1",
+    }
     env.pop("CELERY_BROKER_URL", None)
     out = subprocess.run(
         [sys.executable, "manage.py", "lrs_client", "create", "bench-peer", "--scope", "all"],

@@ -56,6 +56,8 @@ def gunicorn(db_url: str, *, workers: int = 3):
         "CELERY_BROKER_URL": BROKER_URL,
         "SECRET_KEY": "bench-only-secret",
         "DJANGO_DEBUG": "0",
+        # Plain HTTP on the loopback: no redirect to HTTPS.
+        "SECURE_SSL_REDIRECT": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
         "LOG_LEVEL": "WARNING",
     }

@@ -28,10 +28,37 @@ class Area:
     departement_ids: list[int] | None = None
 
 
+def is_manager(user) -> bool:
+    """Who counts as a manager, everywhere: a manager (académie or département), an administrator or a
+    superuser (all of France, as `schools_in_scope` says)."""
+    return bool(user.is_authenticated and (user.is_superuser or user.role in (user.Role.MANAGER, user.Role.ADMIN)))
+
+
+def is_national(user) -> bool:
+    """An administrator or a superuser: every académie is in their scope."""
+    return bool(user.is_authenticated and (user.is_superuser or user.role == user.Role.ADMIN))
+
+
+def manager_required(user, message: str | None = None):
+    """The user when they count as a manager; PermissionDenied (a 403 page saying why) otherwise."""
+    if not is_manager(user):
+        raise PermissionDenied(
+            message or _("Cette page est réservée aux gestionnaires d'une académie ou d'un département.")
+        )
+    return user
+
+
+def may_set_ambassador_rules(user) -> bool:
+    """The ambassador rules are the académie's: only a manager of the whole académie, or a national one,
+    reads or changes them; a département's manager applies them."""
+    if is_national(user):
+        return True
+    return is_manager(user) and bool(user.scope_academie_id) and not user.scope_departement_id
+
+
 def area_resolve(*, user, params) -> Area:
     """The area the request asks for (`departement`, `circonscription`, `bassin`, `ecole`), inside the user's scope."""
-    if not (user.is_manager or user.is_superuser or user.role == user.Role.ADMIN):
-        raise PermissionDenied(_("Ces tableaux de bord sont réservés aux gestionnaires."))
+    manager_required(user, _("Ces tableaux de bord sont réservés aux gestionnaires."))
     allowed = schools_in_scope(user=user)
     top_label = scope_label(user=user)
     area = Area("scope", top_label, allowed, {}, [(top_label, {})], True, _scope_departements(user))
@@ -95,7 +122,7 @@ def _owns_departement(user, dep: Departement) -> bool:
 
 def children(area: Area) -> list[tuple[str, dict, int]]:
     """The areas one level down, with their school count: départements, then circonscriptions/bassins, then schools."""
-    from django.db.models import Count
+    from django.db.models import Count, Max
 
     schools = area.schools
     several = area.departement_ids is None or len(area.departement_ids) > 1
@@ -115,15 +142,16 @@ def children(area: Area) -> list[tuple[str, dict, int]]:
         ]
     if area.level in ("scope", "departement"):
         result = []
+        # By code only: schools of one circonscription may spell its name differently (accents, spaces).
         circos = (
             schools.exclude(circonscription_code="")
-            .values("circonscription_code", "circonscription")
-            .annotate(n=Count("id"))
+            .values("circonscription_code")
+            .annotate(n=Count("id"), name=Max("circonscription"))
         )
-        for r in circos.order_by("circonscription"):
+        for r in circos.order_by("name", "circonscription_code"):
             result.append(
                 (
-                    r["circonscription"] or r["circonscription_code"],
+                    r["name"] or r["circonscription_code"],
                     {**area.params, "circonscription": r["circonscription_code"]},
                     r["n"],
                 )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from lms.models import Academie, School
 from lms.selectors import schools_in_scope, scope_label
 
 from .ambassadors import (
@@ -23,21 +24,11 @@ from .ambassadors import (
     proposal_decide,
 )
 from .models import AmbassadorBadge, AmbassadorPolicy, AmbassadorProposal
+from .scope import is_manager, is_national, manager_required, may_set_ambassador_rules
 
 
 def _manager(request):
-    user = request.user
-    if not (user.is_manager or user.is_superuser):
-        raise PermissionDenied(_("Cette page est réservée aux gestionnaires d'une académie ou d'un département."))
-    return user
-
-
-def _academie_id(user) -> int | None:
-    if user.scope_academie_id:
-        return user.scope_academie_id
-    if user.scope_departement_id:
-        return user.scope_departement.academie_id
-    return None
+    return manager_required(request.user)
 
 
 @require_POST
@@ -85,6 +76,7 @@ def ambassadors(request):
             "statuses": [(s, counts[s]) for s in STATUSES],
             "counts": counts,
             "scope": scope_label(user=user),
+            "may_set_rules": may_set_ambassador_rules(user),
             "title": _("Ambassadeurs"),
         },
     )
@@ -179,21 +171,41 @@ class PolicyForm(forms.ModelForm):
 
 @login_required
 def policy_edit(request):
+    """The académie's rules: its manager's; a national manager picks the académie (?academie=code)."""
     user = _manager(request)
-    academie_id = _academie_id(user)
-    if academie_id is None:
-        raise PermissionDenied(_("Aucune académie dans votre périmètre."))
-    policy = policy_for(academie_id)
+    if not may_set_ambassador_rules(user):
+        raise PermissionDenied(
+            _(
+                "Les règles de désignation des ambassadeurs valent pour toute l'académie : seuls les gestionnaires "
+                "de l'académie les consultent et les modifient. Votre périmètre est %(scope)s."
+            )
+            % {"scope": scope_label(user=user)}
+        )
+    if is_national(user):
+        academie = Academie.objects.filter(code=request.GET.get("academie", "")).first()
+        if academie is None:
+            return render(
+                request,
+                "competencies/ambassador_policy.html",
+                {"academies": Academie.objects.order_by("name"), "title": _("Règles de désignation")},
+            )
+    else:
+        academie = user.scope_academie
+    policy = policy_for(academie.pk)
     form = PolicyForm(request.POST or None, instance=policy)
     if request.method == "POST" and form.is_valid():
         policy = form.save(commit=False)
-        policy.academie_id = academie_id
+        policy.academie = academie
         policy.updated_by = user
         policy.save()
-        ambassadors_propose(schools=schools_in_scope(user=user))
+        ambassadors_propose(schools=School.objects.filter(departement__academie=academie))
         messages.success(request, _("Règles enregistrées ; les propositions ont été recalculées."))
         return redirect("competencies:ambassadors")
-    return render(request, "competencies/ambassador_policy.html", {"form": form, "title": _("Règles de désignation")})
+    return render(
+        request,
+        "competencies/ambassador_policy.html",
+        {"form": form, "academie": academie, "title": _("Règles de désignation")},
+    )
 
 
 @login_required
@@ -206,9 +218,7 @@ def badge_download(request, proposal_id: int):
     )
     user = request.user
     own = badge.proposal.user_id == user.pk
-    in_scope = (user.is_manager or user.is_superuser) and schools_in_scope(user=user).filter(
-        pk=badge.proposal.school_id
-    ).exists()
+    in_scope = is_manager(user) and schools_in_scope(user=user).filter(pk=badge.proposal.school_id).exists()
     if not (own or in_scope):
         raise PermissionDenied(_("Ce badge appartient à un autre enseignant."))
     if badge.status_id is None:

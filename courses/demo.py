@@ -411,6 +411,14 @@ def demo_load(*, teachers_per_school: int = 5, with_history: bool = True) -> Dem
         role=User.Role.MANAGER,
         scope_departement=Departement.objects.get(code="95"),
     )
+    # The ambassador rules are the académie's: only a manager of the whole académie sets them.
+    _user(
+        f"rectorat@{DEMO_DOMAIN}",
+        first_name="Claire",
+        last_name="Moreau",
+        role=User.Role.MANAGER,
+        scope_academie=Departement.objects.get(code="95").academie,
+    )
     if not User.objects.filter(email=f"admin@{DEMO_DOMAIN}").exists():
         User.objects.create_superuser(email=f"admin@{DEMO_DOMAIN}", password=DEMO_PASSWORD, first_name="Admin")
     ambassadors_propose(schools=School.objects.filter(pk__in=[s.pk for s in schools]))
@@ -422,6 +430,7 @@ def demo_load(*, teachers_per_school: int = 5, with_history: bool = True) -> Dem
         (str(User.Role.TEACHER.label), f"enseignante@{DEMO_DOMAIN}", DEMO_PASSWORD),
         (str(User.Role.TRAINER.label), f"formatrice@{DEMO_DOMAIN}", DEMO_PASSWORD),
         (str(User.Role.MANAGER.label), f"gestionnaire@{DEMO_DOMAIN}", DEMO_PASSWORD),
+        (str(User.Role.MANAGER.label), f"rectorat@{DEMO_DOMAIN}", DEMO_PASSWORD),
         (str(User.Role.ADMIN.label), f"admin@{DEMO_DOMAIN}", DEMO_PASSWORD),
         ("Relecteur Canopé", f"partenaire-canope@{DEMO_DOMAIN}", DEMO_PASSWORD),
         ("Relecteur DRANE", f"partenaire-drane@{DEMO_DOMAIN}", DEMO_PASSWORD),

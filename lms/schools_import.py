@@ -22,6 +22,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .circonscription_codes import CirconscriptionCodes, code_is_derived
 from .models import Departement, School, uai_is_valid
 from .territories import departements_reference, territories_load
 
@@ -105,6 +106,8 @@ class SchoolsImportReport:
     warnings: list[RowIssue] = field(default_factory=list)
     # Optional columns the file lacks: their fields were left untouched.
     absent_columns: list[str] = field(default_factory=list)
+    # Schools whose circonscription code was derived from its name (a file without code_circonscription).
+    circonscription_codes_derived: int = 0
     dry_run: bool = False
 
 
@@ -131,12 +134,15 @@ def schools_import(
     departements: Iterable[str] | None = None,
     dry_run: bool = False,
     chunk_size: int = CHUNK_SIZE,
+    expected_rows: int | None = None,
 ) -> SchoolsImportReport:
     """Create or update the schools of an Annuaire de l'éducation CSV, by UAI.
 
     `departements` limits the import to these codes (any spelling: 94, 094, 2A).
     With `dry_run`, everything is computed and then rolled back.
-    Raises SchoolsFileError when the file as a whole cannot be read.
+    `expected_rows`: the number of rows the export announced; any other count means a truncated file.
+    Raises SchoolsFileError when the file as a whole cannot be read, or looks truncated: then nothing
+    is imported.
     """
     wanted = _wanted_departements(codes=departements)
     report = SchoolsImportReport(dry_run=dry_run)
@@ -150,8 +156,31 @@ def schools_import(
                 written.append(school_field)
             else:
                 report.absent_columns.extend(source for source in sources if source not in report.absent_columns)
+        circonscriptions = None
+        if "circonscription_code" not in written and "circonscription" in written:
+            # The 2023 export names circonscriptions without their code: derive one from the name, so
+            # that its schools still take part in the drill-down and in "covered through the circonscription".
+            written.append("circonscription_code")
+            report.absent_columns.remove("code_circonscription")
+            circonscriptions = CirconscriptionCodes()
         with transaction.atomic():
-            _import_rows(reader=reader, written=written, wanted=wanted, report=report, chunk_size=chunk_size)
+            _import_rows(
+                reader=reader,
+                written=written,
+                wanted=wanted,
+                report=report,
+                chunk_size=chunk_size,
+                circonscriptions=circonscriptions,
+            )
+            # Raised inside the transaction: a truncated file leaves the database as it was.
+            if expected_rows is not None and report.rows != expected_rows:
+                raise SchoolsFileError(
+                    _(
+                        "Le fichier compte %(rows)d lignes d'établissements au lieu des %(expected)d annoncées : "
+                        "il semble tronqué. Rien n'a été importé ; téléchargez-le de nouveau."
+                    )
+                    % {"rows": report.rows, "expected": expected_rows}
+                )
             if dry_run:
                 transaction.set_rollback(True)
     return report
@@ -182,6 +211,7 @@ def _open_annuaire(*, path: Path) -> Iterator[TextIO]:
             _("Impossible de lire %(path)s : %(error)s") % {"path": path, "error": error.strerror}
         ) from error
     _check_sample(sample=sample, path=path)
+    _check_complete(path=path)
     # utf-8-sig drops the BOM some exports (and Excel) put first.
     with path.open(encoding="utf-8-sig", newline="") as handle:
         yield handle
@@ -213,6 +243,21 @@ def _check_sample(*, sample: bytes, path: Path) -> None:
             )
             % {"path": path, "position": error.start}
         ) from error
+
+
+def _check_complete(*, path: Path) -> None:
+    """Every export line ends with a line break: a file that does not was cut in the middle of a row."""
+    with path.open("rb") as raw:
+        raw.seek(-1, 2)
+        last = raw.read(1)
+    if last not in (b"\n", b"\r"):
+        raise SchoolsFileError(
+            _(
+                "%(path)s se termine au milieu d'une ligne : le fichier semble tronqué (téléchargement "
+                "interrompu ?). Rien n'a été importé ; téléchargez-le de nouveau."
+            )
+            % {"path": path}
+        )
 
 
 def _column_key(name: str) -> str:
@@ -254,15 +299,24 @@ def _optional_columns() -> list[str]:
 
 
 def _import_rows(
-    *, reader: csv.DictReader, written: list[str], wanted: set[str] | None, report: SchoolsImportReport, chunk_size: int
+    *,
+    reader: csv.DictReader,
+    written: list[str],
+    wanted: set[str] | None,
+    report: SchoolsImportReport,
+    chunk_size: int,
+    circonscriptions: CirconscriptionCodes | None = None,
 ) -> None:
     departement_ids = dict(Departement.objects.values_list("code", "id"))
     territories_loaded = False
     seen: dict[str, int] = {}
     chunk: list[dict] = []
+    last_row_short: RowIssue | None = None
     for line, row in _rows(reader=reader):
         report.rows += 1
         values, issue = _school_values(row=row, line=line)
+        # A row with too few fields is skipped; as the file's last row, it is where a download stopped.
+        last_row_short = issue if issue and None in row.values() else None
         if issue:
             report.skipped.append(issue)
             continue
@@ -285,10 +339,23 @@ def _import_rows(
         seen[values["uai"]] = line
         values["departement_id"] = departement_ids[code]
         report.warnings.extend(values.pop("warnings"))
+        if circonscriptions is not None and values["circonscription"]:
+            values["circonscription_code"] = circonscriptions.code(
+                departement_id=values["departement_id"], departement_code=code, name=values["circonscription"]
+            )
+            report.circonscription_codes_derived += 1
         chunk.append(values)
         if len(chunk) >= chunk_size:
             _write_chunk(chunk=chunk, written=written, report=report)
             chunk = []
+    if last_row_short is not None:
+        raise SchoolsFileError(
+            _(
+                "La dernière ligne (%(line)d) n'a que %(detail)s : le fichier semble tronqué "
+                "(téléchargement interrompu ?). Rien n'a été importé ; téléchargez-le de nouveau."
+            )
+            % {"line": last_row_short.line, "detail": last_row_short.detail}
+        )
     if chunk:
         _write_chunk(chunk=chunk, written=written, report=report)
 
@@ -449,8 +516,19 @@ def _write_chunk(*, chunk: list[dict], written: list[str], report: SchoolsImport
     }
     to_create: list[School] = []
     to_update: list[School] = []
+    # A file without code_circonscription never replaces a real code with a derived one.
+    code_at = 1 + written.index("circonscription_code") if "circonscription_code" in written else None
     for values in chunk:
         row = stored.get(values["uai"])
+        keeps_real_code = (
+            row is not None
+            and code_at is not None
+            and code_is_derived(values["circonscription_code"])
+            and row[code_at]
+            and not code_is_derived(row[code_at])
+        )
+        if keeps_real_code:
+            values["circonscription_code"] = row[code_at]
         if row is None:
             to_create.append(School(uai=values["uai"], **{name: values[name] for name in written}))
         elif tuple(values[name] for name in written) != row[1:]:

@@ -12,6 +12,9 @@ from pathlib import Path
 import dj_database_url
 import plotly
 from celery.schedules import crontab
+from csp.constants import NONCE as CSP_NONCE
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -92,6 +95,7 @@ THIRD_PARTY_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "widget_tweaks",
     "dsfr",
+    "csp",
 ]
 LOCAL_APPS = [
     "lms",
@@ -107,6 +111,8 @@ INSTALLED_APPS = ["themes"] + DJANGO_APPS + THIRD_PARTY_APPS + [a for a in LOCAL
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files (among them the demo cmi5 content) carry no page policy.
+    "lms.csp.RelaisCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -268,10 +274,17 @@ if os.environ.get("CACHE_URL"):
     }
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
-# Without a broker, tasks run in-process, right away (the embedded default).
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Without a broker, tasks run in-process, right away: the embedded default (debug, tests). In production
+# that would silently run every task inside web requests, so it must be asked for by name.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
+    eager_asked = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+    if not (DEBUG or TESTING or eager_asked or env_bool("RELAIS_KEYLESS_COMMAND", False)):
+        raise ImproperlyConfigured(
+            "CELERY_BROKER_URL must be set when DJANGO_DEBUG is off "
+            "(or set CELERY_TASK_ALWAYS_EAGER=1 to run tasks inside web requests)."
+        )
     CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_IGNORE_RESULT = True
@@ -304,6 +317,10 @@ WAGTAIL_SITE_NAME = "Relais"
 WAGTAILADMIN_BASE_URL = RELAIS_BASE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The admin asks no third party anything: no avatars from gravatar.com (an e-mail hash per user), no
+# release check; the admin's Content-Security-Policy would refuse both anyway.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Documents, and the videos trainers upload for the video block (with a transcript).
 WAGTAILDOCS_EXTENSIONS = [
     "csv",
@@ -325,10 +342,45 @@ WAGTAILDOCS_EXTENSIONS = [
 
 # --- Security -------------------------------------------------------------------------
 
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG and not TESTING)
+# Production (debug off, outside the tests) is HTTPS only unless told otherwise; each can be turned off.
+PRODUCTION = not DEBUG and not TESTING
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
-X_FRAME_OPTIONS = "SAMEORIGIN"
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# Sent on HTTPS responses only. One year by default; 0 turns HSTS off (e.g. while trying HTTPS out).
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS") or (31_536_000 if PRODUCTION else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Nothing of Relais is framed by another page; Wagtail's preview overrides this for its own iframe.
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts and styles from this site or carrying the request's nonce,
+# nothing inline otherwise. The Wagtail admin gets its own, looser policy (lms/csp.py).
+PLOTLY_EMPTY_STYLE = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+PLOTLY_IMAGE_RENDERING_STYLE = "'sha256-AR/cKIZjWPcPmBUPDA6oti9XBiTbJvz0Cro2J1VzzS8='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF, CSP_NONCE],
+        # plotly.js puts its rules into an empty <style> through the CSSOM: the empty element's hash allows
+        # that element only. It also writes two fixed style attributes (colour bars, heatmap images);
+        # their hashes allow those values only. tests/competencies/test_plotly_csp.py checks them.
+        "style-src": [CSP_SELF, CSP_NONCE, PLOTLY_EMPTY_STYLE],
+        "style-src-attr": ["'unsafe-hashes'", PLOTLY_EMPTY_STYLE, PLOTLY_IMAGE_RENDERING_STYLE],
+        "img-src": [CSP_SELF, "data:"],
+        "font-src": [CSP_SELF],
+        "connect-src": [CSP_SELF],
+        "media-src": [CSP_SELF],
+        # Trainers embed videos from any host (Canopé, PeerTube instances…): HTTPS only unless narrowed.
+        "frame-src": [CSP_SELF, *env_list("CSP_FRAME_SRC", "https:")],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_SELF],
+        # cmi5 launches redirect the form's POST to the content's own host.
+        "form-action": [CSP_SELF, "https:"],
+        "frame-ancestors": [CSP_NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -193,6 +193,9 @@ def test_pages_and_permissions(client, frameworks, college, manager, teacher, dj
     client.post(f"/competences/ambassadeurs/propositions/{proposal.pk}/", {"decision": "confirmed", "comment": "Oui"})
     assert AmbassadorProposal.objects.get().status == "confirmed"
 
+    # The rules are the académie's: its manager sets them (a département's manager gets 403, see test_ambassador_rules).
+    academie_manager = make_user("academie@example.fr", role="manager", scope_academie=college.departement.academie)
+    client.login(email=academie_manager.email, password=PASSWORD)
     policy = {"required_level": 5, "recency_days": 365, "min_modules_completed": 1}
     bad = {**policy, "min_competencies": 2, "min_domains": 4, "max_per_school": 0}
     response = client.post("/competences/ambassadeurs/regles/", bad)

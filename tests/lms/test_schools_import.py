@@ -105,8 +105,8 @@ def test_the_2023_header_imports():
     report = schools_import(path=HEADER_2023)
 
     assert report.created == 3 and report.skipped == []
-    # The 2023 export had no code_circonscription column.
-    assert report.absent_columns == ["code_circonscription"]
+    # The 2023 export had no code_circonscription column: codes are derived from the names.
+    assert report.absent_columns == [] and report.circonscription_codes_derived == 3
     school = School.objects.get(uai="0350122T")
     assert (school.name, school.commune, school.departement.code) == (
         "Ecole primaire publique les Lucioles",

@@ -28,13 +28,32 @@ class Command(BaseCommand):
             help="N'importer que ces départements (ex. 94, 2A, 971). Répétable.",
         )
         parser.add_argument("--dry-run", action="store_true", help="Tout vérifier et compter, sans rien enregistrer.")
+        parser.add_argument(
+            "--lignes",
+            dest="expected_rows",
+            type=int,
+            metavar="N",
+            help=(
+                "Nombre d'établissements annoncé par data.education.gouv.fr pour cet export (« N enregistrements ») : "
+                "un fichier qui en compte un autre nombre est tronqué, rien n'est importé."
+            ),
+        )
 
-    def handle(self, *args, file, departements, dry_run, verbosity, **options):
+    def handle(self, *args, file, departements, dry_run, expected_rows, verbosity, **options):
         try:
-            report = schools_import(path=file, departements=departements, dry_run=dry_run)
+            report = schools_import(path=file, departements=departements, dry_run=dry_run, expected_rows=expected_rows)
         except SchoolsFileError as error:
             raise CommandError(str(error)) from error
         self._print_report(report=report, verbosity=verbosity)
+        if expected_rows is None and verbosity >= 1:
+            # A file cut on a line boundary looks complete: only the count announced by the source tells.
+            self.stdout.write(
+                _(
+                    "Un fichier coupé entre deux lignes ne se voit pas : vérifiez que %(rows)d est le nombre "
+                    "d'établissements annoncé pour cet export, ou donnez-le avec --lignes pour que l'import le vérifie."
+                )
+                % {"rows": report.rows}
+            )
 
     def _print_report(self, *, report: SchoolsImportReport, verbosity: int) -> None:
         if report.dry_run:
@@ -56,6 +75,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("Colonnes absentes (champs laissés tels quels) : %(columns)s.")
                 % {"columns": ", ".join(report.absent_columns)}
+            )
+        if report.circonscription_codes_derived and verbosity >= 1:
+            self.stdout.write(
+                _(
+                    "Pas de colonne code_circonscription (export de 2023) : code de circonscription déduit du nom "
+                    "pour %(count)d établissements (les codes déjà connus sont gardés)."
+                )
+                % {"count": report.circonscription_codes_derived}
             )
         self._print_issues(title=_("Lignes rejetées"), issues=report.skipped, verbosity=verbosity)
         self._print_issues(title=_("Avertissements"), issues=report.warnings, verbosity=verbosity)

@@ -64,6 +64,9 @@ class Peer:
             DATABASE_URL=database_url,
             SECRET_KEY="peer-secret-key-for-tests",
             DJANGO_DEBUG="0",
+            # A production-like peer without a broker, served over plain HTTP on the loopback.
+            CELERY_TASK_ALWAYS_EAGER="1",
+            SECURE_SSL_REDIRECT="0",
             ALLOWED_HOSTS="127.0.0.1",
             RELAIS_BASE_URL=self.base,
             LOG_LEVEL="WARNING",

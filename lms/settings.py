@@ -376,8 +376,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-src": [CSP_SELF, *env_list("CSP_FRAME_SRC", "https:")],
         "object-src": [CSP_NONE],
         "base-uri": [CSP_SELF],
-        # cmi5 launches redirect the form's POST to the content's own host.
-        "form-action": [CSP_SELF, "https:"],
+        # cmi5 launches redirect the form's POST to the content's own host; SSO sign-in and logout
+        # redirect to the OpenID Connect providers (listed too, for a provider on plain HTTP).
+        "form-action": [CSP_SELF, "https:", *RELAIS_OIDC_ORIGINS],
         "frame-ancestors": [CSP_NONE],
     }
 }

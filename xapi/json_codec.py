@@ -36,6 +36,11 @@ def loads(data: bytes | str) -> Any:
             value = json.loads(data.decode("utf-8"), parse_constant=_no_constant)
         except RecursionError:
             raise json.JSONDecodeError("JSON nested too deeply", "", 0) from None
+        except ValueError as error:
+            if isinstance(error, json.JSONDecodeError):
+                raise
+            # An integer past Python's int_max_str_digits (4,300 digits): a plain ValueError otherwise.
+            raise json.JSONDecodeError("integer too long", "", 0) from None
         _check_encodable(value)
         return value
     return orjson.loads(data)

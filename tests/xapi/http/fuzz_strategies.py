@@ -213,7 +213,7 @@ def encode(value) -> bytes:
 @st.composite
 def raw_bodies(draw):
     """Bodies broken at the byte level: truncated, deeply nested beside a long integer, not UTF-8."""
-    kind = draw(st.sampled_from(["truncated", "deep", "deep_long", "bytes", "array", "nested_batch"]))
+    kind = draw(st.sampled_from(["truncated", "deep", "deep_long", "bytes", "array", "nested_batch", "huge_int"]))
     if kind == "truncated":
         body = encode(draw(statements()))
         return body[: draw(st.integers(0, len(body)))]
@@ -221,6 +221,11 @@ def raw_bodies(draw):
         depth = draw(st.sampled_from([500, 1100, 5000, 100_000]))
         long = f"{LONG_INTEGER}," if kind == "deep_long" else ""
         return ("[" + long + "[" * depth + "]" * depth + "]").encode()
+    if kind == "huge_int":
+        # Past Python's 4,300-digit limit for int(str): a ValueError the JSON fallback must turn into a 400.
+        digits = draw(st.sampled_from([19, 4300, 4301, 20_000]))
+        statement = encode(ex.statement(result={"extensions": {"http://a.example/n": 0}}))
+        return statement.replace(b'"http://a.example/n": 0', b'"http://a.example/n": 1' + b"0" * (digits - 1))
     if kind == "bytes":
         return draw(st.binary(max_size=40))
     if kind == "array":

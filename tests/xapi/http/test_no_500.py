@@ -131,6 +131,14 @@ def test_deep_body_next_to_a_long_integer_is_400(lrs, depth):
     assert refused(post(lrs, body))["rule"] == "invalid_json"
 
 
+@pytest.mark.parametrize("digits", [4301, 20_000])
+def test_integer_past_python_digit_limit_is_400(lrs, digits):
+    raw = json.dumps(ex.statement(result={"extensions": {"http://a.example/n": 0}})).encode()
+    body = raw.replace(b'"http://a.example/n": 0', b'"http://a.example/n": 1' + b"0" * (digits - 1))
+    assert refused(post(lrs, body))["rule"] == "invalid_json"
+    refused(lrs.get("statements", {"agent": '{"mbox":"mailto:a@b.fr","n":1' + "0" * digits + "}"}), path="agent")
+
+
 def test_deep_json_document_is_400(lrs):
     body = ("[" + str(LONG_INTEGER) + "," + "[" * 5000 + "]" * 5000 + "]").encode()
     params = {"activityId": ex.ACTIVITY, "profileId": "p"}

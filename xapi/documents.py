@@ -218,6 +218,8 @@ def _lists_every_registration(scope: DocumentScope) -> bool:
 
 def _content_type(content_type: str | None) -> str:
     value = (content_type or "").strip()
+    if "\x00" in value:
+        raise DocumentInvalid(_("En-tête Content-Type invalide (caractère nul)."))
     if len(value) > 255:
         raise DocumentInvalid(_("En-tête Content-Type trop long (255 caractères au plus)."))
     return value or DEFAULT_CONTENT_TYPE

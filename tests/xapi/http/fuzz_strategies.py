@@ -32,6 +32,7 @@ NASTY_TEXT = [
     "http://a.example/\u202e",
     "mailto:",
     "mailto:a@b.c\x00",
+    "mailto:" + "m" * 600 + "@example.fr",
 ]
 EDGE_TIMES = [
     "0001-01-01T00:00:00+01:00",
@@ -58,6 +59,9 @@ IRIS = [
     "urn:uuid:6f1a0c4e-1c3b-4a77-9d5e-0e0b1f2c3d4e",
     "http://a.example/x?y=1#z",
     "tag:relais.example,2026:a",
+    # Past the widths of the indexed columns: verb 512, agent key 512, activity 2,048 characters.
+    "http://relais.example/" + "v" * 600,
+    "http://relais.example/" + "a" * 2100,
 ]
 LANGUAGES = ["fr-FR", "en-US", "en", "und", "zh-Hant-TW", "x-private", "i-klingon", "fr_FR", "", "123"]
 

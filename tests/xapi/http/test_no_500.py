@@ -95,6 +95,37 @@ def test_nul_in_the_basic_key_is_401_not_500(lrs):
     assert lrs.get("statements").status_code == 401
 
 
+# --- identifiers wider than their indexed column (PostgreSQL refuses the insert) -------------------
+
+LONG = "http://relais.example/" + "a" * 3000
+
+
+@pytest.mark.parametrize(
+    ("statement", "words"),
+    [
+        (ex.statement(verb={"id": LONG}), ("verbe", "512")),
+        (ex.statement(object={"id": LONG}), ("activité", "2048")),
+        (ex.statement(context={"contextActivities": {"parent": [{"id": LONG}]}}), ("activité",)),
+        (ex.statement(actor={"mbox": "mailto:" + "m" * 600 + "@example.fr"}), ("agent", "512")),
+        (ex.statement(actor={"account": {"homePage": "http://a.example", "name": "n" * 600}}), ("agent",)),
+        (ex.statement(context={"instructor": {"openid": LONG}}), ("agent",)),
+    ],
+)
+def test_identifier_wider_than_its_index_column_is_400(lrs, statement, words):
+    body = refused(post(lrs, [ex.statement(), statement]), words=words)
+    assert body["rule"] == "too_long" and body["path"].startswith("[1]")
+    assert lrs.get("statements").json()["statements"] == []
+
+
+def test_nul_in_a_multipart_part_header_is_400(lrs):
+    body = (
+        b"--zz\r\nContent-Type: application/json\r\n\r\n"
+        + json.dumps(ex.statement()).encode()
+        + b"\r\n--zz\r\nContent-Type: text/plain\x00\r\nX-Experience-API-Hash: x\r\n\r\nx\r\n--zz--\r\n"
+    )
+    refused(lrs.request("POST", "statements", body=body, content_type="multipart/mixed; boundary=zz"))
+
+
 # --- calendar edges -------------------------------------------------------------------------------
 
 

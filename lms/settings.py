@@ -62,6 +62,17 @@ RELAIS_ISSUER_NAME = os.environ.get("RELAIS_ISSUER_NAME", "Relais")
 # Managers never see a group smaller than this.
 RELAIS_MIN_GROUP_SIZE = int(os.environ.get("RELAIS_MIN_GROUP_SIZE", "5"))
 
+# --- LRS (/xapi) ----------------------------------------------------------------
+# Browser origins whose scripts may call the LRS with the visitor's cookies (CORS with credentials),
+# e.g. https://relais.example.fr; any other origin gets CORS without credentials (HTTP Basic only).
+XAPI_CORS_ORIGINS = [origin.rstrip("/").lower() for origin in env_list("XAPI_CORS_ORIGINS")]
+# The most statements one POST may carry; a larger batch is refused with 413.
+XAPI_MAX_BATCH = int(os.environ.get("XAPI_MAX_BATCH", "1000"))
+# Failed HTTP Basic logins allowed (count, seconds) before 429, per client key and per address,
+# as allauth's "login_failed" defaults for the site's logins.
+XAPI_LOGIN_FAILURES_PER_KEY = (5, 300)
+XAPI_LOGIN_FAILURES_PER_ADDRESS = (10, 60)
+
 # --- Applications -------------------------------------------------------------
 
 DJANGO_APPS = [

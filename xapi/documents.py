@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xapi import json_codec
 from xapi.errors import XapiError
 from xapi.models import Document
 
@@ -115,8 +116,9 @@ def document_put(
     """Store ``content`` as the document, replacing any existing one.
 
     ``require_preconditions`` is true for the profile resources: replacing an existing profile document
-    without If-Match or If-None-Match is a 409 (Communication 3.1.s4.b13-b15). The State resource permits
-    it (Communication 3.1.s3).
+    without If-Match or If-None-Match is a 409 (Communication 3.1.s4.b13-b15), and creating one without
+    them a 400, as the ADL conformance suite requires (XAPI-00273, Communication 2.7; xAPI-Spec issue
+    #1064 discusses the gap in the text). The State resource permits both (Communication 3.1.s3).
     """
     content_type = _content_type(content_type)
     _check_json_parses(content, content_type)
@@ -129,6 +131,13 @@ def document_put(
                     "Ce document existe déjà : consultez d'abord son état actuel (GET), puis renvoyez la requête "
                     "avec l'en-tête If-Match portant son ETag pour le remplacer (ou If-None-Match: * pour ne "
                     "créer le document que s'il n'existe pas)."
+                )
+            )
+        if existing is None and require_preconditions and not preconditions.given:
+            raise DocumentInvalid(
+                _(
+                    "Un PUT sur un document de profil doit porter l'en-tête If-None-Match: * pour le créer "
+                    "(ou If-Match avec son ETag pour remplacer un document existant)."
                 )
             )
         return _save(scope, document_id, existing, content, content_type)
@@ -209,6 +218,8 @@ def _lists_every_registration(scope: DocumentScope) -> bool:
 
 def _content_type(content_type: str | None) -> str:
     value = (content_type or "").strip()
+    if "\x00" in value:
+        raise DocumentInvalid(_("En-tête Content-Type invalide (caractère nul)."))
     if len(value) > 255:
         raise DocumentInvalid(_("En-tête Content-Type trop long (255 caractères au plus)."))
     return value or DEFAULT_CONTENT_TYPE
@@ -219,7 +230,7 @@ def _check_json_parses(content: bytes, content_type: str) -> None:
     if media_type(content_type) != JSON_MEDIA_TYPE:
         return
     try:
-        json.loads(content.decode("utf-8"))
+        json_codec.loads(content)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise DocumentInvalid(
             _("Le document est annoncé comme application/json mais n'est pas du JSON valide.")
@@ -228,7 +239,7 @@ def _check_json_parses(content: bytes, content_type: str) -> None:
 
 def _json_object(content: bytes, what: str) -> dict:
     try:
-        value = json.loads(content.decode("utf-8"))
+        value = json_codec.loads(content)
     except (UnicodeDecodeError, ValueError, RecursionError):
         value = None
     if not isinstance(value, dict):

@@ -23,11 +23,55 @@ def _no_constant(name: str):
     raise json.JSONDecodeError(f"{name} is not valid JSON", name, 0)
 
 
-def loads(data: bytes) -> Any:
-    """Parse UTF-8 JSON; raises ``json.JSONDecodeError`` (or ``UnicodeDecodeError``) when it is not."""
+def loads(data: bytes | str) -> Any:
+    """Parse UTF-8 JSON; raises ``json.JSONDecodeError`` (or ``UnicodeDecodeError``) when it is not.
+
+    Both paths refuse the same things: nesting deeper than orjson's limit (the standard library would
+    recurse until ``RecursionError``) and lone surrogates (``"\\ud800"``, which no database can store).
+    """
+    if isinstance(data, str):
+        data = data.encode("utf-8", errors="surrogatepass")
     if _LONG_INTEGER.search(data):
-        return json.loads(data.decode("utf-8"), parse_constant=_no_constant)
+        try:
+            value = json.loads(data.decode("utf-8"), parse_constant=_no_constant)
+        except RecursionError:
+            raise json.JSONDecodeError("JSON nested too deeply", "", 0) from None
+        except ValueError as error:
+            if isinstance(error, json.JSONDecodeError):
+                raise
+            # An integer past Python's int_max_str_digits (4,300 digits): a plain ValueError otherwise.
+            raise json.JSONDecodeError("integer too long", "", 0) from None
+        _check_encodable(value)
+        return value
     return orjson.loads(data)
+
+
+# orjson's own limit: deeper documents are refused on both paths.
+MAX_DEPTH = 1024
+
+
+def _check_encodable(value: Any) -> None:
+    """Refuse what orjson would have refused: strings with lone surrogates, nesting past MAX_DEPTH."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise json.JSONDecodeError("JSON nested too deeply", "", 0)
+        if isinstance(item, str):
+            _check_text(item)
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                _check_text(key)
+                stack.append((child, depth + 1))
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+
+
+def _check_text(text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise json.JSONDecodeError("lone surrogate in string", "", 0) from None
 
 
 def dumps(value: Any) -> bytes:

@@ -21,7 +21,7 @@ from xapi.errors import StatementConflict, StatementValidationError
 from xapi.forwarding.hook import forwarding_enqueue
 from xapi.identity import agent_key, anonymous_group_key, has_ifi
 from xapi.indexing import statement_activities, statement_agents
-from xapi.models import Statement
+from xapi.models import Statement, StatementActivity, StatementAgent
 from xapi.signals import statement_stored
 from xapi.validation import validate_statement
 from xapi.validation.agents import validate_authority
@@ -83,10 +83,12 @@ def _store(items: list[Any], *, authority: dict | None, batch: bool) -> list[Sta
     for index, item in enumerate(items):
         try:
             validate_statement(item)
+            # One microsecond apart keeps the batch's order when statements are listed by stored time.
+            entry = _prepare(item, index=index, authority=authority, stored=now + timedelta(microseconds=index))
+            _check_index_widths(entry)
         except StatementValidationError as error:
             raise locate(error, index) from None
-        # One microsecond apart keeps the batch's order when statements are listed by stored time.
-        pending.append(_prepare(item, index=index, authority=authority, stored=now + timedelta(microseconds=index)))
+        pending.append(entry)
 
     unique: dict[uuid.UUID, _Pending] = {}
     for entry in pending:
@@ -148,6 +150,31 @@ def _prepare(data: dict, *, index: int, authority: dict, stored: datetime) -> _P
         payload,
     )
     return _Pending(index, statement, statement_agents(payload), statement_activities(payload))
+
+
+_AGENT_KEY_WIDTH = StatementAgent._meta.get_field("agent_key").max_length
+_ACTIVITY_ID_WIDTH = StatementActivity._meta.get_field("activity_id").max_length
+_VERB_ID_WIDTH = Statement._meta.get_field("verb_id").max_length
+
+
+def _check_index_widths(entry: _Pending) -> None:
+    """Identifiers longer than their indexed column: a 400 here rather than a database error (500).
+
+    SQLite ignores the widths; PostgreSQL refuses the whole insert.
+    """
+    if len(entry.statement.verb_id) > _VERB_ID_WIDTH:
+        message = _("L'identifiant du verbe dépasse %(n)s caractères.") % {"n": _VERB_ID_WIDTH}
+        raise StatementValidationError("verb.id", "too_long", message)
+    if len(entry.statement.actor_key) > _AGENT_KEY_WIDTH or any(
+        len(key) > _AGENT_KEY_WIDTH for key, _relation in entry.agents
+    ):
+        message = _("Un identifiant d'agent (mbox, openid ou compte) dépasse %(n)s caractères.") % {
+            "n": _AGENT_KEY_WIDTH
+        }
+        raise StatementValidationError("", "too_long", message)
+    if any(len(activity_id) > _ACTIVITY_ID_WIDTH for activity_id, _relation in entry.activities):
+        message = _("Un identifiant d'activité dépasse %(n)s caractères.") % {"n": _ACTIVITY_ID_WIDTH}
+        raise StatementValidationError("", "too_long", message)
 
 
 def _same_content(first: Statement, second: Statement) -> bool:

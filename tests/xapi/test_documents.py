@@ -52,8 +52,12 @@ def test_over_long_content_type_is_invalid():
         put(content_type="text/" + "x" * 300)
 
 
-def test_profile_replace_needs_a_header_but_creation_does_not():
-    put(scope=PROFILE, require=True)
+def test_profile_creation_and_replace_both_need_a_header():
+    # Creation without a header: 400 (the ADL suite, XAPI-00273); replacing without one: 409.
+    with pytest.raises(store.DocumentInvalid):
+        put(scope=PROFILE, require=True)
+    assert store.document_get(scope=PROFILE, document_id="d") is None
+    put(scope=PROFILE, pre=store.Preconditions(if_none_match="*"), require=True)
     with pytest.raises(store.DocumentConflict):
         put(scope=PROFILE, content=b'{"a": 2}', require=True)
     etag = store.document_get(scope=PROFILE, document_id="d").etag

@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 from tincan import Activity, ActivityProfileDocument, Agent, AgentAccount, RemoteLRS, StateDocument, Statement, Verb
+from tincan.http_request import HTTPRequest
 
 from xapi.http.auth import client_create
 
@@ -82,6 +83,13 @@ def test_activity_profile_documents(lrs):
     activity = Activity(id=ACTIVITY)
     document = ActivityProfileDocument(activity=activity, id="settings", content="hello")
     document.content_type = "text/plain"
-    ok(lrs.save_activity_profile(document))
+    # TinCanPython sends a new profile document without If-None-Match: the ADL suite wants that
+    # refused (XAPI-00273), and the answer says which header to add.
+    refused = lrs.save_activity_profile(document)
+    assert refused.response.status == 400 and "If-None-Match" in refused.data
+    create = HTTPRequest(method="PUT", resource="activities/profile", content="hello")
+    create.headers.update({"Content-Type": "text/plain", "If-None-Match": "*"})
+    create.query_params = {"profileId": "settings", "activityId": ACTIVITY}
+    ok(lrs._send_request(create))
     got = ok(lrs.retrieve_activity_profile(activity=activity, profile_id="settings"))
     assert bytes(got.content) == b"hello"

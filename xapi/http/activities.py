@@ -11,6 +11,8 @@ from .documents import check_params, json_response_with_etag, param_activity_id
 # How many of the latest statements mentioning the activity are searched for a definition.
 DEFINITION_SAMPLE = 20
 CONTEXT_LISTS = ("parent", "grouping", "category", "other")
+# Definition properties merged entry by entry across statements.
+_MERGED_MAPS = ("name", "description", "extensions")
 
 
 def _activities_in(body: dict):
@@ -31,27 +33,44 @@ def _activities_in(body: dict):
                     yield activity
 
 
-def activity_canonical(*, activity_id: str) -> dict:
-    """The Activity as the latest statement that defines it says, else an Activity with its id alone.
+def _definition_merge(merged: dict, definition: dict) -> None:
+    """Add to ``merged`` what ``definition`` says and ``merged`` does not say yet.
 
-    Statements having the activity as object come first, then those naming it in context: a definition
-    given where the activity is the object is the more deliberate one. Voided statements are ignored.
-    Relais keeps no separate definition table, so "canonical" here means "most recently sent".
+    Language maps (name, description) and extensions are merged entry by entry, so that two statements
+    describing the activity in two languages give both (Communication 2.5.s1, XAPI-00254); any other
+    property is taken whole from the first definition that has it.
+    """
+    for key, value in definition.items():
+        if key in _MERGED_MAPS and isinstance(value, dict):
+            known = merged.setdefault(key, {})
+            if isinstance(known, dict):
+                for entry, text in value.items():
+                    known.setdefault(entry, text)
+        else:
+            merged.setdefault(key, value)
+
+
+def activity_canonical(*, activity_id: str) -> dict:
+    """The Activity with everything the statements naming it said about it; its id alone if nothing.
+
+    Statements having the activity as object come first, then those naming it in context, newest
+    first within each: where two definitions disagree on a value, the earlier in that order wins (a
+    definition given where the activity is the object is the more deliberate one). Voided statements
+    are ignored. Relais keeps no separate definition table: the latest DEFINITION_SAMPLE mentions are read.
     """
     rows = (
         StatementActivity.objects.filter(activity_id=activity_id, statement__voided=False)
         .select_related("statement")
         .order_by("relation", "-stored")  # "direct" sorts before "related"
     )
-    fallback = None
+    merged: dict = {}
     for row in rows[:DEFINITION_SAMPLE]:
         for activity in _activities_in(row.statement.payload):
-            if activity.get("id") != activity_id:
-                continue
-            if activity.get("definition"):
-                return {"objectType": "Activity", **activity}
-            fallback = fallback or activity
-    return {"objectType": "Activity", **(fallback or {"id": activity_id})}
+            if activity.get("id") == activity_id and isinstance(activity.get("definition"), dict):
+                _definition_merge(merged, activity["definition"])
+    if not merged:
+        return {"objectType": "Activity", "id": activity_id}
+    return {"objectType": "Activity", "id": activity_id, "definition": merged}
 
 
 class ActivitiesView(XapiView):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from xapi.identity import agent_key
 from xapi.models import Client
 
-from . import binding
+from . import binding, throttle
 from .errors import Forbidden, Unauthorized
 
 Scope = Client.Scope
@@ -99,7 +99,7 @@ class Credentials:
 def authenticate(request, *, authorization: str | None) -> Credentials:
     """Credentials from an Authorization header, else from the site session; 401 otherwise."""
     if authorization:
-        return _basic(authorization)
+        return _basic(authorization, address=request.META.get("REMOTE_ADDR") or "")
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         actor = user.xapi_actor()
@@ -112,7 +112,7 @@ def authenticate(request, *, authorization: str | None) -> Credentials:
     raise Unauthorized(_("Identifiants requis : utilisez l'authentification HTTP Basic d'un client LRS."))
 
 
-def _basic(authorization: str) -> Credentials:
+def _basic(authorization: str, *, address: str = "") -> Credentials:
     scheme, _sep, value = authorization.partition(" ")
     if scheme.lower() != "basic" or not value:
         raise Unauthorized(_("Seule l'authentification HTTP Basic est acceptée."), rule="auth_scheme")
@@ -121,10 +121,13 @@ def _basic(authorization: str) -> Credentials:
     except (binascii.Error, UnicodeDecodeError):
         message = _("En-tête Authorization illisible (Basic base64 attendu).")
         raise Unauthorized(message, rule="auth_malformed") from None
-    if not sep:
+    if not sep or "\x00" in key:
+        # A NUL in the key would reach the database, which cannot compare text holding one.
         raise Unauthorized(_("En-tête Authorization illisible (clé:secret attendu)."), rule="auth_malformed")
+    throttle.login_allowed(key=key, address=address)
     client = Client.objects.filter(key=key, is_active=True).first()
     if client is None or not hmac.compare_digest(client.secret_hash, secret_hash(secret)):
+        throttle.login_failed(key=key, address=address)
         raise Unauthorized(_("Clé ou secret incorrect, ou client désactivé."), rule="bad_credentials")
     binding.bound_client_alive(client)  # a launch token dies with its session (terminated, expired)
     authority = client_authority(client)

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, QueryDict
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
@@ -194,10 +196,15 @@ class XapiView(View):
         # No Date here: the HTTP server adds its own (gunicorn always does, and runserver when it is
         # missing), and a second one from the application would be sent as a duplicate header.
         origin = request.headers.get("Origin")
-        response["Access-Control-Allow-Origin"] = origin or "*"
-        if origin:
+        if origin and origin.rstrip("/").lower() in settings.XAPI_CORS_ORIGINS:
+            # A listed origin's scripts may send the visitor's cookies (a teacher reading their statements).
+            response["Access-Control-Allow-Origin"] = origin
             response["Access-Control-Allow-Credentials"] = "true"
-            response["Vary"] = "Origin"
+        else:
+            # Anyone else may call with HTTP Basic credentials of its own, never with the visitor's cookies.
+            response["Access-Control-Allow-Origin"] = "*"
+        if origin:
+            patch_vary_headers(response, ("Origin",))
         response["Access-Control-Allow-Methods"] = "HEAD, GET, POST, PUT, DELETE, OPTIONS"
         response["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
         response["Access-Control-Expose-Headers"] = EXPOSED_HEADERS

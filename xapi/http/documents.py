@@ -6,7 +6,6 @@ shared with /xapi/agents and /xapi/activities.
 
 from __future__ import annotations
 
-import json
 import uuid
 from contextlib import contextmanager
 from datetime import datetime
@@ -16,6 +15,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
 from xapi import documents as store
+from xapi import json_codec
 from xapi.errors import StatementValidationError
 from xapi.identity import agent_key
 from xapi.models import Document
@@ -83,7 +83,7 @@ def param_activity_id(params, name: str = "activityId") -> str:
 def param_agent(params, name: str = "agent") -> tuple[dict, str]:
     """The Agent of the ``agent`` parameter (JSON, one IFI, not a Group) and its canonical key."""
     try:
-        value = json.loads(params[name])
+        value = json_codec.loads(params[name])
     except (ValueError, RecursionError):
         raise BadRequest(
             _("Le paramètre « %(p)s » doit être un objet Agent en JSON.") % {"p": name},

@@ -65,6 +65,11 @@ class PayloadTooLarge(XapiHttpError):
     rule = "payload_too_large"
 
 
+class TooManyRequests(XapiHttpError):
+    status = 429
+    rule = "too_many_requests"
+
+
 class UnsupportedMediaType(XapiHttpError):
     status = 415
     rule = "unsupported_media_type"

@@ -75,7 +75,8 @@ def _part(raw: bytes) -> Part:
         if not line:
             continue
         name, sep, value = line.decode("latin-1").partition(":")
-        if not sep or not name.strip():
+        # A NUL would end up in Attachment.content_type, which PostgreSQL cannot store.
+        if not sep or not name.strip() or "\x00" in value:
             raise _broken(_("en-tête de partie invalide"))
         headers[name.strip().lower()] = value.strip()
     return Part(headers=headers, content=content)

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from django.utils.translation import gettext as _
 
+from xapi import json_codec
 from xapi.canonical import content_hash, normalize_for_storage
 from xapi.errors import StatementValidationError
 from xapi.validation import validate_statement
@@ -44,7 +45,7 @@ def signature_check(statement: dict, jws: bytes, *, path: str) -> None:
     """
     try:
         header_b64, payload_b64, signature_b64 = jws.decode("ascii").strip().split(".")
-        header = json.loads(_b64url(header_b64))
+        header = json_codec.loads(_b64url(header_b64))
         payload_bytes = _b64url(payload_b64)
         signature = _b64url(signature_b64)
     except (UnicodeDecodeError, ValueError, binascii.Error):
@@ -52,7 +53,7 @@ def signature_check(statement: dict, jws: bytes, *, path: str) -> None:
     if not isinstance(header, dict) or header.get("alg") not in _ALGORITHMS:
         raise _reject(path, "signature_algorithm", _("La signature doit utiliser l'algorithme RS256, RS384 ou RS512."))
     try:
-        original = json.loads(payload_bytes.decode("utf-8"))
+        original = json_codec.loads(payload_bytes)
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise _reject(path, "signature_payload", _("Le contenu signé n'est pas une déclaration JSON valide.")) from None
     if not _equivalent(original, statement):

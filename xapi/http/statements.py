@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.utils.http import http_date
@@ -15,7 +16,7 @@ from xapi.services import statement_store, statements_store
 from . import binding
 from .auth import READ_STATEMENTS, WRITE_STATEMENTS, Credentials
 from .base import XapiRequest, XapiView, consistent_through_time
-from .errors import BadRequest, NotFound
+from .errors import BadRequest, NotFound, PayloadTooLarge
 from .statements_attachments import attachments_check, attachments_store, multipart_result, statements_from_multipart
 from .statements_formats import accept_languages, statement_formatted
 from .statements_more import MoreToken, more_token_read, more_url
@@ -73,6 +74,12 @@ class StatementsView(XapiView):
                 _("Une déclaration (objet JSON) ou un tableau de déclarations est attendu."), rule="type", path="$"
             )
         items = data if batch else [data]
+        if len(items) > settings.XAPI_MAX_BATCH:
+            raise PayloadTooLarge(
+                _("Lot trop grand : %(n)s déclarations, %(max)s au plus par requête. Envoyez-les en plusieurs lots.")
+                % {"n": len(items), "max": settings.XAPI_MAX_BATCH},
+                rule="batch_too_large",
+            )
         attachments_check(items, parts, batch=batch)
         binding.statements_write_check(xreq.credentials, items)
         if batch:

@@ -7,6 +7,7 @@ import json
 
 from django.utils.translation import gettext as _
 
+from xapi import json_codec
 from xapi.errors import StatementValidationError
 from xapi.models import Attachment
 
@@ -27,7 +28,7 @@ def statements_from_multipart(body: bytes, content_type_header: str) -> tuple[ob
             rule="multipart_first_part",
         )
     try:
-        data = json.loads(first.content.decode("utf-8"))
+        data = json_codec.loads(first.content)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise BadRequest(
             _("La première partie n'est pas du JSON valide : %(e)s") % {"e": error}, rule="invalid_json", path="$"

@@ -46,7 +46,8 @@ def _ids_body(body: dict) -> None:
     obj = body["object"]
     kind = obj.get("objectType", "Activity")
     if kind == "Activity":
-        body["object"] = {"objectType": "Activity", "id": obj["id"]}
+        # An Activity's identifier is its id alone (the ADL suite, XAPI-00171, counts the keys).
+        body["object"] = {"id": obj["id"]}
     elif kind in ("Agent", "Group"):
         body["object"] = _agent_ids(obj)
     context = body.get("context")
@@ -55,7 +56,7 @@ def _ids_body(body: dict) -> None:
             if key in context:
                 context[key] = _agent_ids(context[key])
         for key, activities in (context.get("contextActivities") or {}).items():
-            context["contextActivities"][key] = [{"objectType": "Activity", "id": a["id"]} for a in activities]
+            context["contextActivities"][key] = [{"id": a["id"]} for a in activities]
 
 
 # --- canonical ------------------------------------------------------------------------------------

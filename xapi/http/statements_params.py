@@ -10,6 +10,7 @@ from datetime import datetime
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from xapi import json_codec
 from xapi.errors import StatementValidationError
 from xapi.identity import agent_key
 from xapi.queries import StatementQuery
@@ -55,6 +56,13 @@ def _single_values(params: QueryDict) -> dict[str, str]:
                 rule="repeated_parameter",
                 path=name,
             )
+        if "\x00" in given[0]:
+            # PostgreSQL cannot compare with a string holding NUL: the query itself would fail.
+            raise BadRequest(
+                _("Le paramètre « %(p)s » contient un caractère nul.") % {"p": name},
+                rule="invalid_parameter",
+                path=name,
+            )
         values[name] = given[0]
     return values
 
@@ -79,9 +87,10 @@ def parse_bool(value: str, name: str) -> bool:
 def _parse_time(value: str, name: str) -> datetime:
     try:
         return parse_timestamp(value, name)
-    except StatementValidationError:
+    except StatementValidationError as error:
         raise BadRequest(
-            _("Le paramètre « %(p)s » doit être un horodatage ISO 8601 avec fuseau horaire.") % {"p": name},
+            _("Le paramètre « %(p)s » doit être un horodatage ISO 8601 avec fuseau horaire : %(m)s")
+            % {"p": name, "m": error.message},
             rule="invalid_timestamp",
             path=name,
         ) from None
@@ -98,7 +107,7 @@ def _parse_limit(value: str) -> int:
 
 def _parse_agent(value: str) -> str:
     try:
-        agent = json.loads(value)
+        agent = json_codec.loads(value)
     except json.JSONDecodeError:
         raise BadRequest(
             _("Le paramètre « agent » n'est pas du JSON valide."), rule="invalid_json", path="agent"
@@ -112,13 +121,17 @@ def _parse_agent(value: str) -> str:
             path="agent",
         ) from None
     try:
-        return agent_key(agent)
+        key = agent_key(agent)
     except ValueError:
         raise BadRequest(
             _("Le paramètre « agent » doit identifier un agent (mbox, mbox_sha1sum, openid ou account)."),
             rule="invalid_agent",
             path="agent",
         ) from None
+    # A NUL escaped as \u0000 in the JSON survives parsing; no index row can hold it.
+    if "\x00" in key:
+        raise BadRequest(_("Le paramètre « agent » contient un caractère nul."), rule="invalid_agent", path="agent")
+    return key
 
 
 def parse_statements_get(params: QueryDict) -> StatementsRequest:

@@ -7,6 +7,7 @@ from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
+import orjson
 from django.utils.translation import gettext as _
 
 from xapi.errors import StatementValidationError
@@ -114,8 +115,10 @@ def expect_constant(value: Any, path: str, expected: str) -> str:
 # --- Formatted strings --------------------------------------------------------------------------
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
-# Characters never allowed in an IRI (RFC 3987 excludes them from every production).
-_IRI_FORBIDDEN = re.compile(r"[\s<>\"{}|\\^`\x00-\x1f\x7f]")
+# Characters never allowed in an IRI (RFC 3987 excludes them from every production), and the
+# bidirectional formatting characters RFC 3987 4.1 says an IRI must not use (LRM, RLM, LRE, RLE,
+# PDF, LRO, RLO, and the later isolates LRI, RLI, FSI, PDI).
+_IRI_FORBIDDEN = re.compile(r"[\s<>\"{}|\\^`\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 # Strings already found valid (the check depends on the string alone). Statements repeat the same
@@ -243,6 +246,46 @@ def validate_extensions(value: Any, path: str) -> dict:
     return value
 
 
+# --- Text a database can store -------------------------------------------------------------------
+
+
+def check_storable_text(value: Any, path: str) -> None:
+    """Refuse a NUL character (U+0000) or a lone surrogate in any string or key of ``value``.
+
+    JSON allows both (as ``\\u0000``, ``\\ud800``); PostgreSQL stores neither in text or jsonb, and no
+    encoding can write a lone surrogate. orjson writes the whole value in a few microseconds: only when
+    its output holds an escaped NUL, or it refuses a string, is the value walked to find the culprit.
+    """
+    try:
+        written = orjson.dumps(value)
+    except TypeError:
+        written = None
+    if written is not None and b"\\u0000" not in written:
+        return
+    stack = [(value, path)]
+    while stack:
+        node, node_path = stack.pop()
+        if isinstance(node, str):
+            _check_storable_string(node, node_path)
+        elif isinstance(node, dict):
+            for key, child_value in node.items():
+                key_path = child(node_path, str(key))
+                if isinstance(key, str):
+                    _check_storable_string(key, key_path)
+                stack.append((child_value, key_path))
+        elif isinstance(node, list):
+            stack.extend((child_value, item(node_path, index)) for index, child_value in enumerate(node))
+
+
+def _check_storable_string(text: str, path: str) -> None:
+    if "\x00" in text:
+        fail(path, "nul_character", _("Le caractère nul (U+0000) n’est pas admis dans une déclaration."))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        fail(path, "invalid_character", _("Cette chaîne contient un caractère Unicode invalide (surrogate isolé)."))
+
+
 # --- Times --------------------------------------------------------------------------------------
 
 _TIMESTAMP = re.compile(
@@ -267,13 +310,24 @@ def parse_timestamp(value: Any, path: str) -> datetime:
     except ValueError:
         fail(path, "timestamp", _("« %(value)s » n’est pas une date et heure valide.") % {"value": value[:100]})
     # Without an offset the time is read as UTC, the spec's recommended zone.
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        # 0001-01-01T00:00:00+01:00 is still year 0 in UTC, 9999-12-31T23:59:59-01:00 year 10000.
+        fail(
+            path,
+            "timestamp_range",
+            _("« %(value)s » tombe hors du calendrier en UTC (entre l’an 1 et l’an 9999).") % {"value": value[:100]},
+        )
 
 
+# ISO 8601 durations: weeks stand alone (PnW); every other unit may combine, but not with weeks.
 _DURATION = re.compile(
-    r"""^P(?!$)
-    (?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?W)?(?:\d+(?:[.,]\d+)?D)?
-    (?:T(?=\d)(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?S)?)?$""",
+    r"""^P(?:\d+(?:[.,]\d+)?W
+    |(?!$)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?D)?
+    (?:T(?=\d)(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?S)?)?)$""",
     re.VERBOSE,
 )
 
@@ -281,5 +335,10 @@ _DURATION = re.compile(
 def validate_duration(value: Any, path: str) -> str:
     expect_string(value, path)
     if not _DURATION.match(value):
-        fail(path, "duration", _("« %(value)s » n’est pas une durée ISO 8601.") % {"value": value[:100]})
+        fail(
+            path,
+            "duration",
+            _("« %(value)s » n’est pas une durée ISO 8601 (les semaines, PnW, ne se combinent à aucune autre unité).")
+            % {"value": value[:100]},
+        )
     return value

@@ -10,7 +10,16 @@ from django.utils.translation import gettext as _
 from .agents import validate_actor, validate_authority
 from .attachments import validate_attachments
 from .contexts import validate_context
-from .fields import check_properties, child, expect_object, expect_string, fail, parse_timestamp, validate_uuid
+from .fields import (
+    check_properties,
+    check_storable_text,
+    child,
+    expect_object,
+    expect_string,
+    fail,
+    parse_timestamp,
+    validate_uuid,
+)
 from .objects import object_type, validate_object
 from .results import validate_result
 from .verbs import VOIDED, validate_verb
@@ -40,6 +49,7 @@ def validate_statement(value: Any, path: str = "") -> dict:
         version = expect_string(statement["version"], child(path, "version"))
         if not _VERSION.match(version):
             fail(child(path, "version"), "version", _("La version doit être de la forme « 1.0.x »."))
+    check_storable_text(statement, path)
     if statement["verb"]["id"] == VOIDED and object_type(statement["object"]) != "StatementRef":
         fail(
             child(path, "object"),

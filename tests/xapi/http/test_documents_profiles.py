@@ -43,10 +43,19 @@ def test_put_new_document_then_get(lrs, resource):
     assert len(response["ETag"]) == 42 and response["ETag"][0] == response["ETag"][-1] == '"'
 
 
-def test_put_new_document_without_headers_is_accepted(lrs, resource):
-    # 3.1.s4.b13 only answers 409 "for a resource that already exists".
+def test_put_new_document_without_headers_is_400_and_stores_nothing(lrs, resource):
+    # The ADL conformance suite (XAPI-00273, Communication 2.7) asks for 400 here; the text of
+    # 3.1.s4.b13 only speaks of existing documents (xAPI-Spec issue #1064): the suite is followed.
     path, params = resource
-    assert lrs.put(path, params, b"texte", content_type="text/plain").status_code == 204
+    response = lrs.put(path, params, b"texte", content_type="text/plain")
+    assert response.status_code == 400
+    assert "If-None-Match" in response.json()["error"]["message"]
+    assert lrs.get(path, params).status_code == 404
+
+
+def test_put_new_document_with_if_none_match_star_is_stored(lrs, resource):
+    path, params = resource
+    assert lrs.put(path, params, b"texte", content_type="text/plain", HTTP_IF_NONE_MATCH="*").status_code == 204
     response = lrs.get(path, params)
     assert response.content == b"texte"
     assert response["Content-Type"] == "text/plain"
@@ -54,7 +63,7 @@ def test_put_new_document_without_headers_is_accepted(lrs, resource):
 
 def test_put_over_existing_without_headers_is_409_and_changes_nothing(lrs, resource):
     path, params = resource
-    lrs.put(path, params, {"v": 1})
+    lrs.put(path, params, {"v": 1}, HTTP_IF_NONE_MATCH="*")
     before = etag_of(lrs, path, params)
 
     response = lrs.put(path, params, {"v": 2})
@@ -67,7 +76,7 @@ def test_put_over_existing_without_headers_is_409_and_changes_nothing(lrs, resou
 
 def test_put_with_matching_if_match_replaces(lrs, resource):
     path, params = resource
-    lrs.put(path, params, {"v": 1})
+    lrs.put(path, params, {"v": 1}, HTTP_IF_NONE_MATCH="*")
     tag = etag_of(lrs, path, params)
 
     assert lrs.put(path, params, {"v": 2}, HTTP_IF_MATCH=tag).status_code == 204
@@ -79,7 +88,7 @@ def test_put_with_matching_if_match_replaces(lrs, resource):
 @pytest.mark.parametrize("if_match", [BAD_TAG, "W/" + BAD_TAG])
 def test_put_with_stale_if_match_is_412(lrs, resource, if_match):
     path, params = resource
-    lrs.put(path, params, {"v": 1})
+    lrs.put(path, params, {"v": 1}, HTTP_IF_NONE_MATCH="*")
     response = lrs.put(path, params, {"v": 2}, HTTP_IF_MATCH=if_match)
     assert response.status_code == 412
     assert json.loads(lrs.get(path, params).content) == {"v": 1}
@@ -87,7 +96,7 @@ def test_put_with_stale_if_match_is_412(lrs, resource, if_match):
 
 def test_if_match_accepts_lists_unquoted_tags_and_star(lrs, resource):
     path, params = resource
-    lrs.put(path, params, {"v": 1})
+    lrs.put(path, params, {"v": 1}, HTTP_IF_NONE_MATCH="*")
     tag = etag_of(lrs, path, params)
     assert lrs.put(path, params, {"v": 2}, HTTP_IF_MATCH=f"{BAD_TAG}, {tag}").status_code == 204
     assert lrs.put(path, params, {"v": 3}, HTTP_IF_MATCH=etag_of(lrs, path, params).strip('"')).status_code == 204
@@ -103,7 +112,7 @@ def test_if_match_on_a_missing_document_is_412(lrs, resource):
 
 def test_if_none_match_star_on_existing_is_412(lrs, resource):
     path, params = resource
-    lrs.put(path, params, {"v": 1})
+    lrs.put(path, params, {"v": 1}, HTTP_IF_NONE_MATCH="*")
     assert lrs.put(path, params, {"v": 2}, HTTP_IF_NONE_MATCH="*").status_code == 412
     assert lrs.post(path, params, {"w": 2}, HTTP_IF_NONE_MATCH="*").status_code == 412
     assert json.loads(lrs.get(path, params).content) == {"v": 1}
@@ -111,7 +120,7 @@ def test_if_none_match_star_on_existing_is_412(lrs, resource):
 
 def test_post_honours_if_match(lrs, resource):
     path, params = resource
-    lrs.put(path, params, {"v": 1})
+    lrs.put(path, params, {"v": 1}, HTTP_IF_NONE_MATCH="*")
     assert lrs.post(path, params, {"w": 2}, HTTP_IF_MATCH=BAD_TAG).status_code == 412
     assert lrs.post(path, params, {"w": 2}, HTTP_IF_MATCH=etag_of(lrs, path, params)).status_code == 204
     assert json.loads(lrs.get(path, params).content) == {"v": 1, "w": 2}
@@ -127,7 +136,7 @@ def test_post_without_headers_merges(lrs, resource):
 
 def test_post_merge_into_non_json_document_is_400(lrs, resource):
     path, params = resource
-    lrs.put(path, params, b"/ asdf / undefined", content_type="application/octet-stream")
+    lrs.put(path, params, b"/ asdf / undefined", content_type="application/octet-stream", HTTP_IF_NONE_MATCH="*")
     response = lrs.post(path, params, {"a": 1})
     assert response.status_code == 400
     assert "application/json" in response.json()["error"]["message"]
@@ -145,7 +154,7 @@ def test_post_of_non_json_into_json_document_is_400(lrs, resource):
 
 def test_delete_honours_if_match(lrs, resource):
     path, params = resource
-    lrs.put(path, params, {"v": 1})
+    lrs.put(path, params, {"v": 1}, HTTP_IF_NONE_MATCH="*")
     assert lrs.delete(path, params, HTTP_IF_MATCH=BAD_TAG).status_code == 412
     assert lrs.get(path, params).status_code == 200
     assert lrs.delete(path, params, HTTP_IF_MATCH=etag_of(lrs, path, params)).status_code == 204
@@ -167,8 +176,8 @@ def test_delete_needs_a_profile_id(lrs, resource):
 
 def test_listing_and_since(lrs, resource):
     path, params = resource
-    lrs.put(path, {**params, "profileId": "b"}, {"v": 1})
-    lrs.put(path, {**params, "profileId": "a"}, {"v": 1})
+    lrs.put(path, {**params, "profileId": "b"}, {"v": 1}, HTTP_IF_NONE_MATCH="*")
+    lrs.put(path, {**params, "profileId": "a"}, {"v": 1}, HTTP_IF_NONE_MATCH="*")
     listing = {k: v for k, v in params.items() if k != "profileId"}
 
     assert lrs.get(path, listing).json() == ["a", "b"]
@@ -178,8 +187,8 @@ def test_listing_and_since(lrs, resource):
 
 
 def test_profiles_are_scoped_to_their_activity_or_agent(lrs):
-    lrs.put("activities/profile", RESOURCES["activities/profile"], {"v": 1})
-    lrs.put("agents/profile", RESOURCES["agents/profile"], {"v": 1})
+    lrs.put("activities/profile", RESOURCES["activities/profile"], {"v": 1}, HTTP_IF_NONE_MATCH="*")
+    lrs.put("agents/profile", RESOURCES["agents/profile"], {"v": 1}, HTTP_IF_NONE_MATCH="*")
     other_activity = {**RESOURCES["activities/profile"], "activityId": ACTIVITY + "/2"}
     other_agent = {**RESOURCES["agents/profile"], "agent": OTHER_AGENT}
     assert lrs.get("activities/profile", other_activity).status_code == 404
@@ -187,7 +196,12 @@ def test_profiles_are_scoped_to_their_activity_or_agent(lrs):
 
 
 def test_state_and_profile_documents_do_not_mix(lrs):
-    lrs.put("activities/profile", {"activityId": ACTIVITY, "profileId": "progression"}, {"profile": True})
+    lrs.put(
+        "activities/profile",
+        {"activityId": ACTIVITY, "profileId": "progression"},
+        {"profile": True},
+        HTTP_IF_NONE_MATCH="*",
+    )
     assert lrs.get("activities/state", state_params()).status_code == 404
 
 

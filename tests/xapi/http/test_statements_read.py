@@ -94,7 +94,8 @@ def test_format_ids_keeps_only_identifiers(api):
     body = api.get(params={"statementId": data["id"], "format": "ids"}).json()
     assert body["actor"] == {"objectType": "Agent", "mbox": "mailto:camille@example.fr"}
     assert body["verb"] == {"id": ex.COMPLETED}
-    assert body["object"] == {"objectType": "Activity", "id": ex.ACTIVITY}
+    # An Activity's identifier is its id alone (ADL suite, XAPI-00171).
+    assert body["object"] == {"id": ex.ACTIVITY}
 
 
 def test_format_canonical_picks_one_language_by_accept_language(api):

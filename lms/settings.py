@@ -123,7 +123,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise: static files (among them the demo cmi5 content) carry no page policy.
-    "lms.csp.RelaisCSPMiddleware",
+    "lms.content_security.RelaisCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -367,7 +367,7 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (django-csp): scripts and styles from this site or carrying the request's nonce,
-# nothing inline otherwise. The Wagtail admin gets its own, looser policy (lms/csp.py).
+# nothing inline otherwise. The Wagtail admin gets its own, looser policy (lms/content_security.py).
 PLOTLY_EMPTY_STYLE = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
 PLOTLY_IMAGE_RENDERING_STYLE = "'sha256-AR/cKIZjWPcPmBUPDA6oti9XBiTbJvz0Cro2J1VzzS8='"
 CONTENT_SECURITY_POLICY = {

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.http import HttpResponse
 
-from lms.csp import RelaisCSPMiddleware
+from lms.content_security import RelaisCSPMiddleware
 
 
 def directives(header: str) -> dict[str, str]:

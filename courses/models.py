@@ -133,6 +133,8 @@ class CoursePage(Page):
             )
             if context["enrollment"]:
                 context["progress"] = course_progress(course=self, user=request.user)
+                # Earned once and kept, even when modules were published since.
+                context["certificate"] = Certificate.objects.filter(user=request.user, course=self).first()
         return context
 
 
@@ -254,12 +256,13 @@ class ModuleCompletion(models.Model):
         return f"{self.user} — {self.module}"
 
 
-from .records import Cmi5Launch, JournalEntry, SessionRegistration, TaskSubmission  # noqa: E402
+from .records import Certificate, Cmi5Launch, JournalEntry, SessionRegistration, TaskSubmission  # noqa: E402
 from .workflow_tasks import PartnerApprovalTask  # noqa: E402
 
 __all__ = [
     "ActivityProgress",
     "CatalogPage",
+    "Certificate",
     "Cmi5Launch",
     "CourseCompetency",
     "CoursePage",

@@ -1,7 +1,15 @@
 """What courses hold about a teacher, for their export; and their uploaded files, for erasure (the rows
 cascade with the account, files on disk do not)."""
 
-from .models import ActivityProgress, Enrollment, JournalEntry, ModuleCompletion, SessionRegistration, TaskSubmission
+from .models import (
+    ActivityProgress,
+    Certificate,
+    Enrollment,
+    JournalEntry,
+    ModuleCompletion,
+    SessionRegistration,
+    TaskSubmission,
+)
 
 
 def export(user) -> dict:
@@ -44,6 +52,17 @@ def export(user) -> dict:
         "journal": [
             {"module": j.module.title, "activite": j.block_id, "texte": j.text, "le": j.written_at.isoformat()}
             for j in JournalEntry.objects.filter(user=user).select_related("module")
+        ],
+        "attestations": [
+            {
+                "parcours": c.course_title,
+                "code": c.code_display,
+                "terminee_le": c.completed_at.isoformat(),
+                "modules": [m["title"] for m in c.modules],
+                "emetteur": c.issuer_name,
+                "nom_affiche": c.holder_display,
+            }
+            for c in Certificate.objects.filter(user=user)
         ],
     }
 

@@ -255,6 +255,11 @@ def module_complete(*, user, module: ModulePage) -> ModuleCompletion:
             result={"completion": percent >= 100, "extensions": {st.PROGRESS_EXTENSION: percent}},
         )
     )
+    if percent >= 100:
+        from .certificates import certificate_issue
+
+        # Earned now and kept: a module published later will not take it back.
+        certificate_issue(course=course, user=user)
     return completion
 
 

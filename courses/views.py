@@ -7,13 +7,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from . import cmi5, practice, services, sessions
-from .certificates import CertificateError, certificate_data, certificate_pdf
+from .certificate_pdf import certificate_logos, certificate_pdf
+from .certificates import (
+    CertificateError,
+    certificate_by_code,
+    certificate_competencies,
+    certificate_holder,
+    certificate_holder_set,
+    certificate_issue,
+    certificate_new_modules,
+)
 from .models import CoursePage, ModulePage, SessionRegistration, TaskSubmission
 
 
@@ -189,11 +199,15 @@ def _course(course_id: int) -> CoursePage:
     return get_object_or_404(CoursePage.objects.live(), pk=course_id)
 
 
+def _verify_url(request, certificate) -> str:
+    return request.build_absolute_uri(reverse("courses:certificate_verify", args=[certificate.code_display]))
+
+
 @login_required
 def certificate(request, course_id: int):
     course = _course(course_id)
     try:
-        data = certificate_data(course=course, user=request.user)
+        earned = certificate_issue(course=course, user=request.user)
     except CertificateError as error:
         return render(
             request,
@@ -201,20 +215,59 @@ def certificate(request, course_id: int):
             {"course": course, "error": str(error), "title": course.title},
             status=403,
         )
-    return render(request, "courses/certificate.html", {**data, "title": course.title})
+    if request.method == "POST":
+        try:
+            certificate_holder_set(certificate=earned, user=request.user, choice=request.POST.get("affichage", ""))
+        except CertificateError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Votre choix est enregistré."))
+        return redirect("courses:certificate", course_id=course.pk)
+    return render(
+        request,
+        "courses/certificate.html",
+        {
+            "course": course,
+            "certificate": earned,
+            "competencies": certificate_competencies(earned),
+            "new_modules": certificate_new_modules(earned),
+            "holder": certificate_holder(earned),
+            "holder_choices": earned.Holder.choices,
+            "verify_url": _verify_url(request, earned),
+            "title": course.title,
+        },
+    )
 
 
 @login_required
 def certificate_download(request, course_id: int):
     course = _course(course_id)
     try:
-        content = certificate_pdf(course=course, user=request.user)
+        earned = certificate_issue(course=course, user=request.user)
     except CertificateError as error:
         messages.error(request, str(error))
         return redirect("courses:certificate", course_id=course.pk)
+    content = certificate_pdf(certificate=earned, verify_url=_verify_url(request, earned))
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="attestation-{slugify(course.title)[:60]}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="attestation-{slugify(earned.course_title)[:60]}.pdf"'
     return response
+
+
+def certificate_verify(request, code: str = ""):
+    """Public: anyone holding a code (typed, or from the QR code) checks the certificate, without an account."""
+    code = code or request.GET.get("code", "")
+    found = certificate_by_code(code) if code else None
+    context = {"code": code, "certificate": found, "title": _("Vérifier une attestation")}
+    if found:
+        context.update(
+            {
+                "competencies": certificate_competencies(found),
+                "holder": certificate_holder(found),
+                "logos": certificate_logos(found),
+            }
+        )
+    status = 404 if code and not found else 200
+    return render(request, "courses/certificate_verify.html", context, status=status)
 
 
 def _trainer_module(request, module_id: int) -> ModulePage:

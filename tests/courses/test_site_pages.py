@@ -7,7 +7,7 @@ from django.utils.html import escape
 
 from competencies.models import Competency
 from courses import practice, services, sessions
-from courses.certificates import CertificateError, certificate_pdf
+from courses.certificates import CertificateError, certificate_issue
 from courses.demo import demo_load
 from courses.models import CatalogPage, CourseCompetency, CoursePage, ModulePage
 from tests.conftest import PASSWORD, make_user
@@ -197,7 +197,7 @@ def test_certificate_after_the_course_lists_competencies(
 
 def test_no_certificate_before_completion(module, teacher):
     with pytest.raises(CertificateError, match="0 / 1"):
-        certificate_pdf(course=module.course, user=teacher)
+        certificate_issue(course=module.course, user=teacher)
 
 
 def test_demo_has_every_block_partners_and_workflow(db):

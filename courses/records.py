@@ -17,6 +17,8 @@ class SessionRegistration(models.Model):
     block_id = models.CharField(max_length=64)
     registered_at = models.DateTimeField(_("inscrit le"), auto_now_add=True)
     attended = models.BooleanField(_("présent"), null=True, blank=True)
+    # An absence the trainer accepted (attended is False): recorded, but no evidence either.
+    excused = models.BooleanField(_("absence excusée"), default=False)
     attendance_taken_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -1,7 +1,9 @@
 """In-person sessions and virtual classes: registration within capacity, attendance taken by a trainer."""
 
+from datetime import datetime
+
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from xapi.services import statement_store
@@ -66,17 +68,53 @@ def session_unregister(*, user, module: ModulePage, block_id: str) -> None:
     ).delete()
 
 
+def session_start(block) -> datetime:
+    """When the session begins, in the site's time zone (the date and times a trainer typed are local)."""
+    return timezone.make_aware(datetime.combine(block.value["date"], block.value["start_time"]))
+
+
+def session_end(block) -> datetime:
+    return timezone.make_aware(datetime.combine(block.value["date"], block.value["end_time"]))
+
+
+def attendance_opens(block) -> datetime | None:
+    """None when attendance may be taken now; else when it may."""
+    start = session_start(block)
+    return start if timezone.now() < start else None
+
+
 @transaction.atomic
-def attendance_record(*, trainer, module: ModulePage, block_id: str, present_user_ids: set[int]) -> int:
-    """Record who came. Each newly present teacher gets an `attended` statement naming the trainer as
-    instructor. Returns the number of new attendances."""
+def attendance_record(
+    *,
+    trainer,
+    module: ModulePage,
+    block_id: str,
+    present_user_ids: set[int],
+    excused_user_ids: set[int] = frozenset(),
+) -> int:
+    """Record who came, who was absent and whose absence is excused, once the session has begun.
+
+    Each newly present teacher gets an `attended` statement naming the trainer as instructor; absent
+    and excused teachers get none, so the certificate and the levels count only attendance. Returns
+    the number of new attendances."""
     if not is_module_trainer(user=trainer, module=module):
         raise LearningError(_("Seuls les formateurs de ce parcours peuvent relever la présence."))
     block = step_block(module, block_id, SESSION_TYPES)
+    opens = attendance_opens(block)
+    if opens is not None:
+        raise LearningError(
+            _("La présence se relève à partir du début de la session, le %(date)s à %(time)s.")
+            % {
+                "date": formats.date_format(timezone.localtime(opens), "j F Y"),
+                "time": formats.time_format(timezone.localtime(opens), "H:i"),
+            }
+        )
+    if set(present_user_ids) & set(excused_user_ids):
+        raise LearningError(_("Une même personne ne peut être à la fois présente et excusée."))
     registrations = list(
         SessionRegistration.objects.select_for_update().filter(module=module, block_id=block_id).select_related("user")
     )
-    unknown = set(present_user_ids) - {r.user_id for r in registrations}
+    unknown = (set(present_user_ids) | set(excused_user_ids)) - {r.user_id for r in registrations}
     if unknown:
         raise LearningError(_("Certaines personnes cochées ne sont pas inscrites à cette session."))
     now = timezone.now()
@@ -88,6 +126,7 @@ def attendance_record(*, trainer, module: ModulePage, block_id: str, present_use
             continue
         was_present = registration.attended is True
         registration.attended = present
+        registration.excused = not present and registration.user_id in excused_user_ids
         registration.attendance_taken_by = trainer
         registration.attendance_taken_at = now
         registration.save()

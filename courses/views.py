@@ -313,9 +313,13 @@ def attendance(request, module_id: int, block_id: str):
         raise PermissionDenied(_("Cette session n'existe pas ou plus."))
     if request.method == "POST":
         try:
-            present = {int(v) for v in request.POST.getlist("present")}
+            states = {int(key[5:]): value for key, value in request.POST.items() if key.startswith("etat-")}
             count = sessions.attendance_record(
-                trainer=request.user, module=module, block_id=block_id, present_user_ids=present
+                trainer=request.user,
+                module=module,
+                block_id=block_id,
+                present_user_ids={pk for pk, state in states.items() if state == "present"},
+                excused_user_ids={pk for pk, state in states.items() if state == "excuse"},
             )
         except ValueError:
             messages.error(request, _("Liste de présence illisible ; rechargez la page."))
@@ -328,7 +332,13 @@ def attendance(request, module_id: int, block_id: str):
     return render(
         request,
         "courses/attendance.html",
-        {"module": module, "activity": block, "registrations": registrations, "title": block.value["title"]},
+        {
+            "module": module,
+            "activity": block,
+            "registrations": registrations,
+            "opens": sessions.attendance_opens(block),
+            "title": block.value["title"],
+        },
     )
 
 

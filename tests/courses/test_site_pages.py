@@ -108,8 +108,8 @@ def test_trainer_space_attendance_and_review(client, full_module, enrolled, trai
     home = html(client.get("/formations/formateur/"))
     assert escape(session.value["title"]) in home and enrolled.get_full_name() in home
     url = f"/formations/formateur/modules/{full_module.pk}/sessions/{session.id}/"
-    assert client.post(url, {"present": "abc"}).status_code == 200
-    client.post(url, {"present": str(enrolled.pk)})
+    assert client.post(url, {"etat-abc": "present"}).status_code == 200
+    client.post(url, {f"etat-{enrolled.pk}": "present"})
     assert Statement.objects.filter(verb_id=VERB + "attended").count() == 1
     review = f"/formations/formateur/productions/{submission.pk}/"
     page = html(client.get(review))

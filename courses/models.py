@@ -223,6 +223,9 @@ class ActivityProgress(models.Model):
     status = models.CharField(_("état"), max_length=10, choices=Status.choices)
     score = models.FloatField(_("score"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    # A quiz's latest attempt, for the review beside each question: {"passed", "correct", "total",
+    # "scaled", "answers": [{"given": [...], "right": bool, "feedback": [str]}]}.
+    last_attempt = models.JSONField(_("dernière tentative"), default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -69,27 +69,13 @@ def _quiz_answers(post) -> dict[int, list[str]]:
 def quiz_submit(request, module_id: int, block_id: str):
     module = _module(module_id)
     try:
-        outcome = services.quiz_submit(
-            user=request.user, module=module, block_id=block_id, answers=_quiz_answers(request.POST)
-        )
+        services.quiz_submit(user=request.user, module=module, block_id=block_id, answers=_quiz_answers(request.POST))
     except services.LearningError as error:
         messages.error(request, str(error))
         return redirect(f"{module.url}#activite-{block_id}")
-    summary = _("%(correct)s bonne(s) réponse(s) sur %(total)s (%(percent)s %%).") % {
-        "correct": outcome.correct,
-        "total": outcome.total,
-        "percent": round(outcome.scaled * 100),
-    }
-    if outcome.passed:
-        messages.success(request, _("Quiz réussi : ") + summary)
-    else:
-        messages.warning(request, _("Quiz non réussi : ") + summary)
-    for lines in outcome.feedback:
-        for line in lines:
-            messages.info(request, line)
-    if not outcome.passed and outcome.attempts_left is not None:
-        messages.info(request, _("Tentatives restantes : %(n)s.") % {"n": outcome.attempts_left})
-    return redirect(f"{module.url}#activite-{block_id}")
+    # The result and each question's feedback are shown beside the questions (the latest attempt is kept
+    # on the progress row); the fragment scrolls there and `resultat` tells the player to focus it.
+    return redirect(f"{module.url}?resultat={block_id}#resultat-{block_id}")
 
 
 @require_POST

@@ -25,6 +25,8 @@ from .certificates import (
     certificate_new_modules,
 )
 from .models import CoursePage, ModulePage, SessionRegistration, TaskSubmission
+from .my_learning import my_learning as my_learning_data
+from .my_learning import session_ics
 
 
 def _module(module_id: int) -> ModulePage:
@@ -363,3 +365,28 @@ def submission_file(request, submission_id: int):
     extension = os.path.splitext(submission.original_name)[1].lower()
     name = (slugify(os.path.splitext(submission.original_name)[0])[:80] or "production") + extension
     return FileResponse(submission.file.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+def my_learning(request):
+    """ "Mes formations": in progress (resume), finished (certificates), next sessions."""
+    return render(
+        request, "courses/my_learning.html", {**my_learning_data(user=request.user), "title": _("Mes formations")}
+    )
+
+
+@login_required
+def session_calendar(request, module_id: int, block_id: str):
+    """The session as an .ics file, for the teachers registered to it."""
+    module = _module(module_id)
+    block = module.activity(block_id)
+    if block is None or block.block_type not in sessions.SESSION_TYPES:
+        raise PermissionDenied(_("Cette session n'existe pas ou plus."))
+    if not SessionRegistration.objects.filter(user=request.user, module=module, block_id=block_id).exists():
+        raise PermissionDenied(_("Inscrivez-vous d'abord à cette session pour l'ajouter à votre agenda."))
+    response = HttpResponse(
+        session_ics(module=module, block=block, base_url=request.build_absolute_uri("/")),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="session-{slugify(block.value["title"])[:50]}.ics"'
+    return response

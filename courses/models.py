@@ -48,7 +48,21 @@ class CatalogPage(Page):
             context["enrolled_ids"] = set(
                 Enrollment.objects.filter(user=request.user).values_list("course_id", flat=True)
             )
+            context["progress_by_course"] = self._progress(request.user, context["enrolled_ids"])
         return context
+
+    @staticmethod
+    def _progress(user, course_ids) -> dict[int, int]:
+        """Percent of modules completed, per enrolled course (for the catalogue's cards)."""
+        modules = ModulePage.objects.live()
+        totals: dict[int, int] = {}
+        done: dict[int, int] = {}
+        completed = set(ModuleCompletion.objects.filter(user=user).values_list("module_id", flat=True))
+        for course in CoursePage.objects.filter(pk__in=course_ids):
+            ids = list(modules.child_of(course).values_list("pk", flat=True))
+            totals[course.pk] = len(ids)
+            done[course.pk] = sum(1 for pk in ids if pk in completed)
+        return {pk: round(100 * done[pk] / total) if total else 0 for pk, total in totals.items()}
 
 
 class CoursePage(Page):

@@ -66,7 +66,15 @@ def next_sessions(*, user) -> list[dict]:
             continue
         if session_end(block) < now:
             continue
-        rows.append({"module": module, "block": block, "start": session_start(block), "end": session_end(block)})
+        rows.append(
+            {
+                "module": module,
+                "block": block,
+                "start": session_start(block),
+                "end": session_end(block),
+                "waitlisted": registration.waitlisted,
+            }
+        )
     return sorted(rows, key=lambda row: row["start"])
 
 

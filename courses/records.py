@@ -19,6 +19,10 @@ class SessionRegistration(models.Model):
     attended = models.BooleanField(_("présent"), null=True, blank=True)
     # An absence the trainer accepted (attended is False): recorded, but no evidence either.
     excused = models.BooleanField(_("absence excusée"), default=False)
+    # On the waiting list of a full session: promoted, oldest first, when a place frees.
+    waitlisted = models.BooleanField(_("en liste d'attente"), default=False)
+    # When the reminder e-mail was sent (it is sent once).
+    reminded_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True)
     attendance_taken_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

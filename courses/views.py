@@ -1,6 +1,7 @@
 """Thin views over the learning services."""
 
 import os
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -109,21 +110,21 @@ def _learning_action(request, module: ModulePage, block_id: str, action, success
 @login_required
 def session_register(request, module_id: int, block_id: str):
     module = _module(module_id)
-    if request.POST.get("action") == "annuler":
-        return _learning_action(
-            request,
-            module,
-            block_id,
-            lambda: sessions.session_unregister(user=request.user, module=module, block_id=block_id),
-            _("Votre inscription à la session est annulée."),
-        )
-    return _learning_action(
-        request,
-        module,
-        block_id,
-        lambda: sessions.session_register(user=request.user, module=module, block_id=block_id),
-        _("Vous êtes inscrit à la session."),
-    )
+    action = request.POST.get("action")
+    where = {"user": request.user, "module": module, "block_id": block_id}
+    if action == "annuler":
+        run = partial(sessions.session_unregister, **where)
+        success = _("Votre inscription à la session est annulée.")
+    elif action == "attente":
+        run = partial(sessions.session_register, **where, waitlist=True)
+        success = _("Vous êtes sur la liste d'attente : nous vous écrirons si une place se libère.")
+    else:
+        run = partial(sessions.session_register, **where)
+        success = _("Vous êtes inscrit à la session.")
+    response = _learning_action(request, module, block_id, run, success)
+    if request.POST.get("retour") == "mes-formations":
+        return redirect("courses:my_learning")
+    return response
 
 
 @require_POST

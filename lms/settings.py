@@ -258,6 +258,8 @@ CELERY_BEAT_SCHEDULE = {
     "xapi-forwarding-sweep": {"task": "xapi_forwarding.sweep", "schedule": 60.0},
     # Each pull source has its own interval; this only looks for the ones that are due.
     "xapi-forwarding-pull": {"task": "xapi_forwarding.pull_due", "schedule": 60.0},
+    # Reminders 48 hours before each session (each sent once).
+    "courses-session-reminders": {"task": "courses.session_reminders_send", "schedule": crontab(minute=5)},
 }
 
 # --- Wagtail ------------------------------------------------------------------------

@@ -57,3 +57,71 @@ def test_finished_courses_link_their_certificate(client, module, teacher):
     assert "data-in-progress" not in page
     client.logout()
     assert client.get("/formations/mes-formations/").status_code == 302  # sign in first
+
+
+def test_waiting_list_when_full_and_promotion_when_a_place_frees(client, full_module, enrolled, trainer, mailoutbox):
+    from django.test import TestCase
+
+    from courses.models import ActivityProgress, SessionRegistration
+    from courses.services import LearningError, course_enroll
+
+    course = CoursePage.objects.get(pk=full_module.course.pk)
+    module = future_session_module(course)
+    session = module.activities[0]
+    sessions.session_register(user=enrolled, module=module, block_id=session.id)
+    for n in range(session.value["capacity"] - 1):
+        other = make_user(f"prof{n}@example.fr")
+        course_enroll(user=other, course=course)
+        sessions.session_register(user=other, module=module, block_id=session.id)
+    late = make_user("tard@example.fr", first_name="Alix")
+    course_enroll(user=late, course=course)
+    with pytest.raises(LearningError, match="liste d'attente"):
+        sessions.session_register(user=late, module=module, block_id=session.id)
+    # Through the player: the full session offers its waiting list.
+    client.login(email=late.email, password=PASSWORD)
+    assert "Rejoindre la liste d'attente" in client.get(module.url).content.decode()
+    client.post(f"/formations/modules/{module.pk}/sessions/{session.id}/", {"action": "attente"})
+    waiting = SessionRegistration.objects.get(user=late)
+    assert waiting.waitlisted and sessions.waitlist_position(waiting) == 1
+    assert sessions.session_places_left(module=module, block=session) == 0
+    assert not ActivityProgress.objects.filter(user=late, module=module).exists()
+    assert "Vous êtes sur la liste d'attente" in client.get("/formations/mes-formations/").content.decode()
+
+    # The first teacher cancels from "Mes formations": the place goes to the teacher waiting, who is told.
+    client.logout()
+    client.login(email=enrolled.email, password=PASSWORD)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            f"/formations/modules/{module.pk}/sessions/{session.id}/", {"action": "annuler", "retour": "mes-formations"}
+        )
+    assert response["Location"] == "/formations/mes-formations/"
+    assert not SessionRegistration.objects.filter(user=enrolled, module=module).exists()
+    waiting.refresh_from_db()
+    assert not waiting.waitlisted
+    assert ActivityProgress.objects.get(user=late, module=module).status == "registered"
+    (mail,) = mailoutbox
+    assert mail.to == [late.email] and "place" in mail.subject
+    assert mail.attachments[0][0] == "session.ics" and "BEGIN:VEVENT" in mail.attachments[0][1]
+
+
+def test_reminders_are_sent_once_before_a_session(full_module, enrolled, mailoutbox):
+    from courses.tasks import session_reminders_send
+
+    course = CoursePage.objects.get(pk=full_module.course.pk)
+    tomorrow = future_session_module(course, days=1, slug="demain")
+    later = future_session_module(course, days=21, slug="plus-tard")
+    for module in (tomorrow, later):
+        sessions.session_register(user=enrolled, module=module, block_id=module.activities[0].id)
+    assert session_reminders_send.delay().get() == 1
+    (mail,) = mailoutbox
+    assert mail.to == [enrolled.email] and "Rappel" in mail.subject and tomorrow.title in mail.body
+    assert session_reminders_send.delay().get() == 0  # idempotent
+    assert len(mailoutbox) == 1
+
+
+def test_catalogue_cards_show_progress(client, module, teacher):
+    services.course_enroll(user=teacher, course=module.course)
+    client.login(email=teacher.email, password=PASSWORD)
+    assert 'data-card-progress="0"' in client.get("/").content.decode()
+    complete_course(module, teacher)
+    assert 'data-card-progress="100"' in client.get("/").content.decode()

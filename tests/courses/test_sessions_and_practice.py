@@ -166,7 +166,7 @@ def test_export_and_erasure_cover_sessions_tasks_and_journal(full_module, enroll
     assert not path.exists() and not TaskSubmission.objects.exists()
 
 
-def future_session_module(course, days=21):
+def future_session_module(course, days=21, slug="atelier-a-venir"):
     """A module whose only activity is an in-person session in three weeks."""
     from datetime import date, timedelta
 
@@ -178,7 +178,7 @@ def future_session_module(course, days=21):
         for b in every_block_activities(session_day=date.today() + timedelta(days=days))
         if b["type"] == "in_person_session"
     )
-    module = ModulePage(title="Atelier à venir", slug="atelier-a-venir", activities=[session])
+    module = ModulePage(title="Atelier à venir", slug=slug, activities=[session])
     course.add_child(instance=module)
     module.save_revision().publish()
     return ModulePage.objects.get(pk=module.pk)

@@ -2,6 +2,7 @@
 question, walked in Chromium on a phone (375 px) and at 1280 px, in French and English, axe-clean;
 screenshots for docs/screenshots/."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -88,4 +89,30 @@ def test_certificate_verification_and_quiz_review(browser, live_server, settings
     page.locator(f"#{focused}").screenshot(path=str(SCREENSHOTS / "quiz-result-phone.png"))
     quiz.screenshot(path=str(SCREENSHOTS / "quiz-review-phone.png"))
     context.close()
+
+    # "Mes formations" from the site menu, with an upcoming session to add to a calendar.
+    from courses import sessions
+    from tests.courses.test_sessions_and_practice import future_session_module
+
+    upcoming = future_session_module(course)
+    sessions.session_register(user=other, module=upcoming, block_id=upcoming.activities[0].id)
+    for width, suffix in ((375, "phone"), (1280, "desktop")):
+        context = new_context(browser, base=base, width=width, height=812 if width == 375 else 900)
+        page = context.new_page()
+        login(page, base, other.email)
+        page.goto(base + "/")
+        if width == 375:
+            page.get_by_role("button", name="Menu").click()
+        page.get_by_role("link", name="Mes formations").click()
+        page.get_by_role("heading", name="Mes formations", level=1).wait_for()
+        assert page.locator("[data-in-progress] [data-course]").count() == 1
+        with page.expect_download() as download:
+            page.get_by_role("link", name=re.compile("Ajouter à mon agenda")).click()
+        assert download.value.suggested_filename.endswith(".ics")
+        check(page, "my training", width)
+        page.screenshot(path=str(SCREENSHOTS / f"my-training-{suffix}.png"), full_page=True)
+        page.get_by_role("link", name=re.compile("Reprendre")).click()
+        page.wait_for_load_state("networkidle")
+        assert module.url in page.url and "#activite-" in page.url
+        context.close()
     assert not found, "axe-core found serious or critical violations:" + format_violations(found)

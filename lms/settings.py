@@ -184,6 +184,8 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
+# Each role lands where its work is (a `next` still wins); see lms/login_redirect.py.
+ACCOUNT_ADAPTER = "lms.login_redirect.RoleLoginRedirectAdapter"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 
 # --- Internationalisation -------------------------------------------------------

@@ -136,7 +136,14 @@ class CoursePage(Page):
         context = super().get_context(request, *args, **kwargs)
         modules = list(self.modules())
         context["modules"] = modules
-        context["targets"] = self.target_competencies.select_related("competency__framework")
+        context["targets"] = targets = list(self.target_competencies.select_related("competency__framework"))
+        if targets:
+            from competencies.models import Level
+
+            # Levels in words: "niveau 3 — Confirmé", not a bare number.
+            labels = {(lv.framework_id, lv.number): lv.label for lv in Level.objects.all()}
+            for target in targets:
+                target.level_label = labels.get((target.competency.framework_id, target.target_level), "")
         context["sessions"] = course_sessions(course=self, user=request.user)
         if request.user.is_authenticated:
             context["enrollment"] = Enrollment.objects.filter(user=request.user, course=self).first()

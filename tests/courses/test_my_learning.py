@@ -125,3 +125,15 @@ def test_catalogue_cards_show_progress(client, module, teacher):
     assert 'data-card-progress="0"' in client.get("/").content.decode()
     complete_course(module, teacher)
     assert 'data-card-progress="100"' in client.get("/").content.decode()
+
+
+def test_course_page_names_the_targeted_level(client, module):
+    from competencies.models import Competency
+    from courses.models import CourseCompetency
+
+    course = CoursePage.objects.get(pk=module.course.pk)
+    CourseCompetency.objects.create(
+        course=course, competency=Competency.objects.get(framework__slug="crcn-edu", code="3.1"), target_level=4
+    )
+    page = unescape(client.get(course.url).content.decode())
+    assert "(niveau 4 — Avancé)" in page

@@ -338,7 +338,7 @@ def test_trainer_partners_teacher_journey(browser, live_server, settings, tmp_pa
     for index in (6, 7):
         block = module.activities[index]
         tpage.goto(f"{base}/formations/formateur/modules/{module.pk}/sessions/{block.id}/")
-        tpage.locator("fieldset", has_text="Camille Durand").get_by_label("Présent·e").check()
+        tpage.locator("fieldset", has_text="Camille Durand").locator("label", has_text="Présent·e").click()
         tpage.get_by_role("button", name="Enregistrer la présence").click()
         tpage.get_by_text(re.compile("Présence enregistrée")).first.wait_for()
     tpage.goto(f"{base}/formations/formateur/")

@@ -2,6 +2,7 @@
 territories' shared courses and the trainer space from the admin menu, and in the editor the
 competency list follows the chosen framework with the level named. axe on the new admin page."""
 
+import os
 import re
 from pathlib import Path
 
@@ -12,11 +13,19 @@ from courses.demo import DEMO_DOMAIN, demo_load
 from courses.models import CatalogPage, CoursePage, ModulePage
 from lms.models import User
 from tests.conftest import wagtail_root
+from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_accessibility import blocking_violations, format_violations, login, new_context
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The docs' screenshots are refreshed on demand (RELAIS_UPDATE_SCREENSHOTS=1); otherwise they go with
+# the other test artifacts, so that a test run leaves the tracked files alone.
+SCREENSHOTS = (
+    Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    if os.environ.get("RELAIS_UPDATE_SCREENSHOTS")
+    else ARTIFACTS
+)
+SCREENSHOTS.mkdir(exist_ok=True)
 TRAINER = f"formatrice@{DEMO_DOMAIN}"
 
 

@@ -69,3 +69,29 @@ def index(sequence, position):
         return sequence[position]
     except (IndexError, TypeError, KeyError):
         return None
+
+
+@register.simple_tag
+def next_level_modules(user) -> dict:
+    """For "Mes compétences": per competency key, the published modules whose activities evidence it
+    above the teacher's current level (what would take them to the next one), lowest level first."""
+    from competencies.models import CompetencyState
+    from courses.models import ModulePage
+
+    if not user.is_authenticated:
+        return {}
+    current = {
+        f"{s.competency.framework.slug}/{s.competency.code}": s.level
+        for s in CompetencyState.objects.filter(user=user).select_related("competency__framework")
+    }
+    found: dict[str, dict[int, tuple]] = {}
+    for module in ModulePage.objects.live().specific().order_by("path"):
+        for block in module.activities:
+            alignment = block.value.get("alignment") or {}
+            level = alignment.get("level") or 0
+            for key in alignment.get("competencies") or []:
+                if level > current.get(key, 0):
+                    best = found.setdefault(key, {})
+                    if module.pk not in best or level < best[module.pk][1]:
+                        best[module.pk] = (module, level)
+    return {key: sorted(rows.values(), key=lambda row: (row[1], row[0].title))[:3] for key, rows in found.items()}

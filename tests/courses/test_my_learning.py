@@ -137,3 +137,18 @@ def test_course_page_names_the_targeted_level(client, module):
     )
     page = unescape(client.get(course.url).content.decode())
     assert "(niveau 4 — Avancé)" in page
+
+
+def test_my_competencies_shows_what_would_take_me_to_the_next_level(client, module, teacher):
+    course = CoursePage.objects.get(pk=module.course.pk)
+    course.save_revision().publish()
+    client.login(email=teacher.email, password=PASSWORD)
+    page = unescape(client.get("/competences/mes-competences/").content.decode())
+    row = page[page.index('<tr data-competency="3.1">') :]
+    row = row[: row.index("</tr>")]
+    assert "Pour progresser" in row and "Module test" in row and "(niveau 2)" in row  # its lowest level first
+    complete_course(module, teacher)
+    page = unescape(client.get("/competences/mes-competences/").content.decode())
+    row = page[page.index('<tr data-competency="3.1">') :]
+    row = row[: row.index("</tr>")]
+    assert "Module test" not in row  # nothing above the level it gave

@@ -8,13 +8,14 @@ from wagtail.documents.blocks import DocumentChooserBlock
 
 
 def competency_choices():
+    """The competencies grouped by framework (the editor shows only the chosen framework's group)."""
     from competencies.models import Competency
 
     try:
-        return [
-            (c.key, f"{c.framework.short_name} {c.code} — {c.name}")
-            for c in Competency.objects.select_related("framework").order_by("framework__slug", "code")
-        ]
+        groups: dict[str, list] = {}
+        for c in Competency.objects.select_related("framework").order_by("framework__slug", "code"):
+            groups.setdefault(c.framework.short_name, []).append((c.key, f"{c.code} — {c.name}"))
+        return list(groups.items())
     except Exception:  # the table may not exist yet (first migrate)
         return []
 

@@ -221,7 +221,8 @@ def every_block_course(catalogue: CatalogPage, partners) -> CoursePage:
             title=module_data["title"],
             slug=module_data["slug"],
             intro="<p>Un module hybride : en ligne, en atelier et en classe virtuelle.</p>",
-            activities=every_block_activities(session_day=date.today() + timedelta(days=14)),
+            # Sessions already held, so that a trainer can take attendance in the demo.
+            activities=every_block_activities(session_day=date.today() - timedelta(days=20)),
         )
         course.add_child(instance=module)
         module.save_revision().publish()

@@ -48,7 +48,21 @@ class CatalogPage(Page):
             context["enrolled_ids"] = set(
                 Enrollment.objects.filter(user=request.user).values_list("course_id", flat=True)
             )
+            context["progress_by_course"] = self._progress(request.user, context["enrolled_ids"])
         return context
+
+    @staticmethod
+    def _progress(user, course_ids) -> dict[int, int]:
+        """Percent of modules completed, per enrolled course (for the catalogue's cards)."""
+        modules = ModulePage.objects.live()
+        totals: dict[int, int] = {}
+        done: dict[int, int] = {}
+        completed = set(ModuleCompletion.objects.filter(user=user).values_list("module_id", flat=True))
+        for course in CoursePage.objects.filter(pk__in=course_ids):
+            ids = list(modules.child_of(course).values_list("pk", flat=True))
+            totals[course.pk] = len(ids)
+            done[course.pk] = sum(1 for pk in ids if pk in completed)
+        return {pk: round(100 * done[pk] / total) if total else 0 for pk, total in totals.items()}
 
 
 class CoursePage(Page):
@@ -122,7 +136,14 @@ class CoursePage(Page):
         context = super().get_context(request, *args, **kwargs)
         modules = list(self.modules())
         context["modules"] = modules
-        context["targets"] = self.target_competencies.select_related("competency__framework")
+        context["targets"] = targets = list(self.target_competencies.select_related("competency__framework"))
+        if targets:
+            from competencies.models import Level
+
+            # Levels in words: "niveau 3 — Confirmé", not a bare number.
+            labels = {(lv.framework_id, lv.number): lv.label for lv in Level.objects.all()}
+            for target in targets:
+                target.level_label = labels.get((target.competency.framework_id, target.target_level), "")
         context["sessions"] = course_sessions(course=self, user=request.user)
         if request.user.is_authenticated:
             context["enrollment"] = Enrollment.objects.filter(user=request.user, course=self).first()
@@ -133,6 +154,8 @@ class CoursePage(Page):
             )
             if context["enrollment"]:
                 context["progress"] = course_progress(course=self, user=request.user)
+                # Earned once and kept, even when modules were published since.
+                context["certificate"] = Certificate.objects.filter(user=request.user, course=self).first()
         return context
 
 
@@ -221,6 +244,9 @@ class ActivityProgress(models.Model):
     status = models.CharField(_("état"), max_length=10, choices=Status.choices)
     score = models.FloatField(_("score"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    # A quiz's latest attempt, for the review beside each question: {"passed", "correct", "total",
+    # "scaled", "answers": [{"given": [...], "right": bool, "feedback": [str]}]}.
+    last_attempt = models.JSONField(_("dernière tentative"), default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -254,12 +280,13 @@ class ModuleCompletion(models.Model):
         return f"{self.user} — {self.module}"
 
 
-from .records import Cmi5Launch, JournalEntry, SessionRegistration, TaskSubmission  # noqa: E402
+from .records import Certificate, Cmi5Launch, JournalEntry, SessionRegistration, TaskSubmission  # noqa: E402
 from .workflow_tasks import PartnerApprovalTask  # noqa: E402
 
 __all__ = [
     "ActivityProgress",
     "CatalogPage",
+    "Certificate",
     "Cmi5Launch",
     "CourseCompetency",
     "CoursePage",

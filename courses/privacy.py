@@ -5,6 +5,7 @@ from xapi.models import Client
 
 from .models import (
     ActivityProgress,
+    Certificate,
     Cmi5Launch,
     Enrollment,
     JournalEntry,
@@ -54,6 +55,17 @@ def export(user) -> dict:
         "journal": [
             {"module": j.module.title, "activite": j.block_id, "texte": j.text, "le": j.written_at.isoformat()}
             for j in JournalEntry.objects.filter(user=user).select_related("module")
+        ],
+        "attestations": [
+            {
+                "parcours": c.course_title,
+                "code": c.code_display,
+                "terminee_le": c.completed_at.isoformat(),
+                "modules": [m["title"] for m in c.modules],
+                "emetteur": c.issuer_name,
+                "nom_affiche": c.holder_display,
+            }
+            for c in Certificate.objects.filter(user=user)
         ],
     }
 

@@ -17,6 +17,12 @@ class SessionRegistration(models.Model):
     block_id = models.CharField(max_length=64)
     registered_at = models.DateTimeField(_("inscrit le"), auto_now_add=True)
     attended = models.BooleanField(_("présent"), null=True, blank=True)
+    # An absence the trainer accepted (attended is False): recorded, but no evidence either.
+    excused = models.BooleanField(_("absence excusée"), default=False)
+    # On the waiting list of a full session: promoted, oldest first, when a place frees.
+    waitlisted = models.BooleanField(_("en liste d'attente"), default=False)
+    # When the reminder e-mail was sent (it is sent once).
+    reminded_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True)
     attendance_taken_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -115,3 +121,44 @@ class Cmi5Launch(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.module} [{self.block_id}]"
+
+
+class Certificate(models.Model):
+    """A course certificate, earned once and kept: what was completed then, whatever the course became.
+
+    The course may gain modules later (offered, never required retroactively) or be deleted; the
+    certificate keeps its own copy of the title, the modules and the issuer.
+    """
+
+    class Holder(models.TextChoices):
+        PSEUDONYM = "pseudonym", _("sans nom (pseudonyme)")
+        INITIALS = "initials", _("initiales")
+        FULL_NAME = "full_name", _("nom complet")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates")
+    course = models.ForeignKey("courses.CoursePage", null=True, on_delete=models.SET_NULL, related_name="certificates")
+    code = models.CharField(_("code de vérification"), max_length=16, unique=True)
+    issued_at = models.DateTimeField(_("délivrée le"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("parcours terminé le"))
+    course_title = models.CharField(_("parcours"), max_length=255)
+    duration_hours = models.PositiveSmallIntegerField(_("durée (heures)"), default=0)
+    format = models.CharField(_("format"), max_length=12, blank=True)
+    # [{"iri": str, "title": str, "completed_at": iso date}] — the modules completed when it was earned.
+    modules = models.JSONField(default=list)
+    issuer_name = models.CharField(_("émetteur"), max_length=200)
+    partner_names = models.JSONField(default=list)
+    holder_display = models.CharField(
+        _("nom affiché à la vérification"), max_length=10, choices=Holder.choices, default=Holder.PSEUDONYM
+    )
+
+    class Meta:
+        verbose_name = _("attestation")
+        verbose_name_plural = _("attestations")
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="certificate_unique_user_course")]
+
+    def __str__(self):
+        return f"{self.code} — {self.course_title}"
+
+    @property
+    def code_display(self) -> str:
+        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))

@@ -175,6 +175,16 @@ def quiz_submit(*, user, module: ModulePage, block_id: str, answers: dict[int, l
         )
     outcome = quiz_grade(block_value=block.value, answers=answers)
     progress.attempts += 1
+    progress.last_attempt = {
+        "passed": outcome.passed,
+        "correct": outcome.correct,
+        "total": outcome.total,
+        "scaled": outcome.scaled,
+        "answers": [
+            {"given": [str(v) for v in answers[i]], "right": right, "feedback": outcome.feedback[i]}
+            for i, (right, _response) in enumerate(outcome.answers)
+        ],
+    }
     if outcome.passed or progress.status != ActivityProgress.Status.PASSED:
         progress.status = ActivityProgress.Status.PASSED if outcome.passed else ActivityProgress.Status.FAILED
         progress.score = outcome.scaled
@@ -252,6 +262,11 @@ def module_complete(*, user, module: ModulePage) -> ModuleCompletion:
             result={"completion": percent >= 100, "extensions": {st.PROGRESS_EXTENSION: percent}},
         )
     )
+    if percent >= 100:
+        from .certificates import certificate_issue
+
+        # Earned now and kept: a module published later will not take it back.
+        certificate_issue(course=course, user=user)
     return completion
 
 

@@ -1,7 +1,9 @@
 """In-person sessions and virtual classes: registration within capacity, attendance taken by a trainer."""
 
+from datetime import datetime
+
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from xapi.services import statement_store
@@ -21,62 +23,144 @@ def is_module_trainer(*, user, module: ModulePage) -> bool:
 
 
 def session_places_left(*, module: ModulePage, block) -> int:
-    taken = SessionRegistration.objects.filter(module=module, block_id=block.id).count()
+    taken = SessionRegistration.objects.filter(module=module, block_id=block.id, waitlisted=False).count()
     return max(block.value["capacity"] - taken, 0)
 
 
-@transaction.atomic
-def session_register(*, user, module: ModulePage, block_id: str) -> tuple[SessionRegistration, bool]:
-    """Take a place in a session (idempotent); a full session says so."""
-    block = step_block(module, block_id, SESSION_TYPES)
-    enrollment = enrollment_for(user=user, module=module)
-    existing = SessionRegistration.objects.filter(user=user, module=module, block_id=block_id).first()
-    if existing:
-        return existing, False
-    # Lock the module row so that two teachers cannot take the last place at once.
-    ModulePage.objects.select_for_update().filter(pk=module.pk).first()
-    if session_places_left(module=module, block=block) <= 0:
-        raise LearningError(_("Cette session est complète : il n'y a plus de place."))
-    registration = SessionRegistration.objects.create(user=user, module=module, block_id=block_id)
+def waitlist_position(registration: SessionRegistration) -> int | None:
+    """1 for the next teacher to get a place; None when the registration holds a place."""
+    if not registration.waitlisted:
+        return None
+    ahead = SessionRegistration.objects.filter(
+        module_id=registration.module_id, block_id=registration.block_id, waitlisted=True, pk__lt=registration.pk
+    ).count()
+    return ahead + 1
+
+
+def _confirm(registration: SessionRegistration, module: ModulePage, block) -> None:
+    """The teacher holds a place: progress and the `registered` statement."""
+    user = registration.user
     ActivityProgress.objects.get_or_create(
-        user=user, module=module, block_id=block_id, defaults={"status": ActivityProgress.Status.REGISTERED}
+        user=user, module=module, block_id=block.id, defaults={"status": ActivityProgress.Status.REGISTERED}
     )
     statement_store(
         data=st.build_statement(
             user=user,
             verb="registered",
             obj=st.step_activity(module, block),
-            **module_context(module=module, enrollment=enrollment),
+            **module_context(module=module, enrollment=enrollment_for(user=user, module=module)),
         )
     )
+
+
+@transaction.atomic
+def session_register(
+    *, user, module: ModulePage, block_id: str, waitlist: bool = False
+) -> tuple[SessionRegistration, bool]:
+    """Take a place in a session (idempotent). A full session says so; with `waitlist`, the teacher joins
+    its waiting list instead."""
+    block = step_block(module, block_id, SESSION_TYPES)
+    enrollment_for(user=user, module=module)
+    existing = SessionRegistration.objects.filter(user=user, module=module, block_id=block_id).first()
+    if existing:
+        return existing, False
+    # Lock the module row so that two teachers cannot take the last place at once.
+    ModulePage.objects.select_for_update().filter(pk=module.pk).first()
+    full = session_places_left(module=module, block=block) <= 0
+    if full and not waitlist:
+        raise LearningError(
+            _("Cette session est complète : il n'y a plus de place. Vous pouvez rejoindre la liste d'attente.")
+        )
+    registration = SessionRegistration.objects.create(user=user, module=module, block_id=block_id, waitlisted=full)
+    if not full:
+        _confirm(registration, module, block)
     return registration, True
 
 
 @transaction.atomic
-def session_unregister(*, user, module: ModulePage, block_id: str) -> None:
-    step_block(module, block_id, SESSION_TYPES)
+def session_unregister(*, user, module: ModulePage, block_id: str) -> SessionRegistration | None:
+    """Give up a place (or leave the waiting list). A freed place goes to the first teacher waiting, who
+    is told by e-mail. Returns the promoted registration, if any."""
+    block = step_block(module, block_id, SESSION_TYPES)
+    ModulePage.objects.select_for_update().filter(pk=module.pk).first()
     registration = SessionRegistration.objects.filter(user=user, module=module, block_id=block_id).first()
     if registration is None:
-        return
+        return None
     if registration.attended is not None:
         raise LearningError(_("La présence a déjà été relevée : l'inscription ne peut plus être annulée."))
+    held_a_place = not registration.waitlisted
     registration.delete()
     ActivityProgress.objects.filter(
         user=user, module=module, block_id=block_id, status=ActivityProgress.Status.REGISTERED
     ).delete()
+    if not held_a_place or session_places_left(module=module, block=block) <= 0:
+        return None
+    waiting = (
+        SessionRegistration.objects.filter(module=module, block_id=block_id, waitlisted=True)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if waiting is None:
+        return None
+    waiting.waitlisted = False
+    waiting.save(update_fields=["waitlisted"])
+    _confirm(waiting, module, block)
+    from .reminders import promotion_notify
+
+    transaction.on_commit(lambda: promotion_notify(registration_id=waiting.pk))
+    return waiting
+
+
+def session_start(block) -> datetime:
+    """When the session begins, in the site's time zone (the date and times a trainer typed are local)."""
+    return timezone.make_aware(datetime.combine(block.value["date"], block.value["start_time"]))
+
+
+def session_end(block) -> datetime:
+    return timezone.make_aware(datetime.combine(block.value["date"], block.value["end_time"]))
+
+
+def attendance_opens(block) -> datetime | None:
+    """None when attendance may be taken now; else when it may."""
+    start = session_start(block)
+    return start if timezone.now() < start else None
 
 
 @transaction.atomic
-def attendance_record(*, trainer, module: ModulePage, block_id: str, present_user_ids: set[int]) -> int:
-    """Record who came. Each newly present teacher gets an `attended` statement naming the trainer as
-    instructor. Returns the number of new attendances."""
+def attendance_record(
+    *,
+    trainer,
+    module: ModulePage,
+    block_id: str,
+    present_user_ids: set[int],
+    excused_user_ids: set[int] = frozenset(),
+) -> int:
+    """Record who came, who was absent and whose absence is excused, once the session has begun.
+
+    Each newly present teacher gets an `attended` statement naming the trainer as instructor; absent
+    and excused teachers get none, so the certificate and the levels count only attendance. Returns
+    the number of new attendances."""
     if not is_module_trainer(user=trainer, module=module):
         raise LearningError(_("Seuls les formateurs de ce parcours peuvent relever la présence."))
     block = step_block(module, block_id, SESSION_TYPES)
+    opens = attendance_opens(block)
+    if opens is not None:
+        raise LearningError(
+            _("La présence se relève à partir du début de la session, le %(date)s à %(time)s.")
+            % {
+                "date": formats.date_format(timezone.localtime(opens), "j F Y"),
+                "time": formats.time_format(timezone.localtime(opens), "H:i"),
+            }
+        )
+    if set(present_user_ids) & set(excused_user_ids):
+        raise LearningError(_("Une même personne ne peut être à la fois présente et excusée."))
     registrations = list(
-        SessionRegistration.objects.select_for_update().filter(module=module, block_id=block_id).select_related("user")
+        SessionRegistration.objects.select_for_update()
+        .filter(module=module, block_id=block_id, waitlisted=False)
+        .select_related("user")
     )
-    unknown = set(present_user_ids) - {r.user_id for r in registrations}
+    unknown = (set(present_user_ids) | set(excused_user_ids)) - {r.user_id for r in registrations}
     if unknown:
         raise LearningError(_("Certaines personnes cochées ne sont pas inscrites à cette session."))
     now = timezone.now()
@@ -88,6 +172,7 @@ def attendance_record(*, trainer, module: ModulePage, block_id: str, present_use
             continue
         was_present = registration.attended is True
         registration.attended = present
+        registration.excused = not present and registration.user_id in excused_user_ids
         registration.attendance_taken_by = trainer
         registration.attendance_taken_at = now
         registration.save()

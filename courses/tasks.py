@@ -9,3 +9,10 @@ def cmi5_launches_expire() -> int:
     from .cmi5 import launches_expire
 
     return launches_expire()
+
+
+@shared_task(name="courses.session_reminders_send")
+def session_reminders_send() -> int:
+    from .reminders import session_reminders_send as send
+
+    return send()

@@ -1,20 +1,33 @@
 """Thin views over the learning services."""
 
 import os
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import cmi5, practice, services, sessions
-from .certificates import CertificateError, certificate_data, certificate_pdf
+from .certificate_pdf import certificate_logos, certificate_pdf
+from .certificates import (
+    CertificateError,
+    certificate_by_code,
+    certificate_competencies,
+    certificate_holder,
+    certificate_holder_set,
+    certificate_issue,
+    certificate_new_modules,
+)
 from .models import CoursePage, ModulePage, SessionRegistration, TaskSubmission
+from .my_learning import my_learning as my_learning_data
+from .my_learning import session_ics
 
 
 def _module(module_id: int) -> ModulePage:
@@ -59,27 +72,13 @@ def _quiz_answers(post) -> dict[int, list[str]]:
 def quiz_submit(request, module_id: int, block_id: str):
     module = _module(module_id)
     try:
-        outcome = services.quiz_submit(
-            user=request.user, module=module, block_id=block_id, answers=_quiz_answers(request.POST)
-        )
+        services.quiz_submit(user=request.user, module=module, block_id=block_id, answers=_quiz_answers(request.POST))
     except services.LearningError as error:
         messages.error(request, str(error))
         return redirect(f"{module.url}#activite-{block_id}")
-    summary = _("%(correct)s bonne(s) réponse(s) sur %(total)s (%(percent)s %%).") % {
-        "correct": outcome.correct,
-        "total": outcome.total,
-        "percent": round(outcome.scaled * 100),
-    }
-    if outcome.passed:
-        messages.success(request, _("Quiz réussi : ") + summary)
-    else:
-        messages.warning(request, _("Quiz non réussi : ") + summary)
-    for lines in outcome.feedback:
-        for line in lines:
-            messages.info(request, line)
-    if not outcome.passed and outcome.attempts_left is not None:
-        messages.info(request, _("Tentatives restantes : %(n)s.") % {"n": outcome.attempts_left})
-    return redirect(f"{module.url}#activite-{block_id}")
+    # The result and each question's feedback are shown beside the questions (the latest attempt is kept
+    # on the progress row); the fragment scrolls there and `resultat` tells the player to focus it.
+    return redirect(f"{module.url}?resultat={block_id}#resultat-{block_id}")
 
 
 @require_POST
@@ -111,21 +110,21 @@ def _learning_action(request, module: ModulePage, block_id: str, action, success
 @login_required
 def session_register(request, module_id: int, block_id: str):
     module = _module(module_id)
-    if request.POST.get("action") == "annuler":
-        return _learning_action(
-            request,
-            module,
-            block_id,
-            lambda: sessions.session_unregister(user=request.user, module=module, block_id=block_id),
-            _("Votre inscription à la session est annulée."),
-        )
-    return _learning_action(
-        request,
-        module,
-        block_id,
-        lambda: sessions.session_register(user=request.user, module=module, block_id=block_id),
-        _("Vous êtes inscrit à la session."),
-    )
+    action = request.POST.get("action")
+    where = {"user": request.user, "module": module, "block_id": block_id}
+    if action == "annuler":
+        run = partial(sessions.session_unregister, **where)
+        success = _("Votre inscription à la session est annulée.")
+    elif action == "attente":
+        run = partial(sessions.session_register, **where, waitlist=True)
+        success = _("Vous êtes sur la liste d'attente : nous vous écrirons si une place se libère.")
+    else:
+        run = partial(sessions.session_register, **where)
+        success = _("Vous êtes inscrit à la session.")
+    response = _learning_action(request, module, block_id, run, success)
+    if request.POST.get("retour") == "mes-formations":
+        return redirect("courses:my_learning")
+    return response
 
 
 @require_POST
@@ -197,11 +196,15 @@ def _course(course_id: int) -> CoursePage:
     return get_object_or_404(CoursePage.objects.live(), pk=course_id)
 
 
+def _verify_url(request, certificate) -> str:
+    return request.build_absolute_uri(reverse("courses:certificate_verify", args=[certificate.code_display]))
+
+
 @login_required
 def certificate(request, course_id: int):
     course = _course(course_id)
     try:
-        data = certificate_data(course=course, user=request.user)
+        earned = certificate_issue(course=course, user=request.user)
     except CertificateError as error:
         return render(
             request,
@@ -209,20 +212,59 @@ def certificate(request, course_id: int):
             {"course": course, "error": str(error), "title": course.title},
             status=403,
         )
-    return render(request, "courses/certificate.html", {**data, "title": course.title})
+    if request.method == "POST":
+        try:
+            certificate_holder_set(certificate=earned, user=request.user, choice=request.POST.get("affichage", ""))
+        except CertificateError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Votre choix est enregistré."))
+        return redirect("courses:certificate", course_id=course.pk)
+    return render(
+        request,
+        "courses/certificate.html",
+        {
+            "course": course,
+            "certificate": earned,
+            "competencies": certificate_competencies(earned),
+            "new_modules": certificate_new_modules(earned),
+            "holder": certificate_holder(earned),
+            "holder_choices": earned.Holder.choices,
+            "verify_url": _verify_url(request, earned),
+            "title": course.title,
+        },
+    )
 
 
 @login_required
 def certificate_download(request, course_id: int):
     course = _course(course_id)
     try:
-        content = certificate_pdf(course=course, user=request.user)
+        earned = certificate_issue(course=course, user=request.user)
     except CertificateError as error:
         messages.error(request, str(error))
         return redirect("courses:certificate", course_id=course.pk)
+    content = certificate_pdf(certificate=earned, verify_url=_verify_url(request, earned))
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="attestation-{slugify(course.title)[:60]}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="attestation-{slugify(earned.course_title)[:60]}.pdf"'
     return response
+
+
+def certificate_verify(request, code: str = ""):
+    """Public: anyone holding a code (typed, or from the QR code) checks the certificate, without an account."""
+    code = code or request.GET.get("code", "")
+    found = certificate_by_code(code) if code else None
+    context = {"code": code, "certificate": found, "title": _("Vérifier une attestation")}
+    if found:
+        context.update(
+            {
+                "competencies": certificate_competencies(found),
+                "holder": certificate_holder(found),
+                "logos": certificate_logos(found),
+            }
+        )
+    status = 404 if code and not found else 200
+    return render(request, "courses/certificate_verify.html", context, status=status)
 
 
 def _trainer_module(request, module_id: int) -> ModulePage:
@@ -268,9 +310,13 @@ def attendance(request, module_id: int, block_id: str):
         raise PermissionDenied(_("Cette session n'existe pas ou plus."))
     if request.method == "POST":
         try:
-            present = {int(v) for v in request.POST.getlist("present")}
+            states = {int(key[5:]): value for key, value in request.POST.items() if key.startswith("etat-")}
             count = sessions.attendance_record(
-                trainer=request.user, module=module, block_id=block_id, present_user_ids=present
+                trainer=request.user,
+                module=module,
+                block_id=block_id,
+                present_user_ids={pk for pk, state in states.items() if state == "present"},
+                excused_user_ids={pk for pk, state in states.items() if state == "excuse"},
             )
         except ValueError:
             messages.error(request, _("Liste de présence illisible ; rechargez la page."))
@@ -283,7 +329,13 @@ def attendance(request, module_id: int, block_id: str):
     return render(
         request,
         "courses/attendance.html",
-        {"module": module, "activity": block, "registrations": registrations, "title": block.value["title"]},
+        {
+            "module": module,
+            "activity": block,
+            "registrations": registrations,
+            "opens": sessions.attendance_opens(block),
+            "title": block.value["title"],
+        },
     )
 
 
@@ -322,3 +374,28 @@ def submission_file(request, submission_id: int):
     extension = os.path.splitext(submission.original_name)[1].lower()
     name = (slugify(os.path.splitext(submission.original_name)[0])[:80] or "production") + extension
     return FileResponse(submission.file.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+def my_learning(request):
+    """ "Mes formations": in progress (resume), finished (certificates), next sessions."""
+    return render(
+        request, "courses/my_learning.html", {**my_learning_data(user=request.user), "title": _("Mes formations")}
+    )
+
+
+@login_required
+def session_calendar(request, module_id: int, block_id: str):
+    """The session as an .ics file, for the teachers registered to it."""
+    module = _module(module_id)
+    block = module.activity(block_id)
+    if block is None or block.block_type not in sessions.SESSION_TYPES:
+        raise PermissionDenied(_("Cette session n'existe pas ou plus."))
+    if not SessionRegistration.objects.filter(user=request.user, module=module, block_id=block_id).exists():
+        raise PermissionDenied(_("Inscrivez-vous d'abord à cette session pour l'ajouter à votre agenda."))
+    response = HttpResponse(
+        session_ics(module=module, block=block, base_url=request.build_absolute_uri("/")),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="session-{slugify(block.value["title"])[:50]}.ics"'
+    return response

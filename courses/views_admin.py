@@ -57,3 +57,29 @@ def upstream(request, page_id: int):
 
 def catalogue_ids_editable(user) -> list[int]:
     return [c.pk for c in CatalogPage.objects.all() if c.permissions_for_user(user).can_add_subpage()]
+
+
+def shared_courses(request):
+    """Other territories' published courses, to adapt locally; and the trainer's adaptations, with their
+    upstream changes. Trainers cannot browse other catalogues in the page explorer, so this is where
+    "Adapter localement" is reached."""
+    editable = set(catalogue_ids_editable(request.user))
+    if not editable:
+        raise PermissionDenied(_("Vous ne pouvez ajouter de parcours à aucun catalogue."))
+    others = []
+    adaptations = []
+    for course in CoursePage.objects.live().specific().select_related("origin").order_by("title"):
+        catalogue = course.get_parent()
+        if catalogue.pk in editable:
+            if course.origin_id:
+                adaptations.append(course)
+            continue
+        others.append({"course": course, "catalogue": catalogue})
+    # Drafts of adaptations too: they are the trainer's work in progress.
+    drafts = CoursePage.objects.not_live().filter(origin__isnull=False).specific().order_by("title")
+    adaptations += [c for c in drafts if c.get_parent().pk in editable]
+    return render(
+        request,
+        "courses/admin/shared_courses.html",
+        {"others": others, "adaptations": adaptations, "page_title": _("Parcours partagés")},
+    )

@@ -1,6 +1,7 @@
 """The co-design workflow's task: approval by one partner's reviewers. Imported by models.py."""
 
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import AbstractGroupApprovalTask, WorkflowState
 from wagtail.signals import workflow_approved
@@ -42,10 +43,20 @@ class PartnerApprovalTask(AbstractGroupApprovalTask):
         next_task = workflow_state.get_next_task()
         if next_task is not None:
             workflow_state.update(user=user, next_task=next_task)
+        else:
+            workflow_state.status = WorkflowState.STATUS_APPROVED
+            workflow_state.save()
+            revision = workflow_state.content_object.get_latest_revision()
+            revision.publish(user=user, skip_permission_checks=True)
+            workflow_approved.send(sender=WorkflowState, instance=workflow_state, user=user)
+        return self._after_approval_url(workflow_state.content_object, user)
+
+    @staticmethod
+    def _after_approval_url(page, user) -> str | None:
+        """Wagtail sends the reviewer back to the page's editor, which the task opened to them only while
+        it was theirs: once approved (the next partner's turn, or published) the editor would refuse
+        them with a permission error beside the success message. Such reviewers go to their dashboard,
+        which lists what still awaits their review."""
+        if page.permissions_for_user(user).can_edit():
             return None
-        workflow_state.status = WorkflowState.STATUS_APPROVED
-        workflow_state.save()
-        revision = workflow_state.content_object.get_latest_revision()
-        revision.publish(user=user, skip_permission_checks=True)
-        workflow_approved.send(sender=WorkflowState, instance=workflow_state, user=user)
-        return None
+        return reverse("wagtailadmin_home")

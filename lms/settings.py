@@ -213,6 +213,8 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 
 from lms.sso.config import oidc_apps_from_env, oidc_origins  # noqa: E402  (reads the environment only)
 
+# Each role lands where its work is (a `next` still wins: lms/login_redirect.py); logout ends the provider's
+# session too.
 ACCOUNT_ADAPTER = "lms.sso.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "lms.sso.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_PROVIDERS = {
@@ -320,6 +322,8 @@ CELERY_BEAT_SCHEDULE = {
     "xapi-forwarding-pull": {"task": "xapi_forwarding.pull_due", "schedule": 60.0},
     # cmi5 sessions left open past their lifetime: token dead, `abandoned` recorded.
     "courses-cmi5-launches-expire": {"task": "courses.cmi5_launches_expire", "schedule": 900.0},
+    # Reminders 48 hours before each session (each sent once).
+    "courses-session-reminders": {"task": "courses.session_reminders_send", "schedule": crontab(minute=5)},
 }
 
 # --- Wagtail ------------------------------------------------------------------------

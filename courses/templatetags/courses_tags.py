@@ -11,3 +11,87 @@ register = template.Library()
 def modules_added_for(user):
     """ "Ce que chaque module m'a apporté", for "Mes compétences"."""
     return {"contributions": modules_added(user=user) if user.is_authenticated else []}
+
+
+@register.simple_tag
+def quiz_review(value, progress, attempts_left):
+    """The latest attempt of a quiz, question by question, for the review shown beside each question:
+    what was answered, right or wrong, the feedback, and the expected answer once no attempt is left
+    (passed, or attempts spent). None before any attempt, or when the quiz changed since."""
+    from django.utils.translation import gettext as _
+
+    attempt = (progress.last_attempt if progress else None) or {}
+    questions = list(value["questions"])
+    answers = attempt.get("answers") or []
+    if len(answers) != len(questions):
+        return None
+    passed = bool(progress.status == "passed")
+    finished = passed or attempts_left == 0
+
+    def truth(flag):
+        return _("Vrai") if flag else _("Faux")
+
+    rows = []
+    for question, answer in zip(questions, answers, strict=True):
+        given = answer.get("given") or []
+        if question.is_choice:
+            choices = list(question["choices"])
+            given_text = ", ".join(choices[int(g)]["text"] for g in given if str(g).isdigit() and int(g) < len(choices))
+            expected = ", ".join(c["text"] for c in choices if c["correct"])
+        elif question.question_kind == "true_false":
+            given_text = truth(given[:1] == ["true"])
+            expected = truth(question.get("true_is_correct"))
+        else:
+            given_text = given[0] if given else ""
+            expected = " / ".join(question.accepted)
+        rows.append(
+            {
+                "right": answer.get("right"),
+                "given": given_text,
+                "feedback": answer.get("feedback") or [],
+                "expected": expected if finished and not answer.get("right") else "",
+            }
+        )
+    return {
+        "passed": attempt.get("passed"),
+        "correct": attempt.get("correct"),
+        "total": attempt.get("total"),
+        "percent": round((attempt.get("scaled") or 0) * 100),
+        "rows": rows,
+        "finished": finished,
+    }
+
+
+@register.filter
+def index(sequence, position):
+    """sequence[position], or None (templates cannot subscript with a variable)."""
+    try:
+        return sequence[position]
+    except (IndexError, TypeError, KeyError):
+        return None
+
+
+@register.simple_tag
+def next_level_modules(user) -> dict:
+    """For "Mes compétences": per competency key, the published modules whose activities evidence it
+    above the teacher's current level (what would take them to the next one), lowest level first."""
+    from competencies.models import CompetencyState
+    from courses.models import ModulePage
+
+    if not user.is_authenticated:
+        return {}
+    current = {
+        f"{s.competency.framework.slug}/{s.competency.code}": s.level
+        for s in CompetencyState.objects.filter(user=user).select_related("competency__framework")
+    }
+    found: dict[str, dict[int, tuple]] = {}
+    for module in ModulePage.objects.live().specific().order_by("path"):
+        for block in module.activities:
+            alignment = block.value.get("alignment") or {}
+            level = alignment.get("level") or 0
+            for key in alignment.get("competencies") or []:
+                if level > current.get(key, 0):
+                    best = found.setdefault(key, {})
+                    if module.pk not in best or level < best[module.pk][1]:
+                        best[module.pk] = (module, level)
+    return {key: sorted(rows.values(), key=lambda row: (row[1], row[0].title))[:3] for key, rows in found.items()}

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 import requests
 from allauth import app_settings as allauth_settings
-from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import filter_users_by_email
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -15,6 +14,7 @@ from allauth.socialaccount.providers.base.constants import AuthError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from lms.login_redirect import RoleLoginRedirectAdapter
 from lms.models import User
 
 from .provider import ProviderUnavailable
@@ -24,7 +24,7 @@ from .views import RelaisOIDCAdapter
 logger = logging.getLogger(__name__)
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(RoleLoginRedirectAdapter):
     def is_open_for_signup(self, request):
         # A deployment that signs in through its providers only takes no password sign-ups.
         return not allauth_settings.SOCIALACCOUNT_ONLY

@@ -22,7 +22,8 @@ def full_module(module):
     full = ModulePage(
         title="Module complet",
         slug="module-complet",
-        activities=every_block_activities(session_day=date.today() + timedelta(days=7)),
+        # Both sessions are over (in-person 20 days ago, virtual class 6 days ago): attendance can be taken.
+        activities=every_block_activities(session_day=date.today() - timedelta(days=20)),
     )
     course.add_child(instance=full)
     full.save_revision().publish()

@@ -164,3 +164,81 @@ def test_export_and_erasure_cover_sessions_tasks_and_journal(full_module, enroll
     assert path.exists()
     user_erase(user=enrolled)
     assert not path.exists() and not TaskSubmission.objects.exists()
+
+
+def future_session_module(course, days=21, slug="atelier-a-venir"):
+    """A module whose only activity is an in-person session in three weeks."""
+    from datetime import date, timedelta
+
+    from courses.demo_codesign import every_block_activities
+    from courses.models import ModulePage
+
+    session = next(
+        b
+        for b in every_block_activities(session_day=date.today() + timedelta(days=days))
+        if b["type"] == "in_person_session"
+    )
+    module = ModulePage(title="Atelier à venir", slug=slug, activities=[session])
+    course.add_child(instance=module)
+    module.save_revision().publish()
+    return ModulePage.objects.get(pk=module.pk)
+
+
+def test_a_session_in_three_weeks_cannot_be_marked_attended(client, full_module, enrolled, trainer):
+    from tests.conftest import PASSWORD
+
+    module = future_session_module(full_module.course)
+    session = module.activities[0]
+    sessions.session_register(user=enrolled, module=module, block_id=session.id)
+    with pytest.raises(services.LearningError, match="à partir du début de la session"):
+        sessions.attendance_record(trainer=trainer, module=module, block_id=session.id, present_user_ids={enrolled.pk})
+    assert not payloads("attended")
+    assert SessionRegistration.objects.get(block_id=session.id).attended is None
+    # Through the trainer's page: the form is shown disabled with when it opens; a forced post is refused.
+    assert client.login(email=trainer.email, password=PASSWORD)
+    url = f"/formations/formateur/modules/{module.pk}/sessions/{session.id}/"
+    page = client.get(url).content.decode()
+    assert "data-attendance-closed" in page and "pas encore commencé" in page
+    response = client.post(url, {f"etat-{enrolled.pk}": "present"}, follow=True)
+    assert response.status_code == 200 and "à partir du début de la session" in response.content.decode()
+    assert not payloads("attended")
+    # The module cannot be completed on the strength of that session.
+    with pytest.raises(services.LearningError, match="Il reste des activités"):
+        services.module_complete(user=enrolled, module=module)
+
+
+def test_absent_and_excused_are_recorded_without_evidence(
+    client, full_module, enrolled, trainer, django_capture_on_commit_callbacks
+):
+    from tests.conftest import PASSWORD
+
+    session = block_of(full_module, "in_person_session")
+    other = make_user("autre@example.fr", first_name="Lou", last_name="Martin")
+    course_enroll(user=other, course=full_module.course)
+    third = make_user("trois@example.fr")
+    course_enroll(user=third, course=full_module.course)
+    for user in (enrolled, other, third):
+        sessions.session_register(user=user, module=full_module, block_id=session.id)
+    assert client.login(email=trainer.email, password=PASSWORD)
+    url = f"/formations/formateur/modules/{full_module.pk}/sessions/{session.id}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {f"etat-{enrolled.pk}": "present", f"etat-{other.pk}": "excuse", f"etat-{third.pk}": "absent"}
+        )
+    assert response.status_code == 302
+    rows = {r.user_id: (r.attended, r.excused) for r in SessionRegistration.objects.filter(block_id=session.id)}
+    assert rows == {enrolled.pk: (True, False), other.pk: (False, True), third.pk: (False, False)}
+    assert len(payloads("attended")) == 1
+    assert set(Evidence.objects.values_list("user_id", flat=True)) == {enrolled.pk}
+    assert not ActivityProgress.objects.filter(user__in=[other, third], status="attended").exists()
+    page = client.get(url).content.decode()
+    assert f'id="etat-{other.pk}-excuse" name="etat-{other.pk}" value="excuse" checked' in page
+    with pytest.raises(services.LearningError, match="à la fois"):
+        sessions.attendance_record(
+            trainer=trainer,
+            module=full_module,
+            block_id=session.id,
+            present_user_ids={other.pk},
+            excused_user_ids={other.pk},
+        )
+    assert client.post(url, {"etat-abc": "present"}, follow=True).status_code == 200  # unreadable: a message

@@ -7,7 +7,7 @@ from django.utils.html import escape
 
 from competencies.models import Competency
 from courses import practice, services, sessions
-from courses.certificates import CertificateError, certificate_pdf
+from courses.certificates import CertificateError, certificate_issue
 from courses.demo import demo_load
 from courses.models import CatalogPage, CourseCompetency, CoursePage, ModulePage
 from tests.conftest import PASSWORD, make_user
@@ -108,8 +108,8 @@ def test_trainer_space_attendance_and_review(client, full_module, enrolled, trai
     home = html(client.get("/formations/formateur/"))
     assert escape(session.value["title"]) in home and enrolled.get_full_name() in home
     url = f"/formations/formateur/modules/{full_module.pk}/sessions/{session.id}/"
-    assert client.post(url, {"present": "abc"}).status_code == 200
-    client.post(url, {"present": str(enrolled.pk)})
+    assert client.post(url, {"etat-abc": "present"}).status_code == 200
+    client.post(url, {f"etat-{enrolled.pk}": "present"})
     assert Statement.objects.filter(verb_id=VERB + "attended").count() == 1
     review = f"/formations/formateur/productions/{submission.pk}/"
     page = html(client.get(review))
@@ -202,7 +202,7 @@ def test_certificate_after_the_course_lists_competencies(
 
 def test_no_certificate_before_completion(module, teacher):
     with pytest.raises(CertificateError, match="0 / 1"):
-        certificate_pdf(course=module.course, user=teacher)
+        certificate_issue(course=module.course, user=teacher)
 
 
 def test_demo_has_every_block_partners_and_workflow(db):

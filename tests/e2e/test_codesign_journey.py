@@ -289,7 +289,7 @@ def test_trainer_partners_teacher_journey(browser, live_server, settings, tmp_pa
     demo_load(teachers_per_school=1, with_history=False)
     course = shell_course()
     base = live_server.url
-    session_day = date.today() + timedelta(days=10)
+    session_day = date.today() - timedelta(days=1)  # attendance is taken once a session has begun
     upload = tmp_path / "fiche-seance.pdf"
     upload.write_bytes(b"%PDF-1.4\n% fiche de seance\n")
 
@@ -338,7 +338,7 @@ def test_trainer_partners_teacher_journey(browser, live_server, settings, tmp_pa
     for index in (6, 7):
         block = module.activities[index]
         tpage.goto(f"{base}/formations/formateur/modules/{module.pk}/sessions/{block.id}/")
-        tpage.get_by_text("Camille Durand").click()
+        tpage.locator("fieldset", has_text="Camille Durand").locator("label", has_text="Présent·e").click()
         tpage.get_by_role("button", name="Enregistrer la présence").click()
         tpage.get_by_text(re.compile("Présence enregistrée")).first.wait_for()
     tpage.goto(f"{base}/formations/formateur/")

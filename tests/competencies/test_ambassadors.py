@@ -1,5 +1,7 @@
 """Ambassador proposals: hand-built histories for each rule, decisions, consent, coverage, pages."""
 
+import base64
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -239,9 +241,13 @@ def test_confirmed_ambassador_gets_a_signed_open_badge(
         "3.2": "http://127.0.0.1:8000/competencies/crcn-edu/3.2",
     }
     # A tampered badge does not verify.
+    # (A changed claim, encoded again: appending a character could make the base64 itself unreadable,
+    # depending on the payload's length, and the failure would not be the signature's.)
     header, body, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))) | {"name": "Expert national"}
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
     with pytest.raises(BadSignatureError):
-        jwt.decode(f"{header}.{body}x.{signature}", keys, algorithms=["RS256"])
+        jwt.decode(f"{header}.{forged}.{signature}", keys, algorithms=["RS256"])
     assert client.get(f"/competences/ambassadeur/badge/{proposal.pk}/?format=json").json()["id"] == credential["id"]
 
     client.login(email=other.email, password=PASSWORD)

@@ -26,6 +26,7 @@ from .stats import (
     Slice,
     activity_by,
     coverage_by,
+    coverage_summary,
     domain_deltas,
     first_month,
     level_counts_by,
@@ -195,7 +196,7 @@ class Pilotage:
     tables: dict[str, Table] = field(default_factory=dict)
     domain_means: dict = field(default_factory=dict)
     group_means: dict = field(default_factory=dict)  # group key → mean level over the competencies shown
-    coverage_totals: dict = field(default_factory=dict)
+    coverage_totals: dict = field(default_factory=dict)  # stats.coverage_summary: the ambassadors page's too
     points: list[dict] = field(default_factory=list)  # schools on the map, when they are few enough
 
 
@@ -347,8 +348,8 @@ def pilotage_build(
 
     domain_code = filters._value("domaine")
     sl = filters.slice(area)
-    schools, teachers = teachers_by(sl).get(None) or (0, 0)
-    schools, teachers = schools or 0, teachers or 0
+    summary = coverage_summary(sl)
+    schools, teachers = summary["schools"], summary["teachers"]
     if schools <= SCHOOL_ROWS_MAX:
         by = "school"
     elif sl.rollup and (sl.departement_ids is None or len(sl.departement_ids) > 1):
@@ -373,6 +374,7 @@ def pilotage_build(
         teachers=teachers,
         schools=schools,
         months=_months(filters.period, first_month(sl) if timed and filters.period == "all" else None, today),
+        coverage_totals=summary,
     )
     competency_ids = [c.pk for c in competencies]
     area_counts = (
@@ -555,7 +557,6 @@ def coverage_labels() -> dict[str, str]:
 def _coverage_table(p: Pilotage, sl: Slice, group_slice: Slice, schools: AreaSchools | None) -> Table:
     """Schools covered by an ambassador (their own, or their circonscription's), with a proposal pending, or not."""
     labels = coverage_labels()
-    p.coverage_totals = (coverage_by(sl).get(None)) or dict.fromkeys([*COVERAGE_STATUSES, "proposals_pending"], 0)
     if p.by == "school":
         table = Table(
             "couverture-ambassadeurs",

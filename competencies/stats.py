@@ -505,3 +505,30 @@ def activity_by(sl: Slice, *, since, by=None, per_month: bool = True) -> dict:
         filters={"month__gte": since},
     )
     return _merge(rows, ["key", "month"] if per_month else ["key"], ["c", "a", "t"])
+
+
+SUMMARY_KEYS = ("schools", "teachers", *COVERAGE_STATUSES, "proposals_pending")
+
+
+def coverage_summary(sl: Slice) -> dict[str, int]:
+    """The area's schools, teachers, schools per ambassador coverage and pending proposals, in one read.
+
+    The one source of these figures wherever a page shows them (the maps' tiles and coverage panel,
+    the ambassadors page), so that two pages never disagree on them.
+    """
+    if sl.rollup:
+        row = _base(SchoolStat, sl).aggregate(
+            **{f"s_{k}": Sum(k) for k in ("schools", "teachers", *COVERAGE_STATUSES, "proposals_pending")}
+        )
+        return {k: row[f"s_{k}"] or 0 for k in SUMMARY_KEYS}
+    summary = dict.fromkeys(SUMMARY_KEYS, 0)
+    rows = (
+        _base(SchoolStat, sl).values("coverage").annotate(n=Count("pk"), t=Sum("teachers"), p=Sum("pending")).order_by()
+    )
+    for row in rows:
+        summary["schools"] += row["n"]
+        summary["teachers"] += row["t"] or 0
+        summary["proposals_pending"] += row["p"] or 0
+        if row["coverage"] in COVERAGE_STATUSES:
+            summary[row["coverage"]] += row["n"]
+    return summary

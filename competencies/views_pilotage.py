@@ -148,12 +148,16 @@ def pilotage(request):
         "activity_table": p.tables["activite-mois"],
         "activity_groups_table": p.tables["activite-zones"],
         "coverage_table": coverage_table,
-        "coverage_totals": [(labels[k], p.coverage_totals.get(k) or 0) for k in labels],
+        "coverage_totals": [(k, labels[k], p.coverage_totals.get(k) or 0) for k in labels],
         "proposals_pending": p.coverage_totals.get("proposals_pending") or 0,
         "domain_means": p.domain_means,
         "children": tags,
         "breadcrumb": [(label, query(params)) for label, params in area.breadcrumb],
         "query": query(area.params),
+        # The ambassadors page of the same area and school filters: it shows the same counts.
+        "ambassadors_query": urlencode(
+            {k: v for k, v in request.GET.items() if k in (*AREA_KEYS, "type", "degre", "secteur") and v}
+        ),
         "map": html.get("carte-etablissements", ""),
         "heatmap": html.get(f"figure-{matrix.key}", ""),
         "distribution": html["figure-repartition-niveaux"],

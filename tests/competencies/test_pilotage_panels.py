@@ -122,7 +122,7 @@ def test_activity_per_month_and_per_school(academie_manager):
 
 def test_coverage_panel(academie_manager, territory):
     response = academie_manager.get(URL)
-    totals = dict(response.context["coverage_totals"])
+    totals = {label: n for _key, label, n in response.context["coverage_totals"]}
     assert totals == {
         "couvert": 2,
         "couvert par la circonscription": 0,

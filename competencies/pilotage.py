@@ -28,6 +28,7 @@ from .stats import (
     coverage_by,
     coverage_summary,
     domain_deltas,
+    evaluated_teachers,
     first_month,
     level_counts_by,
     level_sums_and_school_sums,
@@ -195,7 +196,8 @@ class Pilotage:
     months: list[date]
     tables: dict[str, Table] = field(default_factory=dict)
     domain_means: dict = field(default_factory=dict)
-    group_means: dict = field(default_factory=dict)  # group key → mean level over the competencies shown
+    group_means: dict = field(default_factory=dict)  # group key → mean level over the evaluated competencies shown
+    matrix_evaluated: dict = field(default_factory=dict)  # (group key, competency id) → teachers evaluated
     coverage_totals: dict = field(default_factory=dict)  # stats.coverage_summary: the ambassadors page's too
     points: list[dict] = field(default_factory=list)  # schools on the map, when they are few enough
 
@@ -381,7 +383,7 @@ def pilotage_build(
         level_counts_by(sl, competency_ids=competency_ids) if wanted("repartition-niveaux", *MONTH_KEYS) else {}
     )
     tables = []
-    school_sums = None  # {school id: level sum} for the map, when read with the matrix
+    school_sums = None  # {school id: [level sum, evaluated]} for the map, when read with the matrix
     if wanted(*MATRIX_KEYS):
         if by == "zone" and points:
             group_counts, school_sums = level_sums_and_school_sums(group_slice, competency_ids=competency_ids, by=by)
@@ -390,7 +392,9 @@ def pilotage_build(
         if by == "school":
             school_sums = {}
             for (school_id, _competency_id), values in group_counts.items():
-                school_sums[school_id] = school_sums.get(school_id, 0) + values[0]
+                total = school_sums.setdefault(school_id, [0, 0])
+                total[0] += values[0] or 0
+                total[1] += values[1] or 0
         tables.append(_matrix_table(result, framework, group_counts))
     if wanted("repartition-niveaux"):
         tables.append(_distribution_table(result, framework, area_counts))
@@ -412,8 +416,29 @@ def _mean(level_sum, n: int) -> float | None:
     return round((level_sum or 0) / n, 2) if _shown(n) else None
 
 
+def not_evaluated() -> str:
+    """The cell of a mean that nobody's level gives (shown as text, drawn apart from a low level)."""
+    return _("non évalué")
+
+
+def _mean_cell(level_sum, evaluated: int, teachers: int):
+    """A mean level over the teachers evaluated: None (hidden) when the group or those evaluated are
+    fewer than the minimum, "non évalué" when nobody is."""
+    if not _shown(teachers):
+        return None
+    if not evaluated:
+        return not_evaluated()
+    return _mean(level_sum, evaluated)
+
+
+def _share(evaluated: int, total: int) -> int | None:
+    """The share evaluated, in whole percent."""
+    return round(100 * evaluated / total) if total else None
+
+
 def _matrix_table(p: Pilotage, framework: Framework, counts: dict) -> Table:
-    """Mean level of each school's (or child area's) teachers in each competency (no evidence counts as 0)."""
+    """Mean level of each school's (or child area's) teachers in each competency, over the teachers
+    evaluated in it, with the share of (teacher, competency) pairs evaluated."""
     if p.by == "school":
         key, first = "etablissements-competences", [_("UAI"), _("Établissement")]
         title = _("Niveau moyen par établissement et par compétence (%(fw)s)")
@@ -422,20 +447,39 @@ def _matrix_table(p: Pilotage, framework: Framework, counts: dict) -> Table:
         key, first = "zones-competences", [_("Code"), _("Zone")]
         title = _("Niveau moyen par zone et par compétence (%(fw)s)")
         note = _("Zones de moins de %(n)s enseignants masquées.")
+    note = (
+        note % {"n": min_size()}
+        + " "
+        + _(
+            "Moyennes sur les enseignants évalués dans la compétence (moins de %(n)s évalués : masquée) ; "
+            "« part évaluée » : part des couples enseignant × compétence ayant un niveau."
+        )
+        % {"n": min_size()}
+    )
     table = Table(
         key,
         title % {"fw": framework.short_name},
-        [*first, _("Enseignants")] + [f"{c.code} {c.name}" for c in p.competencies],
-        note=note % {"n": min_size()},
+        [*first, _("Enseignants"), _("Part évaluée (%)")] + [f"{c.code} {c.name}" for c in p.competencies],
+        note=note,
     )
     n_comp = len(p.competencies) or 1
     for group in p.groups:
         n = group.teachers
-        values = [_mean((counts.get((group.key, c.pk)) or [0])[0], n) for c in p.competencies]
-        table.rows.append([group.code, group.label, n if _shown(n) else None, *values])
+        cells, level_total, evaluated_total = [], 0, 0
+        for c in p.competencies:
+            level_sum, evaluated = (counts.get((group.key, c.pk)) or [0, 0])[:2]
+            evaluated = evaluated or 0
+            level_total += level_sum or 0
+            evaluated_total += evaluated
+            p.matrix_evaluated[(group.key, c.pk)] = evaluated
+            cells.append(_mean_cell(level_sum, evaluated, n) if _shown(evaluated) or not evaluated else None)
+        shown = _shown(n)
+        table.rows.append(
+            [group.code, group.label, n if shown else None, _share(evaluated_total, n * n_comp) if shown else None]
+            + cells
+        )
         table.links.append(group.params)
-        total = sum((counts.get((group.key, c.pk)) or [0])[0] for c in p.competencies)
-        p.group_means[group.key] = round(total / (n * n_comp), 2) if _shown(n) else None
+        p.group_means[group.key] = _mean(level_total, evaluated_total) if shown else None
     return table
 
 
@@ -621,26 +665,30 @@ def _map_points(p: Pilotage, sl: Slice, schools: AreaSchools, sums: dict | None 
     """
     competency_ids = [c.pk for c in p.competencies]
     if sums is None:
-        sums = dict(
-            SchoolCompetencyStat.objects.filter(**_school_filter(sl, schools.rows), competency_id__in=competency_ids)
+        sums = {
+            school_id: [level_sum or 0, evaluated or 0]
+            for school_id, level_sum, evaluated in SchoolCompetencyStat.objects.filter(
+                **_school_filter(sl, schools.rows), competency_id__in=competency_ids
+            )
             .values("school_id")
-            .annotate(s=Sum("level_sum"))
+            .annotate(s=Sum("level_sum"), e=Sum(evaluated_teachers()))
             .order_by()
-            .values_list("school_id", "s")
-        )
+            .values_list("school_id", "s", "e")
+        }
     labels = coverage_labels()
-    n_comp = len(competency_ids) or 1
     points = []
     for row in schools.rows:
         if row["latitude"] is None or row["longitude"] is None:
             continue
         stat = schools.stats.get(row["pk"]) or {"teachers": 0, "coverage": "uncovered"}
         n = stat["teachers"]
+        level_sum, evaluated = sums.get(row["pk"]) or (0, 0)
         points.append(
             {
                 **{key: row[key] for key in MAP_POINT_FIELDS},
                 "teachers": n,
-                "mean": round((sums.get(row["pk"]) or 0) / (n * n_comp), 2) if _shown(n) else None,
+                # Over the evaluated (teacher, competency) pairs, as the heatmap's means.
+                "mean": _mean(level_sum, evaluated) if _shown(n) and evaluated else None,
                 "coverage": stat["coverage"],
                 "coverage_label": labels[stat["coverage"]],
             }

@@ -62,10 +62,12 @@ def figure_specs(p, area, matrix, colour: str) -> dict[str, dict]:
         specs["carte-etablissements"] = map_figure
     if matrix.rows:
         specs[f"figure-{matrix.key}"] = figures.heatmap_figure(
-            z=[row[3:] for row in matrix.rows],
-            x=[h.split(" ", 1)[0] for h in matrix.headers[3:]],
-            y=[row[1] for row in matrix.rows],
-            max_level=p.max_level,
+            rows=[row[4:] for row in matrix.rows],
+            competencies=[(c.code, c.name) for c in p.competencies],
+            labels=[row[1] for row in matrix.rows],
+            min_size=settings.RELAIS_MIN_GROUP_SIZE,
+            evaluated=[[p.matrix_evaluated.get((g.key, c.pk), 0) for c in p.competencies] for g in p.groups],
+            teachers=[row[2] for row in matrix.rows],
             drill=drill,
         )
     specs["figure-repartition-niveaux"] = figures.distribution_figure(p.tables["repartition-niveaux"])
@@ -160,6 +162,7 @@ def pilotage(request):
         ),
         "map": html.get("carte-etablissements", ""),
         "heatmap": html.get(f"figure-{matrix.key}", ""),
+        "heatmap_left_out": sum(1 for row in matrix.rows if all(v is None for v in row[4:])),
         "distribution": html["figure-repartition-niveaux"],
         "progress": html["figure-progression-domaines"],
         "activity": html["figure-activite-mois"],

@@ -100,6 +100,17 @@ class MapFilters(forms.Form):
     def map_colour(self) -> str:
         return self._value("carte", "niveau")
 
+    def describe(self) -> list[tuple[str, str]]:
+        """(label, value shown) of every filter, defaults included: what an export states it was made with."""
+        rows = []
+        for name in ("domaine", "type", "degre", "secteur", "periode"):
+            field_ = self.fields[name]
+            value = self._value(name, "12m" if name == "periode" else "")
+            choices = dict(getattr(field_, "choices", []) or [])
+            shown = choices.get(value, value) if value else _("Tous")
+            rows.append((str(field_.label), str(shown)))
+        return rows
+
     def apply(self, schools: QuerySet[School]) -> QuerySet[School]:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         if data.get("type"):

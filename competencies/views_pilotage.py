@@ -115,7 +115,12 @@ def pilotage(request):
                 % {"keys": ", ".join(table_keys(p.by))},
                 content_type="text/plain; charset=utf-8",
             )
-        return table_export(table, export, min_size=settings.RELAIS_MIN_GROUP_SIZE)
+        legend = [
+            (_("Zone"), " › ".join(label for label, _params in area.breadcrumb)),
+            (_("Référentiel"), framework.short_name),
+            *filters.describe(),
+        ]
+        return table_export(table, export, min_size=settings.RELAIS_MIN_GROUP_SIZE, legend=legend)
 
     filter_params = {k: v for k, v in request.GET.items() if k not in (*AREA_KEYS, "export", "tableau") and v}
     queries: dict[tuple, str] = {}

@@ -289,9 +289,28 @@ def test_csv_and_xlsx_exports_match_the_page(academie_manager, key):
     for exported, shown in zip(lines[1:], table.rows, strict=True):
         assert exported == ["moins de 5" if v is None else str(v) for v in shown]
     response = academie_manager.get(URL + query + f"&export=xlsx&tableau={key}")
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    values = [[c.value for c in row] for row in sheet.iter_rows(min_row=3, max_row=2 + len(table.rows))]
-    assert values == [["moins de 5" if v is None else v for v in row] for row in table.rows]
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook.worksheets[0]
+    assert [c.value for c in sheet[1]] == table.headers
+    assert sheet.freeze_panes in ("B2", "C2")  # the header and the row names stay in view
+    assert all(sheet.column_dimensions[letter].width >= 8 for letter in "ABC")
+    values = [[c.value for c in row] for row in sheet.iter_rows(min_row=2, max_row=1 + len(table.rows))]
+    # Hidden and non-evaluated cells are empty, never text in a numeric column; numbers stay numbers.
+    assert values == [[None if v == "non évalué" else v for v in row] for row in table.rows]
+    for row in sheet.iter_rows(min_row=2, max_row=1 + len(table.rows)):
+        for cell, shown in zip(row, table.rows[cell_row(row)], strict=True):
+            if isinstance(shown, int | float):
+                assert cell.data_type == "n"
+            elif shown is None:
+                assert cell.value is None and cell.fill.fgColor.rgb.endswith("BBBBBB")
+    legend = {row[0]: row[1] for row in workbook["Légende"].iter_rows(min_row=3, values_only=True) if row and row[0]}
+    assert legend["Taille minimale d'un groupe"] == 5 and legend["Secteur"] == "Public"
+    assert legend["Période"] == "12 derniers mois" and legend["Type d'établissement"] == "Tous"
+    assert "Académie" in legend["Zone"] and legend["Extrait le"] and "xAPI" in legend["Sources"]
+
+
+def cell_row(row) -> int:
+    return row[0].row - 2
 
 
 @pytest.mark.parametrize(

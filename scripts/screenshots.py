@@ -1,6 +1,7 @@
 """Screenshots of Relais's main pages, desktop (1280 px) and phone (375 px), into docs/screenshots/.
 
-Run with the project's venv: `.venv/bin/python scripts/screenshots.py`. It builds a throw-away demo
+Run with the project's venv: `.venv/bin/python scripts/screenshots.py [name prefix …]` (prefixes: only
+the shots whose name starts with one, e.g. `pilotage ambassadors`). It builds a throw-away demo
 (its own SQLite file, the demo territory with its learning history), serves it on a free local port,
 drives Debian's Chromium (RELAIS_CHROMIUM to use another) and stops the server when done. Each shot is
 the first screen of the page, not the full page, to keep the PNGs small.
@@ -149,7 +150,17 @@ def main() -> None:
                     (MANAGER, "light", "pilotage-school", f"/competences/pilotage/?ecole={school_uai}"),
                     (ADMIN, "light", "pilotage-national", "/competences/pilotage/#carte"),
                     (MANAGER, "light", "ambassadors", "/competences/ambassadeurs/"),
+                    (MANAGER, "light", "ambassadors-close", "/competences/ambassadeurs/#proches"),
+                    (
+                        MANAGER,
+                        "light",
+                        "ambassadors-schools",
+                        "/competences/ambassadeurs/?statut=uncovered#etablissements",
+                    ),
                 ]
+                prefixes = sys.argv[1:]
+                if prefixes:
+                    shots = [shot for shot in shots if shot[2].startswith(tuple(prefixes))]
                 for size_name in SIZES:
                     print(f"{size_name}:")
                     shoot(browser, base, size_name, shots)

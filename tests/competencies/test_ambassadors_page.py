@@ -118,7 +118,10 @@ def test_a_decision_returns_to_the_same_place(
     assert response["Location"] == "/competences/ambassadeurs/#a-decider"
 
 
-def test_the_page_queries_do_not_grow_with_the_area(client, frameworks, departement, manager):
+def test_the_page_queries_do_not_grow_with_the_area(
+    client, frameworks, departement, manager, django_assert_max_num_queries
+):
+    """The ambassadors page and the maps (page and exports): as many queries for 43 schools as for 3."""
     from django.utils import timezone
 
     from competencies.ambassadors import consent_set
@@ -147,5 +150,22 @@ def test_the_page_queries_do_not_grow_with_the_area(client, frameworks, departem
 
     add_schools(0, 3)
     small = queries()
+    pilotage = {}
+    for path in PILOTAGE_PATHS:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        pilotage[path] = len(captured)
     add_schools(3, 40)
-    assert queries() <= small
+    with django_assert_max_num_queries(small):
+        assert client.get("/competences/ambassadeurs/").status_code == 200
+    for path, count in pilotage.items():
+        with django_assert_max_num_queries(count):
+            assert client.get(path).status_code == 200
+
+
+PILOTAGE_PATHS = (
+    "/competences/pilotage/",
+    "/competences/pilotage/?carte=couverture&periode=all",
+    "/competences/pilotage/?export=xlsx&tableau=etablissements-competences",
+    "/competences/pilotage/?export=csv&tableau=couverture-ambassadeurs",
+)

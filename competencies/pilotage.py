@@ -698,8 +698,9 @@ def _map_points(p: Pilotage, sl: Slice, schools: AreaSchools, sums: dict | None 
             {
                 **{key: row[key] for key in MAP_POINT_FIELDS},
                 "teachers": n,
-                # Over the evaluated (teacher, competency) pairs, as the heatmap's means.
-                "mean": _mean(level_sum, evaluated) if _shown(n) and evaluated else None,
+                # Over the evaluated (teacher, competency) pairs, as the heatmap's means; hidden below the
+                # minimum as a heatmap cell is.
+                "mean": _mean(level_sum, evaluated) if _shown(n) else None,
                 "coverage": stat["coverage"],
                 "coverage_label": labels[stat["coverage"]],
             }

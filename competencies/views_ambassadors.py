@@ -106,9 +106,11 @@ def ambassadors(request):
 
 def _back(request, default: str = "") -> str:
     """Where a decision returns: the page and filters it was taken from, at the proposals."""
+    page = reverse("competencies:ambassadors")
     target = request.POST.get("next", "")
-    if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("competencies:ambassadors")
+    # Only this page, with its filters: never another site, nor another page of this one.
+    if not (target.startswith(page) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})):
+        target = page
     return target.split("#", 1)[0] + "#a-decider"
 
 

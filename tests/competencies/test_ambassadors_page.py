@@ -116,6 +116,15 @@ def test_a_decision_returns_to_the_same_place(
         {"decision": "declined", "next": "https://ailleurs.example/"},
     )
     assert response["Location"] == "/competences/ambassadeurs/#a-decider"
+    for elsewhere in ("//ailleurs.example/competences/ambassadeurs/", "/comptes/logout/", "ambassadeurs"):
+        response = client.post(
+            f"/competences/ambassadeurs/propositions/{proposal.pk}/", {"decision": "declined", "next": elsewhere}
+        )
+        assert response["Location"] == "/competences/ambassadeurs/#a-decider", elsewhere
+    # Odd page numbers and filters never make an error.
+    for query in ("?page=abc&propositions=-1", "?statut=rien&page=999", "?secteur=public&type=ecole#x"):
+        assert client.get("/competences/ambassadeurs/" + query).status_code == 200, query
+    assert client.get("/competences/ambassadeurs/?departement=75").status_code == 403  # not in the scope
 
 
 def test_the_page_queries_do_not_grow_with_the_area(

@@ -98,9 +98,11 @@ def main() -> None:
         manage(env, "shell", "-c", refresh, stdout=subprocess.DEVNULL)
         biggest = (
             "from django.db.models import Count; from lms.models import School; "
-            "print(School.objects.annotate(n=Count('memberships')).order_by('-n', 'name').first().uai)"
+            "print(School.objects.filter(departement__code='95')"  # the demo manager's département (else a 403)
+            ".annotate(n=Count('memberships')).order_by('-n', 'name').first().uai)"
         )
-        school_uai = manage(env, "shell", "-c", biggest, capture_output=True, text=True).stdout.strip()
+        # The last line: Django 5.2's shell first says how many objects it imported.
+        school_uai = manage(env, "shell", "-c", biggest, capture_output=True, text=True).stdout.strip().splitlines()[-1]
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(  # noqa: S603 (our own manage.py)

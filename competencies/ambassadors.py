@@ -33,6 +33,7 @@ from .models import (
     CompetencyState,
     CompletedModule,
     Evidence,
+    SchoolStat,
 )
 
 FRAMEWORK = "crcn-edu"
@@ -167,6 +168,7 @@ class ProposalReport:
     schools: int = 0
     proposed: int = 0
     withdrawn: int = 0
+    changed_schools: set = field(default_factory=set)  # whose proposals' statuses changed: coverage to refresh
 
 
 @transaction.atomic
@@ -203,6 +205,9 @@ def proposals_recompute(*, schools=None, as_of=None) -> ProposalReport:
     for start in range(0, len(school_list), CHUNK):
         chunk = school_list[start : start + CHUNK]
         _propose_chunk(chunk, policies=policies, competencies=competencies, as_of=as_of, now=now, report=report)
+    # The maps and the ambassadors page read coverage from the derived tables: without this, a
+    # recomputation (the demo's, a manager's, a new policy's) left them showing the old proposals.
+    _coverage_changed(sorted(report.changed_schools))
     return report
 
 
@@ -232,8 +237,10 @@ def _propose_chunk(chunk, *, policies, competencies, as_of, now, report: Proposa
                     )
                 )
                 report.withdrawn += 1
+                report.changed_schools.add(school.pk)
             elif proposal.status == AmbassadorProposal.Status.PROPOSED:
                 deletes.append(proposal.pk)
+                report.changed_schools.add(school.pk)
         for rank, candidate in enumerate(best, start=1):
             reasons = reasons_for(candidate, policy=policy, competencies=competencies)
             proposal = current.get(candidate.user_id)
@@ -249,11 +256,14 @@ def _propose_chunk(chunk, *, policies, competencies, as_of, now, report: Proposa
                     )
                 )
                 report.proposed += 1
+                report.changed_schools.add(school.pk)
             elif proposal.status != AmbassadorProposal.Status.DECLINED:
                 status = proposal.status
                 if status == AmbassadorProposal.Status.WITHDRAWN:
                     status = AmbassadorProposal.Status.PROPOSED
                 new = (candidate.score, rank, reasons, status)
+                if status != proposal.status:
+                    report.changed_schools.add(school.pk)
                 if (proposal.score, proposal.rank, proposal.reasons, proposal.status) != new:
                     proposal.score, proposal.rank, proposal.reasons, proposal.status = new
                     proposal.computed_at = now
@@ -401,44 +411,23 @@ def _activities_evidencing(competency_ids: list[int], level: int, limit: int = 3
 
 
 def ambassador_coverage(*, schools, with_suggestions: bool = True) -> list[SchoolCoverage]:
-    """Each school's coverage; uncovered ones get the nearest ambassadors and who is closest to
-    qualifying (`with_suggestions`; or call `coverage_suggest` on the part of the list shown)."""
+    """Each school's coverage as the maps' derived table holds it (`SchoolStat`, the one home of the
+    rule), with its confirmed and pending proposals; uncovered ones get the nearest ambassadors and who
+    is closest to qualifying (`with_suggestions`; or call `coverage_suggest` on the part shown)."""
     school_list = list(schools.select_related("departement"))
+    ids = [s.pk for s in school_list] if len(school_list) < 2000 else schools.values("pk")
+    statuses = dict(SchoolStat.objects.filter(school_id__in=ids).values_list("school_id", "coverage"))
     proposals = defaultdict(list)
     for proposal in AmbassadorProposal.objects.filter(
-        school__in=[s.pk for s in school_list] if len(school_list) < 2000 else schools,
-        status__in=[AmbassadorProposal.Status.CONFIRMED, AmbassadorProposal.Status.PROPOSED],
+        school__in=ids, status__in=[AmbassadorProposal.Status.CONFIRMED, AmbassadorProposal.Status.PROPOSED]
     ).select_related("user"):
         proposals[proposal.school_id].append(proposal)
-    circonscriptions = {s.circonscription_code for s in school_list if s.circonscription_code}
-    covered_circos = set(
-        AmbassadorProposal.objects.filter(
-            status=AmbassadorProposal.Status.CONFIRMED,
-            school__kind=School.Kind.ECOLE,
-            school__circonscription_code__in=circonscriptions,
-        ).values_list("school__circonscription_code", flat=True)
-    )
-    policies: dict[int, AmbassadorPolicy] = {}
     result = []
     for school in school_list:
-        academie_id = school.departement.academie_id
-        policy = policies.setdefault(academie_id, policy_for(academie_id))
         own = proposals.get(school.pk, [])
         confirmed = [p for p in own if p.status == AmbassadorProposal.Status.CONFIRMED]
         pending = [p for p in own if p.status == AmbassadorProposal.Status.PROPOSED]
-        if confirmed:
-            status = "covered"
-        elif (
-            school.kind == School.Kind.ECOLE
-            and policy.ecoles_by_circonscription
-            and school.circonscription_code in covered_circos
-        ):
-            status = "circonscription"
-        elif pending:
-            status = "pending"
-        else:
-            status = "uncovered"
-        result.append(SchoolCoverage(school, status, confirmed, pending))
+        result.append(SchoolCoverage(school, statuses.get(school.pk, "uncovered"), confirmed, pending))
     if with_suggestions:
         coverage_suggest(result)
     return result
@@ -460,7 +449,8 @@ def coverage_suggest(items: list[SchoolCoverage]) -> None:
     policies: dict[int, AmbassadorPolicy] = {}
     for coverage in targets:
         academie_id = coverage.school.departement.academie_id
-        policies.setdefault(academie_id, policy_for(academie_id))
+        if academie_id not in policies:  # setdefault would read the policy for every school
+            policies[academie_id] = policy_for(academie_id)
         nearby = [(p, distance_km(coverage.school, p.school)) for p in confirmed_by_dep[coverage.school.departement_id]]
         coverage.nearest = sorted([n for n in nearby if n[1] is not None], key=lambda n: n[1])[:3]
     evaluated = candidates_evaluate(schools=[c.school for c in targets], policies=policies)

@@ -14,20 +14,28 @@ from pathlib import Path
 
 import plotly.io as pio
 from django.conf import settings
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 CONFIG = {"displaylogo": False, "responsive": True}
 FONT = {"family": "Marianne, Arial, sans-serif"}
-MARGIN = {"l": 10, "r": 10, "t": 10, "b": 10}
-BLUES = [[0, "#e3e3fd"], [1, "#000091"]]
-TOO_SMALL = "#d0d0d0"
+MARGIN = {"l": 10, "r": 10, "t": 10, "b": 10}  # every axis has automargin: labels push these out
+# Legends under the plot, where the modebar (top right) cannot cover them.
+LEGEND_BELOW = {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.12, "yanchor": "top"}
+# The level scale of the map and the heatmap: light = low, dark = high (DSFR blue France).
+LEVEL_SCALE = [[0, "#e3e3fd"], [1, "#000091"]]
+HIDDEN_COLOUR = "#bbbbbb"  # fewer than the minimum group size: grey everywhere, never a level
+NOT_EVALUATED_COLOUR = "#ffffff"  # nobody evaluated: white, framed by the heatmap's grey gaps
+TOO_SMALL = HIDDEN_COLOUR
 COVERAGE_COLOURS = {
     "covered": "#18753c",
     "circonscription": "#6fbf8d",
     "pending": "#e4794a",
     "uncovered": "#ce0500",
 }
+# Below the map, across it: beside it, on a phone, it took half the width from the map.
+MAP_COLORBAR = {"orientation": "h", "y": -0.02, "yanchor": "top", "thickness": 12, "len": 0.7}
 OVERSEAS = ("971", "972", "973", "974", "976")
 
 
@@ -40,36 +48,137 @@ def to_html(figure: dict, *, div_id: str | None = None) -> str:
     return format_html('<div id="{}" class="relais-figure" data-figure="{}"></div>', div_id or "", spec)
 
 
+def _short(name: str, limit: int = 22) -> str:
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+def level_top(values) -> float:
+    """The top of the level colour scale: the highest mean shown (at least 1), as the map's."""
+    return max([v for v in values if isinstance(v, int | float)] or [1.0])
+
+
 def heatmap_figure(
-    *, z: list[list], x: list[str], y: list[str], max_level: int, drill: list[str] | None = None
+    *,
+    rows: list[list],
+    competencies: list[tuple[str, str]],
+    labels: list[str],
+    min_size: int,
+    evaluated: list[list[int]] | None = None,
+    teachers: list[int | None] | None = None,
+    drill: list[str] | None = None,
 ) -> dict:
-    """Mean levels, rows × columns; None cells read "too small". A click on a row drills into it."""
-    too_small = _("effectif trop petit")
-    text = [[too_small if v is None else f"{v:.2f}" for v in row] for row in z]
-    trace = {
-        "type": "heatmap",
-        "z": z,
-        "x": x,
+    """Mean levels, rows × competencies, on the map's light (low) → dark (high) scale.
+
+    A cell is a mean (a number), None when hidden ("moins de N": grey, as on the map) or text when
+    nobody is evaluated (white): both drawn apart from any level, and explained by the page. The
+    competency axis is categorical, labelled with the code and a short name. Rows whose cells are all
+    hidden are left out (the caller says how many): a blank row would read as missing data.
+    """
+    kept = [i for i, row in enumerate(rows) if any(v is not None for v in row)]
+    codes = [code for code, _name in competencies]
+    y = [labels[i] for i in kept]
+    decimal = formats.get_format("DECIMAL_SEPARATOR")
+    hidden_label = _("moins de %(n)s") % {"n": min_size}
+    not_evaluated = _("non évalué")
+    evaluated_word = _("%(e)s enseignants évalués sur %(n)s")
+    z, text, hover = [], [], []
+    hidden_z, not_z = [], []
+    for i in kept:
+        z_row, text_row, hover_row, hidden_row, not_row = [], [], [], [], []
+        for j, value in enumerate(rows[i]):
+            number = isinstance(value, int | float)
+            z_row.append(value if number else None)
+            hidden_row.append(1 if value is None else None)
+            not_row.append(1 if isinstance(value, str) else None)
+            if value is None:
+                text_row.append(f"<{min_size}")
+                hover_row.append(hidden_label)
+            elif number:
+                text_row.append(f"{value:.1f}".replace(".", decimal))
+                detail = ""
+                if evaluated is not None and teachers is not None and teachers[i]:
+                    detail = "<br>" + evaluated_word % {"e": evaluated[i][j], "n": teachers[i]}
+                hover_row.append(f"{value:.2f}".replace(".", decimal) + detail)
+            else:
+                text_row.append("n.é.")
+                hover_row.append(not_evaluated)
+        z.append(z_row)
+        text.append(text_row)
+        hover.append(hover_row)
+        hidden_z.append(hidden_row)
+        not_z.append(not_row)
+    top = level_top(v for row in z for v in row)
+    common = {
+        "x": codes,
         "y": y,
+        "xgap": 1,
+        "ygap": 1,
+        "hoverongaps": False,
+        # customdata: [drill query, hover detail] per cell; the page's click handler reads the query.
+        "customdata": [
+            [[(drill[i] if drill else ""), h] for h in hover_row] for i, hover_row in zip(kept, hover, strict=True)
+        ],
+        "hovertemplate": "%{y}<br>%{x}<br>%{customdata[1]}<extra></extra>",
+    }
+    names = dict(competencies)
+    main = {
+        **common,
+        "type": "heatmap",
+        "name": _("niveau moyen"),
+        "z": z,
         "text": text,
         "texttemplate": "%{text}",
         "zmin": 0,
-        "zmax": max_level,
-        "colorscale": "Blues",
-        "reversescale": False,
-        "hoverongaps": False,
-        "hovertemplate": "%{y}<br>%{x}<br>" + _("niveau moyen") + " : %{text}<extra></extra>",
-        "colorbar": {"title": {"text": _("niveau moyen")}},
+        "zmax": top,
+        "colorscale": LEVEL_SCALE,
+        "colorbar": {
+            "title": {"text": _("niveau moyen des évalués"), "side": "top"},
+            "orientation": "h",
+            "y": -0.02,
+            "yanchor": "top",
+            "thickness": 12,
+            "len": 0.6,
+        },
     }
-    if drill:
-        trace["customdata"] = [[query] * len(x) for query in drill]
+    special = []
+    for name, cells, colour, texts in (
+        ("hidden", hidden_z, HIDDEN_COLOUR, f"<{min_size}"),
+        ("not", not_z, NOT_EVALUATED_COLOUR, "n.é."),
+    ):
+        if not any(v is not None for row in cells for v in row):
+            continue
+        special.append(
+            {
+                **common,
+                "type": "heatmap",
+                "name": name,
+                "z": cells,
+                "text": [[texts if v is not None else "" for v in row] for row in cells],
+                "texttemplate": "%{text}",
+                "textfont": {"color": "#161616"},
+                "colorscale": [[0, colour], [1, colour]],
+                "showscale": False,
+            }
+        )
+    # The two colours apart from the scale are explained beside the figure (pilotage.html's legend).
+    data = [main, *special]
     return {
-        "data": [trace],
+        "data": data,
         "layout": {
             "margin": MARGIN,
-            "height": max(300, 26 * len(y) + 150),
-            "yaxis": {"autorange": "reversed", "automargin": True},
-            "xaxis": {"side": "top", "automargin": True},
+            "height": max(320, 28 * len(y) + 230),
+            "plot_bgcolor": "#929292",
+            "yaxis": {"type": "category", "autorange": "reversed", "automargin": True, "showgrid": False},
+            "xaxis": {
+                "type": "category",
+                "side": "top",
+                "automargin": True,
+                "tickangle": -45,
+                "tickmode": "array",
+                "tickvals": codes,
+                "ticktext": [f"{code} {_short(names[code])}" for code in codes],
+                "showgrid": False,
+            },
             "font": FONT,
         },
     }
@@ -87,8 +196,10 @@ def distribution_figure(table) -> dict:
         "layout": {
             "barmode": "stack",
             "margin": MARGIN,
-            "height": 360,
-            "legend": {"orientation": "h"},
+            "height": 400,
+            "legend": LEGEND_BELOW,
+            "xaxis": {"type": "category", "automargin": True},
+            "yaxis": {"title": {"text": _("enseignants")}, "automargin": True},
             "font": FONT,
             "colorway": ["#e5e5e5", "#cacafb", "#a1a1f8", "#6a6af4", "#313178", "#000091", "#1b1b35", "#272747"],
         },
@@ -113,8 +224,8 @@ def progress_figure(table, *, max_level: int) -> dict:
         "data": data,
         "layout": {
             "margin": MARGIN,
-            "height": 340,
-            "legend": {"orientation": "h"},
+            "height": 380,
+            "legend": LEGEND_BELOW,
             "yaxis": {"title": {"text": _("niveau moyen")}, "rangemode": "tozero", "automargin": True},
             "xaxis": {"type": "category", "automargin": True},
             "font": FONT,
@@ -135,9 +246,10 @@ def activity_figure(table) -> dict:
         "layout": {
             "barmode": "group",
             "margin": MARGIN,
-            "height": 320,
-            "legend": {"orientation": "h"},
+            "height": 360,
+            "legend": LEGEND_BELOW,
             "xaxis": {"type": "category", "automargin": True},
+            "yaxis": {"title": {"text": _("nombre")}, "automargin": True, "rangemode": "tozero"},
             "font": FONT,
             "colorway": ["#000091", "#e4794a"],
         },
@@ -160,7 +272,7 @@ def coverage_figure(totals: dict, labels: dict) -> dict:
                 "hovertemplate": "%{label} : %{value} " + _("établissements") + "<extra></extra>",
             }
         ],
-        "layout": {"margin": MARGIN, "height": 300, "legend": {"orientation": "h"}, "font": FONT},
+        "layout": {"margin": MARGIN, "height": 340, "legend": LEGEND_BELOW, "font": FONT},
     }
 
 
@@ -316,7 +428,7 @@ def _map_layout(projection: Projection) -> dict:
         "plot_bgcolor": "rgba(0,0,0,0)",
         "paper_bgcolor": "rgba(0,0,0,0)",
         "font": FONT,
-        "legend": {"orientation": "h"},
+        "legend": LEGEND_BELOW,
         "annotations": [
             {"x": (x0 + x1) / 2, "y": y0, "yanchor": "top", "text": name, "showarrow": False, "font": {"size": 10}}
             for x0, y0, x1, _y1, name in projection.insets
@@ -380,11 +492,11 @@ def schools_map_figure(*, points: list[dict], codes: set[str], colour: str) -> d
                 "marker": {
                     "size": 9 if len(located) > 300 else 11,
                     "color": [p["mean"] if p["mean"] is not None else -1 for p, _xy in located],
-                    "colorscale": [[0, "#bbbbbb"], [0.001, "#e3e3fd"], [1, "#000091"]],
+                    "colorscale": [[0, HIDDEN_COLOUR], [0.001, LEVEL_SCALE[0][1]], [1, LEVEL_SCALE[1][1]]],
                     "cmin": -0.01,
-                    "cmax": max(means or [1]),
+                    "cmax": level_top(means),
                     "line": {"width": 1, "color": "#161616"},
-                    "colorbar": {"title": {"text": _("niveau moyen")}},
+                    "colorbar": MAP_COLORBAR | {"title": {"text": _("niveau moyen des évalués"), "side": "top"}},
                 },
                 "text": [hover(p) for p, _xy in located],
                 "customdata": [f"ecole={p['uai']}" for p, _xy in located],
@@ -449,11 +561,17 @@ def departements_map_figure(*, areas: list[dict], codes: set[str], colour: str) 
                     (a["covered_share"] if colour == "couverture" else a["mean"]) if a["mean"] is not None else -1
                     for a, _xy in centres
                 ],
-                "colorscale": [[0, "#bbbbbb"], [0.001, "#e3e3fd"], [1, "#000091"]],
+                "colorscale": [[0, HIDDEN_COLOUR], [0.001, LEVEL_SCALE[0][1]], [1, LEVEL_SCALE[1][1]]],
                 "cmin": -0.01,
                 "cmax": 1.0 if colour == "couverture" else top,
                 "line": {"width": 1, "color": "#161616"},
-                "colorbar": {"title": {"text": _("part couverte") if colour == "couverture" else _("niveau moyen")}},
+                "colorbar": MAP_COLORBAR
+                | {
+                    "title": {
+                        "text": _("part couverte") if colour == "couverture" else _("niveau moyen des évalués"),
+                        "side": "top",
+                    }
+                },
             },
             "text": [hover(a) for a, _xy in centres],
             "customdata": [a["drill"] for a, _xy in centres],

@@ -26,7 +26,9 @@ from .stats import (
     Slice,
     activity_by,
     coverage_by,
+    coverage_summary,
     domain_deltas,
+    evaluated_teachers,
     first_month,
     level_counts_by,
     level_sums_and_school_sums,
@@ -97,6 +99,17 @@ class MapFilters(forms.Form):
     @property
     def map_colour(self) -> str:
         return self._value("carte", "niveau")
+
+    def describe(self) -> list[tuple[str, str]]:
+        """(label, value shown) of every filter, defaults included: what an export states it was made with."""
+        rows = []
+        for name in ("domaine", "type", "degre", "secteur", "periode"):
+            field_ = self.fields[name]
+            value = self._value(name, "12m" if name == "periode" else "")
+            choices = dict(getattr(field_, "choices", []) or [])
+            shown = choices.get(value, value) if value else _("Tous")
+            rows.append((str(field_.label), str(shown)))
+        return rows
 
     def apply(self, schools: QuerySet[School]) -> QuerySet[School]:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
@@ -194,8 +207,9 @@ class Pilotage:
     months: list[date]
     tables: dict[str, Table] = field(default_factory=dict)
     domain_means: dict = field(default_factory=dict)
-    group_means: dict = field(default_factory=dict)  # group key → mean level over the competencies shown
-    coverage_totals: dict = field(default_factory=dict)
+    group_means: dict = field(default_factory=dict)  # group key → mean level over the evaluated competencies shown
+    matrix_evaluated: dict = field(default_factory=dict)  # (group key, competency id) → teachers evaluated
+    coverage_totals: dict = field(default_factory=dict)  # stats.coverage_summary: the ambassadors page's too
     points: list[dict] = field(default_factory=list)  # schools on the map, when they are few enough
 
 
@@ -347,8 +361,8 @@ def pilotage_build(
 
     domain_code = filters._value("domaine")
     sl = filters.slice(area)
-    schools, teachers = teachers_by(sl).get(None) or (0, 0)
-    schools, teachers = schools or 0, teachers or 0
+    summary = coverage_summary(sl)
+    schools, teachers = summary["schools"], summary["teachers"]
     if schools <= SCHOOL_ROWS_MAX:
         by = "school"
     elif sl.rollup and (sl.departement_ids is None or len(sl.departement_ids) > 1):
@@ -373,13 +387,14 @@ def pilotage_build(
         teachers=teachers,
         schools=schools,
         months=_months(filters.period, first_month(sl) if timed and filters.period == "all" else None, today),
+        coverage_totals=summary,
     )
     competency_ids = [c.pk for c in competencies]
     area_counts = (
         level_counts_by(sl, competency_ids=competency_ids) if wanted("repartition-niveaux", *MONTH_KEYS) else {}
     )
     tables = []
-    school_sums = None  # {school id: level sum} for the map, when read with the matrix
+    school_sums = None  # {school id: [level sum, evaluated]} for the map, when read with the matrix
     if wanted(*MATRIX_KEYS):
         if by == "zone" and points:
             group_counts, school_sums = level_sums_and_school_sums(group_slice, competency_ids=competency_ids, by=by)
@@ -388,7 +403,9 @@ def pilotage_build(
         if by == "school":
             school_sums = {}
             for (school_id, _competency_id), values in group_counts.items():
-                school_sums[school_id] = school_sums.get(school_id, 0) + values[0]
+                total = school_sums.setdefault(school_id, [0, 0])
+                total[0] += values[0] or 0
+                total[1] += values[1] or 0
         tables.append(_matrix_table(result, framework, group_counts))
     if wanted("repartition-niveaux"):
         tables.append(_distribution_table(result, framework, area_counts))
@@ -410,8 +427,29 @@ def _mean(level_sum, n: int) -> float | None:
     return round((level_sum or 0) / n, 2) if _shown(n) else None
 
 
+def not_evaluated() -> str:
+    """The cell of a mean that nobody's level gives (shown as text, drawn apart from a low level)."""
+    return _("non évalué")
+
+
+def _mean_cell(level_sum, evaluated: int, teachers: int):
+    """A mean level over the teachers evaluated: None (hidden) when the group or those evaluated are
+    fewer than the minimum, "non évalué" when nobody is."""
+    if not _shown(teachers):
+        return None
+    if not evaluated:
+        return not_evaluated()
+    return _mean(level_sum, evaluated)
+
+
+def _share(evaluated: int, total: int) -> int | None:
+    """The share evaluated, in whole percent."""
+    return round(100 * evaluated / total) if total else None
+
+
 def _matrix_table(p: Pilotage, framework: Framework, counts: dict) -> Table:
-    """Mean level of each school's (or child area's) teachers in each competency (no evidence counts as 0)."""
+    """Mean level of each school's (or child area's) teachers in each competency, over the teachers
+    evaluated in it, with the share of (teacher, competency) pairs evaluated."""
     if p.by == "school":
         key, first = "etablissements-competences", [_("UAI"), _("Établissement")]
         title = _("Niveau moyen par établissement et par compétence (%(fw)s)")
@@ -420,20 +458,39 @@ def _matrix_table(p: Pilotage, framework: Framework, counts: dict) -> Table:
         key, first = "zones-competences", [_("Code"), _("Zone")]
         title = _("Niveau moyen par zone et par compétence (%(fw)s)")
         note = _("Zones de moins de %(n)s enseignants masquées.")
+    note = (
+        note % {"n": min_size()}
+        + " "
+        + _(
+            "Moyennes sur les enseignants évalués dans la compétence (moins de %(n)s évalués : masquée) ; "
+            "« part évaluée » : part des couples enseignant × compétence ayant un niveau."
+        )
+        % {"n": min_size()}
+    )
     table = Table(
         key,
         title % {"fw": framework.short_name},
-        [*first, _("Enseignants")] + [f"{c.code} {c.name}" for c in p.competencies],
-        note=note % {"n": min_size()},
+        [*first, _("Enseignants"), _("Part évaluée (%)")] + [f"{c.code} {c.name}" for c in p.competencies],
+        note=note,
     )
     n_comp = len(p.competencies) or 1
     for group in p.groups:
         n = group.teachers
-        values = [_mean((counts.get((group.key, c.pk)) or [0])[0], n) for c in p.competencies]
-        table.rows.append([group.code, group.label, n if _shown(n) else None, *values])
+        cells, level_total, evaluated_total = [], 0, 0
+        for c in p.competencies:
+            level_sum, evaluated = (counts.get((group.key, c.pk)) or [0, 0])[:2]
+            evaluated = evaluated or 0
+            level_total += level_sum or 0
+            evaluated_total += evaluated
+            p.matrix_evaluated[(group.key, c.pk)] = evaluated
+            cells.append(_mean_cell(level_sum, evaluated, n) if _shown(evaluated) or not evaluated else None)
+        shown = _shown(n)
+        table.rows.append(
+            [group.code, group.label, n if shown else None, _share(evaluated_total, n * n_comp) if shown else None]
+            + cells
+        )
         table.links.append(group.params)
-        total = sum((counts.get((group.key, c.pk)) or [0])[0] for c in p.competencies)
-        p.group_means[group.key] = round(total / (n * n_comp), 2) if _shown(n) else None
+        p.group_means[group.key] = _mean(level_total, evaluated_total) if shown else None
     return table
 
 
@@ -555,7 +612,6 @@ def coverage_labels() -> dict[str, str]:
 def _coverage_table(p: Pilotage, sl: Slice, group_slice: Slice, schools: AreaSchools | None) -> Table:
     """Schools covered by an ambassador (their own, or their circonscription's), with a proposal pending, or not."""
     labels = coverage_labels()
-    p.coverage_totals = (coverage_by(sl).get(None)) or dict.fromkeys([*COVERAGE_STATUSES, "proposals_pending"], 0)
     if p.by == "school":
         table = Table(
             "couverture-ambassadeurs",
@@ -620,26 +676,31 @@ def _map_points(p: Pilotage, sl: Slice, schools: AreaSchools, sums: dict | None 
     """
     competency_ids = [c.pk for c in p.competencies]
     if sums is None:
-        sums = dict(
-            SchoolCompetencyStat.objects.filter(**_school_filter(sl, schools.rows), competency_id__in=competency_ids)
+        sums = {
+            school_id: [level_sum or 0, evaluated or 0]
+            for school_id, level_sum, evaluated in SchoolCompetencyStat.objects.filter(
+                **_school_filter(sl, schools.rows), competency_id__in=competency_ids
+            )
             .values("school_id")
-            .annotate(s=Sum("level_sum"))
+            .annotate(s=Sum("level_sum"), e=Sum(evaluated_teachers()))
             .order_by()
-            .values_list("school_id", "s")
-        )
+            .values_list("school_id", "s", "e")
+        }
     labels = coverage_labels()
-    n_comp = len(competency_ids) or 1
     points = []
     for row in schools.rows:
         if row["latitude"] is None or row["longitude"] is None:
             continue
         stat = schools.stats.get(row["pk"]) or {"teachers": 0, "coverage": "uncovered"}
         n = stat["teachers"]
+        level_sum, evaluated = sums.get(row["pk"]) or (0, 0)
         points.append(
             {
                 **{key: row[key] for key in MAP_POINT_FIELDS},
                 "teachers": n,
-                "mean": round((sums.get(row["pk"]) or 0) / (n * n_comp), 2) if _shown(n) else None,
+                # Over the evaluated (teacher, competency) pairs, as the heatmap's means; hidden below the
+                # minimum as a heatmap cell is.
+                "mean": _mean(level_sum, evaluated) if _shown(n) else None,
                 "coverage": stat["coverage"],
                 "coverage_label": labels[stat["coverage"]],
             }

@@ -106,6 +106,11 @@ def area_resolve(*, user, params) -> Area:
     return area
 
 
+def scope_departement_ids(user) -> list[int] | None:
+    """The départements of the user's scope (None: all of them)."""
+    return _scope_departements(user)
+
+
 def _scope_departements(user) -> list[int] | None:
     if user.is_superuser or user.role == user.Role.ADMIN:
         return None

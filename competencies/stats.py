@@ -415,23 +415,35 @@ def coverage_by(sl: Slice, *, by=None) -> dict:
     return {k: dict(zip(names, v, strict=True)) for k, v in _merge(rows, ["key"], fields).items()}
 
 
+def evaluated_teachers():
+    """Teachers with a level (1 or more) in the competency: the sum of the level counts."""
+    total = F(LEVEL_COLUMNS[0])
+    for column in LEVEL_COLUMNS[1:]:
+        total = total + F(column)
+    return total
+
+
 def level_counts_by(sl: Slice, *, competency_ids: list[int], by=None, counts: bool = True) -> dict:
-    """{(group key, competency id): [level_sum, n1 … n8]} ([level_sum] only without `counts`)."""
-    fields = ["level_sum", *LEVEL_COLUMNS] if counts else ["level_sum"]
+    """{(group key, competency id): [level_sum, n1 … n8]}; without `counts`, [level_sum, teachers evaluated]."""
+    if counts:
+        sums = {f"s_{f}": Sum(f) for f in ["level_sum", *LEVEL_COLUMNS]}
+    else:
+        sums = {"s_level_sum": Sum("level_sum"), "s_evaluated": Sum(evaluated_teachers())}
     rows = _grouped(
         SchoolCompetencyStat,
         sl,
         by=by,
         extra=["competency_id"],
-        sums={f"s_{f}": Sum(f) for f in fields},
+        sums=sums,
         filters={"competency_id__in": competency_ids},
     )
-    return _merge(rows, ["key", "competency_id"], [f"s_{f}" for f in fields])
+    return _merge(rows, ["key", "competency_id"], list(sums))
 
 
 def level_sums_and_school_sums(sl: Slice, *, competency_ids: list[int], by: str) -> tuple[dict, dict]:
-    """`level_counts_by(sl, by=by, counts=False)` and {school id: level sum over the competencies}, from the
-    per-school rows (not the roll-ups), in one scan of them on PostgreSQL (GROUPING SETS)."""
+    """`level_counts_by(sl, by=by, counts=False)` and {school id: [level sum, evaluated] over the
+    competencies}, from the per-school rows (not the roll-ups), in one scan of them on PostgreSQL
+    (GROUPING SETS)."""
     sl = Slice(sl.schools)
     fields = GROUP_FIELDS[by][1]
     if connection.vendor != "postgresql":
@@ -441,34 +453,35 @@ def level_sums_and_school_sums(sl: Slice, *, competency_ids: list[int], by: str)
             sl,
             by="school",
             extra=[],
-            sums={"s": Sum("level_sum")},
+            sums={"s": Sum("level_sum"), "e": Sum(evaluated_teachers())},
             filters={"competency_id__in": competency_ids},
         )
-        return groups, {row["key"]: row["s"] for row in rows}
+        return groups, {row["key"]: [row["s"] or 0, row["e"] or 0] for row in rows}
     aliases = [f"g{i}" for i in range(len(fields))]
     queryset = (
         _base(SchoolCompetencyStat, sl)
         .filter(competency_id__in=competency_ids)
-        .annotate(**{alias: F(f) for alias, f in zip(aliases, fields, strict=True)})
-        .values("school_id", "competency_id", "level_sum", *aliases)
+        .annotate(**{alias: F(f) for alias, f in zip(aliases, fields, strict=True)}, evaluated=evaluated_teachers())
+        .values("school_id", "competency_id", "level_sum", "evaluated", *aliases)
         .order_by()
     )
     inner, params = queryset.query.sql_with_params()
     keys = ", ".join(f"x.{alias}" for alias in aliases)
     sql = (
-        f"SELECT GROUPING(x.school_id), x.school_id, x.competency_id, SUM(x.level_sum), {keys}"  # noqa: S608
-        f" FROM ({inner}) x GROUP BY GROUPING SETS ((x.school_id), ({keys}, x.competency_id))"
+        f"SELECT GROUPING(x.school_id), x.school_id, x.competency_id, SUM(x.level_sum), SUM(x.evaluated),"  # noqa: S608
+        f" {keys} FROM ({inner}) x GROUP BY GROUPING SETS ((x.school_id), ({keys}, x.competency_id))"
     )
-    groups: dict = defaultdict(lambda: [0])
+    groups: dict = defaultdict(lambda: [0, 0])
     schools: dict = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for zone_row, school_id, competency_id, level_sum, *values in cursor.fetchall():
+        for zone_row, school_id, competency_id, level_sum, evaluated, *values in cursor.fetchall():
             if not zone_row:
-                schools[school_id] = level_sum
+                schools[school_id] = [level_sum or 0, evaluated or 0]
                 continue
             key = _group_key(dict(zip(fields, values, strict=True)), fields)
             groups[(key, competency_id)][0] += level_sum or 0
+            groups[(key, competency_id)][1] += evaluated or 0
     return dict(groups), schools
 
 
@@ -505,3 +518,30 @@ def activity_by(sl: Slice, *, since, by=None, per_month: bool = True) -> dict:
         filters={"month__gte": since},
     )
     return _merge(rows, ["key", "month"] if per_month else ["key"], ["c", "a", "t"])
+
+
+SUMMARY_KEYS = ("schools", "teachers", *COVERAGE_STATUSES, "proposals_pending")
+
+
+def coverage_summary(sl: Slice) -> dict[str, int]:
+    """The area's schools, teachers, schools per ambassador coverage and pending proposals, in one read.
+
+    The one source of these figures wherever a page shows them (the maps' tiles and coverage panel,
+    the ambassadors page), so that two pages never disagree on them.
+    """
+    if sl.rollup:
+        row = _base(SchoolStat, sl).aggregate(
+            **{f"s_{k}": Sum(k) for k in ("schools", "teachers", *COVERAGE_STATUSES, "proposals_pending")}
+        )
+        return {k: row[f"s_{k}"] or 0 for k in SUMMARY_KEYS}
+    summary = dict.fromkeys(SUMMARY_KEYS, 0)
+    rows = (
+        _base(SchoolStat, sl).values("coverage").annotate(n=Count("pk"), t=Sum("teachers"), p=Sum("pending")).order_by()
+    )
+    for row in rows:
+        summary["schools"] += row["n"]
+        summary["teachers"] += row["t"] or 0
+        summary["proposals_pending"] += row["p"] or 0
+        if row["coverage"] in COVERAGE_STATUSES:
+            summary[row["coverage"]] += row["n"]
+    return summary

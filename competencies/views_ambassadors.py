@@ -1,30 +1,35 @@
 """Ambassadors: the teacher's consent, the manager's proposals, coverage and policy."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from lms.models import Academie, School
+from lms.models import Academie, Departement, School
 from lms.selectors import schools_in_scope, scope_label
 
-from .ambassadors import (
-    ambassador_coverage,
-    ambassadors_propose,
-    consent_set,
-    coverage_suggest,
-    policy_for,
-    proposal_decide,
-)
+from .ambassadors import ambassadors_propose, consent_set, policy_for, proposal_decide
+from .coverage import STATUS_ORDER, ambassadors_page
 from .models import AmbassadorBadge, AmbassadorPolicy, AmbassadorProposal
-from .scope import is_manager, is_national, manager_required, may_set_ambassador_rules
+from .pilotage import MapFilters, coverage_labels
+from .scope import (
+    area_resolve,
+    is_manager,
+    is_national,
+    manager_required,
+    may_set_ambassador_rules,
+    scope_departement_ids,
+)
 
 
 def _manager(request):
@@ -45,41 +50,65 @@ def consent_update(request):
     return redirect("competencies:my_competencies")
 
 
-STATUSES = ("uncovered", "pending", "circonscription", "covered")
-PER_PAGE = 25
+AREA_PARAMS = ("departement", "circonscription", "bassin", "ecole")
+
+
+def _filter_query(request, *, drop=()) -> str:
+    """The page's filters (area, type, sector, status) as a query string, without `drop`."""
+    keep = (*AREA_PARAMS, "type", "degre", "secteur", "statut")
+    return urlencode({k: v for k, v in request.GET.items() if k in keep and k not in drop and v})
 
 
 @login_required
 def ambassadors(request):
-    """Coverage of every school in scope, uncovered ones first, a page at a time: suggestions
-    (nearest ambassadors, teachers closest to qualifying) are computed for the page shown only."""
+    """The proposals to decide first, then the schools closest to having an ambassador, then every
+    school by coverage (folded); the counts are the pilotage page's (`stats.coverage_summary`)."""
     user = _manager(request)
-    schools = schools_in_scope(user=user)
-    coverage = ambassador_coverage(schools=schools, with_suggestions=False)
-    counts = {status: sum(1 for c in coverage if c.status == status) for status in STATUSES}
-    status = request.GET.get("statut", "")
-    if status not in STATUSES:
-        status = ""
-    listed = sorted(
-        (c for c in coverage if not status or c.status == status),
-        key=lambda c: (STATUSES.index(c.status), c.school.name, c.school.uai),
+    area = area_resolve(user=user, params={k: v for k, v in request.GET.items() if k in AREA_PARAMS})
+    filters = MapFilters(request.GET or None)
+    invalid = filters.is_bound and not filters.is_valid()
+    data = ambassadors_page(
+        sl=filters.slice(area),
+        status=request.GET.get("statut", ""),
+        pages={"propositions": request.GET.get("propositions"), "etablissements": request.GET.get("page")},
     )
-    page = Paginator(listed, PER_PAGE).get_page(request.GET.get("page"))
-    coverage_suggest(list(page.object_list))
+    departements = Departement.objects.order_by("code")
+    scope_ids = scope_departement_ids(user)
+    if scope_ids is not None:
+        departements = departements.filter(pk__in=scope_ids)
+    summary = data.summary
+    labels = coverage_labels()
     return render(
         request,
         "competencies/ambassadors.html",
         {
-            "coverage": page.object_list,
-            "page": page,
-            "status": status,
-            "statuses": [(s, counts[s]) for s in STATUSES],
-            "counts": counts,
+            "page_data": data,
+            "summary": summary,
+            "filters": filters,
+            "area": area,
+            "departements": departements,
+            "departement": request.GET.get("departement", ""),
+            "statuses": [(s, labels[s], summary[s]) for s in STATUS_ORDER],
+            "status": data.status,
+            "query": _filter_query(request),
+            "query_without_status": _filter_query(request, drop=("statut",)),
+            "here": request.get_full_path(),
             "scope": scope_label(user=user),
             "may_set_rules": may_set_ambassador_rules(user),
             "title": _("Ambassadeurs"),
         },
+        status=400 if invalid else 200,
     )
+
+
+def _back(request, default: str = "") -> str:
+    """Where a decision returns: the page and filters it was taken from, at the proposals."""
+    page = reverse("competencies:ambassadors")
+    target = request.POST.get("next", "")
+    # Only this page, with its filters: never another site, nor another page of this one.
+    if not (target.startswith(page) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})):
+        target = page
+    return target.split("#", 1)[0] + "#a-decider"
 
 
 # Above this many schools the recomputation runs in a worker, not in the request.
@@ -124,10 +153,10 @@ def proposal_decision(request, proposal_id: int):
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Décision invalide : choisissez « confirmer » ou « refuser »."))
-        return redirect("competencies:ambassadors")
+        return redirect(_back(request))
     if proposal.status not in (AmbassadorProposal.Status.PROPOSED, AmbassadorProposal.Status.CONFIRMED):
         messages.error(request, _("Cette proposition n'est plus en attente de décision."))
-        return redirect("competencies:ambassadors")
+        return redirect(_back(request))
     proposal_decide(
         proposal=proposal, manager=user, decision=form.cleaned_data["decision"], comment=form.cleaned_data["comment"]
     )
@@ -135,7 +164,7 @@ def proposal_decision(request, proposal_id: int):
         request,
         _("Décision enregistrée pour %(name)s.") % {"name": proposal.user.get_full_name() or proposal.user.email},
     )
-    return redirect("competencies:ambassadors")
+    return redirect(_back(request))
 
 
 class PolicyForm(forms.ModelForm):

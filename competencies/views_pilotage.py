@@ -62,10 +62,12 @@ def figure_specs(p, area, matrix, colour: str) -> dict[str, dict]:
         specs["carte-etablissements"] = map_figure
     if matrix.rows:
         specs[f"figure-{matrix.key}"] = figures.heatmap_figure(
-            z=[row[3:] for row in matrix.rows],
-            x=[h.split(" ", 1)[0] for h in matrix.headers[3:]],
-            y=[row[1] for row in matrix.rows],
-            max_level=p.max_level,
+            rows=[row[4:] for row in matrix.rows],
+            competencies=[(c.code, c.name) for c in p.competencies],
+            labels=[row[1] for row in matrix.rows],
+            min_size=settings.RELAIS_MIN_GROUP_SIZE,
+            evaluated=[[p.matrix_evaluated.get((g.key, c.pk), 0) for c in p.competencies] for g in p.groups],
+            teachers=[row[2] for row in matrix.rows],
             drill=drill,
         )
     specs["figure-repartition-niveaux"] = figures.distribution_figure(p.tables["repartition-niveaux"])
@@ -113,7 +115,12 @@ def pilotage(request):
                 % {"keys": ", ".join(table_keys(p.by))},
                 content_type="text/plain; charset=utf-8",
             )
-        return table_export(table, export, min_size=settings.RELAIS_MIN_GROUP_SIZE)
+        legend = [
+            (_("Zone"), " › ".join(label for label, _params in area.breadcrumb)),
+            (_("Référentiel"), framework.short_name),
+            *filters.describe(),
+        ]
+        return table_export(table, export, min_size=settings.RELAIS_MIN_GROUP_SIZE, legend=legend)
 
     filter_params = {k: v for k, v in request.GET.items() if k not in (*AREA_KEYS, "export", "tableau") and v}
     queries: dict[tuple, str] = {}
@@ -148,14 +155,19 @@ def pilotage(request):
         "activity_table": p.tables["activite-mois"],
         "activity_groups_table": p.tables["activite-zones"],
         "coverage_table": coverage_table,
-        "coverage_totals": [(labels[k], p.coverage_totals.get(k) or 0) for k in labels],
+        "coverage_totals": [(k, labels[k], p.coverage_totals.get(k) or 0) for k in labels],
         "proposals_pending": p.coverage_totals.get("proposals_pending") or 0,
         "domain_means": p.domain_means,
         "children": tags,
         "breadcrumb": [(label, query(params)) for label, params in area.breadcrumb],
         "query": query(area.params),
+        # The ambassadors page of the same area and school filters: it shows the same counts.
+        "ambassadors_query": urlencode(
+            {k: v for k, v in request.GET.items() if k in (*AREA_KEYS, "type", "degre", "secteur") and v}
+        ),
         "map": html.get("carte-etablissements", ""),
         "heatmap": html.get(f"figure-{matrix.key}", ""),
+        "heatmap_left_out": sum(1 for row in matrix.rows if all(v is None for v in row[4:])),
         "distribution": html["figure-repartition-niveaux"],
         "progress": html["figure-progression-domaines"],
         "activity": html["figure-activite-mois"],

@@ -1,6 +1,7 @@
 """Screenshots of Relais's main pages, desktop (1280 px) and phone (375 px), into docs/screenshots/.
 
-Run with the project's venv: `.venv/bin/python scripts/screenshots.py`. It builds a throw-away demo
+Run with the project's venv: `.venv/bin/python scripts/screenshots.py [name prefix …]` (prefixes: only
+the shots whose name starts with one, e.g. `pilotage ambassadors`). It builds a throw-away demo
 (its own SQLite file, the demo territory with its learning history), serves it on a free local port,
 drives Debian's Chromium (RELAIS_CHROMIUM to use another) and stops the server when done. Each shot is
 the first screen of the page, not the full page, to keep the PNGs small.
@@ -97,9 +98,11 @@ def main() -> None:
         manage(env, "shell", "-c", refresh, stdout=subprocess.DEVNULL)
         biggest = (
             "from django.db.models import Count; from lms.models import School; "
-            "print(School.objects.annotate(n=Count('memberships')).order_by('-n', 'name').first().uai)"
+            "print(School.objects.filter(departement__code='95')"  # the demo manager's département (else a 403)
+            ".annotate(n=Count('memberships')).order_by('-n', 'name').first().uai)"
         )
-        school_uai = manage(env, "shell", "-c", biggest, capture_output=True, text=True).stdout.strip()
+        # The last line: Django 5.2's shell first says how many objects it imported.
+        school_uai = manage(env, "shell", "-c", biggest, capture_output=True, text=True).stdout.strip().splitlines()[-1]
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(  # noqa: S603 (our own manage.py)
@@ -149,7 +152,17 @@ def main() -> None:
                     (MANAGER, "light", "pilotage-school", f"/competences/pilotage/?ecole={school_uai}"),
                     (ADMIN, "light", "pilotage-national", "/competences/pilotage/#carte"),
                     (MANAGER, "light", "ambassadors", "/competences/ambassadeurs/"),
+                    (MANAGER, "light", "ambassadors-close", "/competences/ambassadeurs/#proches"),
+                    (
+                        MANAGER,
+                        "light",
+                        "ambassadors-schools",
+                        "/competences/ambassadeurs/?statut=uncovered#etablissements",
+                    ),
                 ]
+                prefixes = sys.argv[1:]
+                if prefixes:
+                    shots = [shot for shot in shots if shot[2].startswith(tuple(prefixes))]
                 for size_name in SIZES:
                     print(f"{size_name}:")
                     shoot(browser, base, size_name, shots)

@@ -150,7 +150,8 @@ def test_coverage_nearest_and_closest(frameworks, departement, manager, django_c
     expert(star, cap, level=5)
     expert(almost, cap, codes=("3.1", "3.2"), level=4)
     ambassadors_propose()
-    proposal_decide(proposal=AmbassadorProposal.objects.get(user=star), manager=manager, decision="confirmed")
+    with cap(execute=True):  # the coverage is refreshed once the decision is committed
+        proposal_decide(proposal=AmbassadorProposal.objects.get(user=star), manager=manager, decision="confirmed")
     coverage = {item.school.uai: item for item in ambassador_coverage(schools=School.objects.all())}
     assert coverage[a.uai].status == "covered"
     assert coverage[b.uai].status == "circonscription"
@@ -257,20 +258,21 @@ def test_confirmed_ambassador_gets_a_signed_open_badge(
 
 
 def test_coverage_page_filters_by_status_and_paginates(client, frameworks, departement, manager):
-    from competencies import views_ambassadors
+    from competencies.coverage import SCHOOLS_PER_PAGE
+    from competencies.stats import stats_refresh
     from tests.conftest import make_school
 
-    for i in range(views_ambassadors.PER_PAGE + 3):
+    for i in range(SCHOOLS_PER_PAGE + 3):
         number = 9510000 + i
         make_school(departement, f"{number}{'ABCDEFGHJKLMNPRSTUVWXYZ'[number % 23]}", f"École {i:02d}")
+    stats_refresh(None)
     client.force_login(manager)
     first = client.get("/competences/ambassadeurs/")
     assert first.status_code == 200
-    assert first.content.decode().count('data-status="uncovered"') == views_ambassadors.PER_PAGE
+    assert first.content.decode().count('data-status="uncovered"') == SCHOOLS_PER_PAGE
     second = client.get("/competences/ambassadeurs/?statut=uncovered&page=2")
-    assert (
-        second.content.decode().count('data-status="uncovered"') == School.objects.count() - views_ambassadors.PER_PAGE
-    )
+    assert second.content.decode().count('data-status="uncovered"') == School.objects.count() - SCHOOLS_PER_PAGE
     assert client.get("/competences/ambassadeurs/?statut=covered").content.decode().count("data-status=") == 0
     # An unknown status or page falls back to the whole list, first or last page: never an error.
     assert client.get("/competences/ambassadeurs/?statut=rien&page=999").status_code == 200
+    assert client.get("/competences/ambassadeurs/?type=universite").status_code == 400

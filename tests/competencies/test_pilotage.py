@@ -55,7 +55,10 @@ def test_page_shows_the_scope_with_small_groups_hidden(manager_client, territory
     matrix = {row[0]: row for row in rows_of(response, "matrix_table")}
     header = response.context["matrix_table"].headers
     col = header.index("3.1 Concevoir")
-    assert matrix[big.uai][2] == 6 and matrix[big.uai][col] == pytest.approx(16 / 6, abs=0.01)
+    # Means are over the teachers evaluated: 4 of the 6 in 3.1, fewer than 5, so hidden; nobody in 1.1.
+    assert matrix[big.uai][2] == 6 and matrix[big.uai][col] is None
+    assert matrix[big.uai][header.index("1.1 Communiquer")] == "non évalué"
+    assert matrix[big.uai][3] == round(100 * 4 / (6 * 16))  # share of (teacher, competency) pairs evaluated
     assert matrix[small.uai][2] is None and matrix[small.uai][col] is None  # one teacher: hidden
     html = response.content.decode()
     assert "carte-etablissements" in html and "plotly/plotly.min.js" in html
@@ -72,11 +75,11 @@ def test_drill_down_and_filters(manager_client, territory):
     assert response.context["area"].label == "Bassin de Cergy"
     response = manager_client.get(f"/competences/pilotage/?ecole={big.uai}&referentiel=crcn")
     assert [r[0] for r in rows_of(response, "matrix_table")] == [big.uai]
-    assert response.context["matrix_table"].headers[3].startswith("1.1 Mener une recherche")
+    assert response.context["matrix_table"].headers[4].startswith("1.1 Mener une recherche")
     response = manager_client.get("/competences/pilotage/?degre=1")
     assert [r[0] for r in rows_of(response, "matrix_table")] == [small.uai]
     response = manager_client.get("/competences/pilotage/?domaine=3&secteur=public")
-    assert response.context["matrix_table"].headers[3:] == [
+    assert response.context["matrix_table"].headers[4:] == [
         "3.1 Concevoir",
         "3.2 Mettre en œuvre",
         "3.3 Évaluer au service des apprentissages",
@@ -95,9 +98,10 @@ def test_exports_match_the_page(manager_client, territory):
     for exported, shown in zip(rows[1:], expected.rows, strict=True):
         assert exported == ["moins de 5" if v is None else str(v) for v in shown]
     response = manager_client.get("/competences/pilotage/?domaine=3&export=xlsx&tableau=etablissements-competences")
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    values = [[c.value for c in row] for row in sheet.iter_rows(min_row=3, max_row=2 + len(expected.rows))]
-    assert values == [["moins de 5" if v is None else v for v in row] for row in expected.rows]
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert sheet.freeze_panes == "C2"
+    values = [[c.value for c in row] for row in sheet.iter_rows(min_row=2, max_row=1 + len(expected.rows))]
+    assert values == [[None if v == "non évalué" else v for v in row] for row in expected.rows]
     assert manager_client.get("/competences/pilotage/?export=pdf&tableau=x").status_code == 400
 
 

@@ -1,10 +1,13 @@
 """A manager filters (period included), drills from the académie to a school, and exports CSV and XLSX
-matching the page; a manager of another académie gets 403 on the views and exports."""
+matching the page; a manager of another académie gets 403 on the views and exports. The académie
+manager's journey académie → département → circonscription → school and back by the breadcrumb, with
+the heatmap checked from its figure's data, the ambassadors page's counts equal to the maps', and axe."""
 
 import csv
 import io
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from openpyxl import load_workbook
 
 from competencies.stats import stats_refresh
@@ -16,6 +19,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def page_table(page, key):
+    # A click's navigation may still be parsing the (long) page: wait for the whole table.
+    page.wait_for_load_state("load")
+    page.locator(f'#tableau-{key} + ul a[href*="export=csv"]').wait_for()
     rows = []
     for tr in page.locator(f'table[data-table="{key}"] tbody tr').all():
         cells = tr.locator("th, td").all()
@@ -45,9 +51,18 @@ def assert_export_matches(page, key):
     for exported_row, shown_row in zip(exported[1:], shown, strict=True):
         # Hidden cells read "moins de 5" in both.
         assert exported_row == shown_row
-    sheet = load_workbook(io.BytesIO(download(page, key, "xlsx"))).active
-    xlsx_rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3, max_row=2 + len(shown))]
-    assert [[normal(v) for v in row] for row in xlsx_rows] == [[normal(v) for v in row] for row in shown]
+    workbook = load_workbook(io.BytesIO(download(page, key, "xlsx")))
+    sheet = workbook.worksheets[0]
+    assert sheet.freeze_panes in ("B2", "C2") and "Légende" in workbook.sheetnames
+    xlsx_rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2, max_row=1 + len(shown))]
+    # Hidden ("moins de 5") and non-evaluated cells are empty in the XLSX; numbers are numbers.
+    assert [[normal(v) for v in row] for row in xlsx_rows] == [
+        ["" if v in ("moins de 5", "non évalué") else normal(v) for v in row] for row in shown
+    ]
+    for xlsx_row, shown_row in zip(xlsx_rows, shown, strict=True):
+        for value, text in zip(xlsx_row, shown_row, strict=True):
+            if isinstance(normal(text), float) and text not in ("",):
+                assert isinstance(value, int | float), (value, text)
     return shown
 
 
@@ -152,3 +167,101 @@ def test_another_academie_gets_403_in_the_browser(page, demo):
     html = page.content()
     assert all(school.uai not in html for school in School.objects.filter(departement__code="95"))
     assert page.locator("a.fr-tag").count() == 0  # no zone of ours to drill into
+
+
+def tile_counts(page) -> dict:
+    """The coverage tiles of a page (pilotage or ambassadors): {key: number}."""
+    counts = {}
+    for tile in page.locator("[data-count]").all():
+        key = tile.get_attribute("data-count")
+        if key != "teachers":
+            counts[key] = int(tile.locator(".fr-tile__title").inner_text().strip())
+    return counts
+
+
+def axe_blocking(page) -> list:
+    results = Axe().run(page)
+    return [(v["id"], v["help"]) for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_academie_manager_drills_down_and_back_and_both_pages_agree(page, demo):
+    base = demo
+    manager = make_user("drill@demo.relais.fr", role="manager", scope_academie=Academie.objects.get(code="25"))
+    login(page, base, manager.email, PASSWORD)
+    page.goto(f"{base}/competences/pilotage/")
+    page.wait_for_load_state("networkidle")
+    assert not axe_blocking(page)
+
+    # The heatmap, from its figure's data: categorical codes with short names, light → dark, cells apart.
+    figure = page.evaluate(
+        """() => {
+          const plot = document.getElementById("figure-etablissements-competences");
+          return {data: plot.data.map(t => ({type: t.type, name: t.name, z: t.z, colorscale: t.colorscale,
+                                              zmin: t.zmin, x: t.x})),
+                  xaxis: {type: plot.layout.xaxis.type, ticktext: plot.layout.xaxis.ticktext}};
+        }"""
+    )
+    assert figure["xaxis"]["type"] == "category"
+    assert figure["xaxis"]["ticktext"][0].startswith("1.1 ") and all(
+        label.split(" ", 1)[0] == code
+        for label, code in zip(figure["xaxis"]["ticktext"], figure["data"][0]["x"], strict=True)
+    )
+    main = figure["data"][0]
+    low, high = main["colorscale"][0][1], main["colorscale"][-1][1]
+    assert sum(int(low[i : i + 2], 16) for i in (1, 3, 5)) > sum(int(high[i : i + 2], 16) for i in (1, 3, 5))
+    assert main["zmin"] == 0
+    special = {t["name"] for t in figure["data"][1:] if t["type"] == "heatmap"}
+    assert special <= {"hidden", "not"}
+    for trace in figure["data"][1:]:
+        if trace["type"] == "heatmap":
+            for main_row, row in zip(main["z"], trace["z"], strict=True):
+                assert all(m is None for m, v in zip(main_row, row, strict=True) if v is not None)
+    pilotage_counts = tile_counts(page)
+
+    # The ambassadors page shows the same counts, from its link on the maps.
+    page.locator('[data-count="proposals_pending"] a').click()
+    page.wait_for_load_state("networkidle")
+    assert "/competences/ambassadeurs/" in page.url
+    assert tile_counts(page) == pilotage_counts
+    assert not axe_blocking(page)
+    page.goto(f"{base}/competences/pilotage/")
+
+    # Académie → département → circonscription → school, then back up by the breadcrumb.
+    page.locator("a.fr-tag", has_text="Val-d'Oise").click()
+    page.wait_for_load_state("networkidle")
+    assert "departement=95" in page.url
+    page.locator("a.fr-tag", has_text="Circonscription").first.click()
+    page.wait_for_load_state("networkidle")
+    assert "circonscription=" in page.url
+    first = page.locator('table[data-table="etablissements-competences"] tbody tr th a').first
+    uai = first.inner_text().strip()
+    first.click()
+    page.wait_for_load_state("networkidle")
+    assert f"ecole={uai}" in page.url
+    crumbs = page.locator("nav.fr-breadcrumb li")
+    assert crumbs.count() == 4
+    crumbs.nth(1).locator("a").click()
+    page.wait_for_load_state("networkidle")
+    assert "departement=95" in page.url and "circonscription=" not in page.url and "ecole=" not in page.url
+    page.locator("nav.fr-breadcrumb li").first.locator("a").click()
+    page.wait_for_load_state("networkidle")
+    assert "departement=" not in page.url and "Académie de Versailles" in page.locator("h1").inner_text()
+
+    # On a phone the map takes the width, its colour bar below it, and no chart overflows the page.
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(f"{base}/competences/pilotage/?departement=95")
+    page.wait_for_load_state("networkidle")
+    sizes = page.evaluate(
+        """() => {
+          const plot = document.getElementById("carte-etablissements");
+          const bar = plot.querySelector(".colorbar");
+          const frame = plot.querySelector(".nsewdrag") || plot.querySelector(".draglayer .xy");
+          return {plot: plot.getBoundingClientRect().width, page: document.documentElement.clientWidth,
+                  barTop: bar ? bar.getBoundingClientRect().top : null,
+                  plotBottom: frame ? frame.getBoundingClientRect().bottom : null,
+                  scroll: document.documentElement.scrollWidth};
+        }"""
+    )
+    assert sizes["plot"] >= 0.8 * sizes["page"] and sizes["scroll"] <= sizes["page"] + 1
+    assert sizes["barTop"] is not None and sizes["barTop"] >= sizes["plotBottom"] - 2
+    assert not axe_blocking(page)

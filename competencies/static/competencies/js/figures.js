@@ -8,6 +8,7 @@
 
   function drill(event) {
     var query = event.points && event.points[0] && event.points[0].customdata;
+    if (Array.isArray(query)) { query = query[0]; }  // heatmap cells: [query, hover text]
     if (!query || typeof query !== "string") { return; }
     var params = new URLSearchParams(window.location.search);
     params.delete("export"); params.delete("tableau");
@@ -15,11 +16,29 @@
     window.location.search = params.toString();
   }
 
+  // On a phone the map takes the width and its height follows (the colour bar is below it); the heatmap's
+  // labels would take the cells' room: codes only across, short names down, no text in the cells (their
+  // colours and the legend below tell a level, "<N" and "n.é." apart).
+  function fitPhone(plot) {
+    if (plot.id === "carte-etablissements") {
+      window.Plotly.relayout(plot, {height: Math.round(plot.offsetWidth * 1.1) + 110});
+    } else if (/^figure-.*-competences$/.test(plot.id) && plot.data && plot.data.length) {
+      var names = plot.data[0].y || [];
+      window.Plotly.restyle(plot, {texttemplate: ""});
+      window.Plotly.relayout(plot, {
+        "xaxis.ticktext": plot.layout.xaxis.tickvals, "xaxis.tickangle": -90,
+        "yaxis.tickmode": "array", "yaxis.tickvals": names,
+        "yaxis.ticktext": names.map(function (n) { return n.length > 18 ? n.slice(0, 17) + "…" : n; })
+      });
+    }
+  }
+
   document.querySelectorAll(".relais-figure[data-figure]").forEach(function (element) {
     var spec;
     try { spec = JSON.parse(element.getAttribute("data-figure")); } catch (e) { return; }
     window.Plotly.newPlot(element, spec.data || [], spec.layout || {}, spec.config || {}).then(function (plot) {
       if (element.closest(".relais-drill")) { plot.on("plotly_click", drill); }
+      if (plot.offsetWidth < 600) { fitPhone(plot); }
     });
   });
 })();

@@ -95,6 +95,8 @@ def test_no_page_breaks_the_content_security_policy(browser, demo):
     visitor.page.wait_for_load_state("networkidle")
     visitor.collect("quiz submitted")
     visitor.visit(course.url)
+    visitor.visit(course.get_parent().url)  # the catalogue, with the teacher's progress on its cards
+    visitor.visit("/formations/mes-formations/")
     visitor.visit("/competences/mes-competences/")
     visitor.visit("/comptes/mes-donnees/")
 

@@ -191,7 +191,7 @@ def test_certificate_after_the_course_lists_competencies(
     certificate = html(client.get(f"/formations/parcours/{course.pk}/attestation/"))
     for key in ("crcn-edu/4.1", "crcn-edu/3.1", "crcn-edu/1.2", "crcn-edu/2.1"):
         assert f'data-competency="{key}"' in certificate
-    assert "Attestation établie par DRANE de Versailles" in certificate  # the issuer badges name too
+    assert "Délivrée par DRANE de Versailles" in certificate  # the issuer badges name too
     response = client.get(f"/formations/parcours/{course.pk}/attestation.pdf")
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF-")
     assert b"DejaVu" in response.content  # the embedded font that carries French accents

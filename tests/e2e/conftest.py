@@ -1,5 +1,6 @@
 """Headless Chromium (Debian's package, never a downloaded build) driven by Playwright."""
 
+import copy
 import os
 from pathlib import Path
 
@@ -52,3 +53,12 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, "rep_" + report.when, report)
+
+
+def allow_form_action(settings, origin: str) -> None:
+    """Let forms lead to ``origin``: a server the test starts on plain HTTP (a cmi5 content, an OpenID Connect
+    provider), which the Content-Security-Policy's `form-action 'self' https:` would stop. django-csp reads the
+    policy at each request, so the live server sees the change."""
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"] = [*policy["DIRECTIVES"]["form-action"], origin]
+    settings.CONTENT_SECURITY_POLICY = policy

@@ -17,6 +17,7 @@ import pytest
 from courses import cmi5, services
 from courses.models import ActivityProgress, Cmi5Launch, ModulePage
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import allow_form_action
 from xapi.models import Document, Statement
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -82,7 +83,10 @@ def lrs_post(base, token, statement):
         return error.code
 
 
-def test_a_conforming_au_plays_a_session_from_the_module_page(browser, live_server, module, teacher, au_origin):
+def test_a_conforming_au_plays_a_session_from_the_module_page(
+    browser, live_server, settings, module, teacher, au_origin
+):
+    allow_form_action(settings, au_origin)  # the launch form's POST is redirected to the content's origin
     base = live_server.url
     au_module = cmi5_module(module.course, f"{au_origin}/au.html")
     services.course_enroll(user=teacher, course=module.course)

@@ -13,6 +13,7 @@ from wagtail.models import Site
 from courses.models import CatalogPage
 from lms.models import Membership, User
 from tests.conftest import make_school, wagtail_root
+from tests.e2e.conftest import allow_form_action
 from tests.e2e.test_accessibility import blocking_violations, format_violations
 from tests.e2e.test_keyboard import tab_to
 from tests.sso.oidc import providers_setting
@@ -32,6 +33,7 @@ def home(departement):
 
 def test_first_sign_in_with_proconnect_then_logout(page, live_server, settings, oidc_provider, home):
     settings.SOCIALACCOUNT_PROVIDERS = providers_setting(oidc_provider.apps(live_server.url))
+    allow_form_action(settings, oidc_provider.issuer)
     base = live_server.url
     page.goto(base + "/")
     page.get_by_role("link", name="Se connecter").first.click()

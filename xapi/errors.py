@@ -36,3 +36,12 @@ class StatementConflict(XapiError):
         self.statement_id = statement_id
         self.message = message
         super().__init__(f"{statement_id}: {message}")
+
+
+class StatementForbidden(StatementValidationError):
+    """A well-formed statement these credentials may not store (HTTP 403): voiding another writer's
+    statement without being trusted for it. Located like a validation error."""
+
+    def at_index(self, index: int) -> StatementForbidden:
+        path = f"[{index}].{self.path}" if self.path else f"[{index}]"
+        return StatementForbidden(path, self.rule, self.message)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from xapi.bulk import activity_rows_insert, agent_rows_insert, statements_insert
 from xapi.canonical import DEFAULT_VERSION, content_hash, format_time, normalize_for_storage
-from xapi.errors import StatementConflict, StatementValidationError
+from xapi.errors import StatementConflict, StatementForbidden, StatementValidationError
 from xapi.forwarding.hook import forwarding_enqueue
 from xapi.identity import agent_key, anonymous_group_key, has_ifi
 from xapi.indexing import statement_activities, statement_agents
@@ -29,6 +30,9 @@ from xapi.validation.fields import parse_timestamp
 from xapi.validation.verbs import VOIDED
 
 logger = logging.getLogger(__name__)
+
+# Given the authority of a stored statement a new one voids: may these credentials void it?
+VoidGuard = Callable[[dict], bool]
 
 # SQLite caps the number of bound parameters; keep IN lists well below it.
 _LOOKUP_CHUNK = 500
@@ -42,16 +46,19 @@ def default_authority() -> dict:
     }
 
 
-def statement_store(*, data: dict, authority: dict | None = None) -> Statement:
+def statement_store(*, data: dict, authority: dict | None = None, may_void: VoidGuard | None = None) -> Statement:
     """Validate and store one statement; return it, or the identical one already stored.
 
-    Raises StatementValidationError (400) or StatementConflict (409, same id, other content).
+    Raises StatementValidationError (400), StatementForbidden (403: ``may_void``, given the authority of
+    a stored statement this one voids, said no) or StatementConflict (409, same id, other content).
     Runs in a savepoint when the caller holds a transaction; ``statement_stored`` is sent after commit.
     """
-    return _store([data], authority=authority, batch=False)[0]
+    return _store([data], authority=authority, batch=False, may_void=may_void)[0]
 
 
-def statements_store(*, data: list[dict], authority: dict | None = None) -> list[Statement]:
+def statements_store(
+    *, data: list[dict], authority: dict | None = None, may_void: VoidGuard | None = None
+) -> list[Statement]:
     """Store a batch all or nothing; return the statements in input order.
 
     Error paths start with the statement's index in the batch (``[3].verb.id``). A batch holding
@@ -59,7 +66,7 @@ def statements_store(*, data: list[dict], authority: dict | None = None) -> list
     """
     if not isinstance(data, list):
         raise StatementValidationError("", "type", _("Un tableau de déclarations est attendu."))
-    return _store(data, authority=authority, batch=True)
+    return _store(data, authority=authority, batch=True, may_void=may_void)
 
 
 @dataclass
@@ -70,7 +77,7 @@ class _Pending:
     activities: list[tuple[str, str]]
 
 
-def _store(items: list[Any], *, authority: dict | None, batch: bool) -> list[Statement]:
+def _store(items: list[Any], *, authority: dict | None, batch: bool, may_void: VoidGuard | None) -> list[Statement]:
     def locate(error: StatementValidationError, index: int) -> StatementValidationError:
         return error.at_index(index) if batch else error
 
@@ -109,7 +116,7 @@ def _store(items: list[Any], *, authority: dict | None, batch: bool) -> list[Sta
     for attempt, look_up in enumerate(look_ups):
         try:
             with transaction.atomic():
-                by_id = _persist(entries, locate=locate, look_up=look_up)
+                by_id = _persist(entries, locate=locate, look_up=look_up, may_void=may_void)
             break
         except IntegrityError:
             # An id already stored, or stored by another request between our look-up and our insert.
@@ -241,7 +248,9 @@ def _voided_by_stored(ids: list[uuid.UUID]) -> set[uuid.UUID]:
     return found
 
 
-def _persist(entries: list[_Pending], *, locate, look_up: bool = True) -> dict[uuid.UUID, Statement]:
+def _persist(
+    entries: list[_Pending], *, locate, look_up: bool = True, may_void: VoidGuard | None = None
+) -> dict[uuid.UUID, Statement]:
     """Insert what is new; with ``look_up`` False the caller vouches that no entry is voiding, and a
     stored id makes the insert fail (IntegrityError) instead of being compared."""
     incoming = {entry.statement.id: entry for entry in entries}
@@ -289,6 +298,18 @@ def _persist(entries: list[_Pending], *, locate, look_up: bool = True) -> dict[u
                     "object.id",
                     "voiding_voiding_statement",
                     _("Une déclaration d’annulation ne peut pas être annulée."),
+                ),
+                entry.index,
+            )
+        if may_void is not None and not may_void(target.authority):
+            raise locate(
+                StatementForbidden(
+                    "object.id",
+                    "voiding_not_allowed",
+                    _(
+                        "Cette déclaration a été enregistrée par un autre système : seul celui-ci, ou un client "
+                        "auquel l’académie fait confiance pour tout acteur, peut l’annuler."
+                    ),
                 ),
                 entry.index,
             )

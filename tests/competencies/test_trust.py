@@ -27,7 +27,7 @@ from xapi.forwarding.pull import source_authority
 from xapi.forwarding.trust import source_evidence_set
 from xapi.http.auth import client_authority, client_create
 from xapi.models import Client, Statement
-from xapi.services import default_authority, statements_store
+from xapi.services import default_authority, statement_store, statements_store
 from xapi.trust import client_evidence_set
 
 pytestmark = pytest.mark.django_db
@@ -340,7 +340,13 @@ def test_a_fresh_client_cannot_lower_another_teachers_levels_by_voiding(
         "object": {"objectType": "StatementRef", "id": str(relais_statement)},
     }
     with django_capture_on_commit_callbacks(execute=True):
-        assert _post(key, secret, void) == 200
+        # The LRS refuses it (xapi/http/binding.void_guard): a client voids only what it wrote itself.
+        assert _post(key, secret, void) == 403
+    assert not Statement.objects.get(pk=relais_statement).voided
+    assert _levels(victim) == {"1.1": 4, "3.1": 3}
+    # Stored all the same (as an older release, or a pull source, could have): its evidence still stays.
+    with django_capture_on_commit_callbacks(execute=True):
+        statement_store(data=void, authority=client_authority(Client.objects.get(key=key)))
     assert Statement.objects.get(pk=relais_statement).voided  # the LRS hides it
     assert _levels(victim) == {"1.1": 4, "3.1": 3}  # but its evidence stays
     competencies_rebuild()

@@ -146,6 +146,17 @@ def statements_write_check(credentials, statements: list) -> None:
     _run("statements_check", client, statements)
 
 
+def void_guard(credentials):
+    """Who may void what, for the store: a client voids only what it wrote itself, unless the académie
+    trusts it for any actor (evidence ANY). Otherwise any writer could hide, and withdraw downstream, the
+    evidence of statements other systems wrote. Relais's own services (no client) are not limited."""
+    client = credentials.client
+    if client is None or client.evidence == client.Evidence.ANY:
+        return None
+    own = (credentials.authority or {}).get("account")
+    return lambda target_authority: (target_authority or {}).get("account") == own
+
+
 # --- statements: reads ----------------------------------------------------------------------------
 
 

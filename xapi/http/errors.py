@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
-from xapi.errors import StatementConflict, StatementValidationError, XapiError
+from xapi.errors import StatementConflict, StatementForbidden, StatementValidationError, XapiError
 
 
 class XapiHttpError(XapiError):
@@ -78,7 +78,8 @@ class UnsupportedMediaType(XapiHttpError):
 def error_response(error: XapiError) -> JsonResponse:
     """The JSON body every rejection has: {"error": {"status", "rule", "message", "path"?}}."""
     if isinstance(error, StatementValidationError):
-        status, body, headers = 400, error.as_dict(), {}
+        status = 403 if isinstance(error, StatementForbidden) else 400
+        body, headers = error.as_dict(), {}
     elif isinstance(error, StatementConflict):
         status = 409
         body = {"rule": "statement_conflict", "message": error.message, "path": "id"}

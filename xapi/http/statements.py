@@ -56,7 +56,10 @@ class StatementsView(XapiView):
             data = {**data, "id": str(statement_id)}
         attachments_check([data], parts, batch=False)
         binding.statements_write_check(xreq.credentials, [data])
-        _store_with_attachments(lambda: statement_store(data=data, authority=xreq.credentials.authority), parts)
+        guard = binding.void_guard(xreq.credentials)
+        _store_with_attachments(
+            lambda: statement_store(data=data, authority=xreq.credentials.authority, may_void=guard), parts
+        )
         return HttpResponse(status=204)
 
     def post(self, request):
@@ -82,13 +85,16 @@ class StatementsView(XapiView):
             )
         attachments_check(items, parts, batch=batch)
         binding.statements_write_check(xreq.credentials, items)
+        guard = binding.void_guard(xreq.credentials)
         if batch:
             stored = _store_with_attachments(
-                lambda: statements_store(data=items, authority=xreq.credentials.authority), parts
+                lambda: statements_store(data=items, authority=xreq.credentials.authority, may_void=guard), parts
             )
         else:
             stored = [
-                _store_with_attachments(lambda: statement_store(data=data, authority=xreq.credentials.authority), parts)
+                _store_with_attachments(
+                    lambda: statement_store(data=data, authority=xreq.credentials.authority, may_void=guard), parts
+                )
             ]
         return JsonResponse([str(statement.id) for statement in stored], safe=False)
 

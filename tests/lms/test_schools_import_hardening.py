@@ -182,12 +182,12 @@ def test_2023_schools_take_part_in_the_drill_down_and_in_circonscription_coverag
     AmbassadorProposal.objects.create(
         school=School.objects.get(uai=a), user=ambassador, score=1, status="confirmed", computed_at=timezone.now()
     )
+    # The ambassadors page reads coverage from the maps' aggregates (one source for both pages).
+    stats_refresh(None)
     coverage = {
         c.school.uai: c.status for c in ambassador_coverage(schools=School.objects.all(), with_suggestions=False)
     }
     assert coverage[a] == "covered"
     assert coverage[b] == "circonscription" and coverage["0350122T"] == "circonscription"
     assert "uncovered" in coverage.values()  # the other two circonscriptions
-    # The maps read the same from their aggregates.
-    stats_refresh(None)
     assert SchoolStat.objects.get(school__uai=b).coverage == "circonscription"

@@ -15,7 +15,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
 from xapi import documents as store
-from xapi import json_codec
+from xapi import json_codec, versions
 from xapi.errors import StatementValidationError
 from xapi.identity import agent_key
 from xapi.models import Document
@@ -230,6 +230,7 @@ class DocumentView(XapiView):
                 content_type=xreq.header("content-type"),
                 preconditions=self._preconditions(xreq),
                 require_preconditions=self.put_requires_preconditions,
+                replace_requires_preconditions=versions.is_v2(),
             )
         return HttpResponse(status=204)
 
@@ -277,7 +278,9 @@ class StateView(DocumentView):
     kind = Document.Kind.STATE
     id_param = "stateId"
     uses_activity = uses_agent = uses_registration = True
-    # "The State Resource will permit PUT, POST and DELETE requests without concurrency headers" (3.1.s3).
+    # "The State Resource will permit PUT, POST and DELETE requests without concurrency headers" (1.0.3,
+    # 3.1.s3); xAPI 2.0 (4.1.4) refuses with 409 a PUT without If-Match/If-None-Match over an existing
+    # state document, as for the profiles.
     put_requires_preconditions = False
     delete_all_allowed = True
     read_scopes = READ_STATE

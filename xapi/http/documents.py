@@ -153,12 +153,16 @@ def json_response_with_etag(data) -> JsonResponse:
     return response
 
 
-def ids_response(ids: list[str], last_modified: datetime | None) -> JsonResponse:
-    response = json_response_with_etag(ids)
-    # Communication 2.2.s6.b2: the latest modification among the documents listed.
+def with_last_modified(response, last_modified: datetime | None):
+    """Last-Modified, when the resource has a modification time (xAPI 2.0 asks it of every one)."""
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified.timestamp())
     return response
+
+
+def ids_response(ids: list[str], last_modified: datetime | None) -> JsonResponse:
+    # Communication 2.2.s6.b2: the latest modification among the documents listed.
+    return with_last_modified(json_response_with_etag(ids), last_modified)
 
 
 class DocumentView(XapiView):

@@ -68,6 +68,12 @@ RELAIS_MIN_GROUP_SIZE = int(os.environ.get("RELAIS_MIN_GROUP_SIZE", "5"))
 XAPI_CORS_ORIGINS = [origin.rstrip("/").lower() for origin in env_list("XAPI_CORS_ORIGINS")]
 # The most statements one POST may carry; a larger batch is refused with 413.
 XAPI_MAX_BATCH = int(os.environ.get("XAPI_MAX_BATCH", "1000"))
+# The version (1.0.3 or 2.0.0) a response speaks when its request names none that the LRS speaks
+# (/about without X-Experience-API-Version, the 400 for a missing or unsupported one): the newest by
+# default; an LRS whose clients are all 1.0.3 may prefer 1.0.3.
+XAPI_DEFAULT_VERSION = os.environ.get("XAPI_DEFAULT_VERSION", "2.0.0")
+if XAPI_DEFAULT_VERSION not in {"1.0.3", "2.0.0"}:
+    raise ImproperlyConfigured("XAPI_DEFAULT_VERSION must be 1.0.3 or 2.0.0.")
 # Failed HTTP Basic logins allowed (count, seconds) before 429, per client key and per address,
 # as allauth's "login_failed" defaults for the site's logins.
 XAPI_LOGIN_FAILURES_PER_KEY = (5, 300)

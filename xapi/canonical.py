@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -71,7 +72,8 @@ def content_hash(payload: dict, *, timestamp: datetime | None) -> str:
     Ignored, as the immutability exceptions say: id, stored, authority, version; the serialisation
     of the timestamp (compared as an instant in UTC, and only when the client sent one); Activity
     definitions and Verb display (not part of the statement); the order of Group members; the case
-    of e-mail domains and of UUIDs. Everything else, result.duration included, counts as sent.
+    of e-mail domains and of UUIDs; the seconds of result.duration beyond the hundredth (xAPI 2.0
+    Data 4.6 makes the 1.0.3 SHOULD a SHALL). Everything else counts as sent.
     ``payload`` is the statement after ``normalize_for_storage``.
     """
     comparable = {key: value for key, value in payload.items() if key not in _LRS_ASSIGNED}
@@ -83,6 +85,19 @@ def content_hash(payload: dict, *, timestamp: datetime | None) -> str:
         # A SubStatement's timestamp is compared as an instant too.
         comparable["object"]["timestamp"] = format_time(parse_timestamp(payload["object"]["timestamp"], ""))
     return hashlib.sha256(dumps_sorted(comparable)).hexdigest()
+
+
+_SECONDS = re.compile(r"(\d+)(?:[.,](\d*))?S$")
+
+
+def duration_to_hundredths(duration: str) -> str:
+    """The duration with its seconds truncated to the hundredth, in one spelling: PT1.2371S and
+    PT1.23S give PT1.23S, PT1S and PT1.0S give PT1.00S."""
+    match = _SECONDS.search(duration)
+    if match is None:
+        return duration
+    fraction = (match[2] or "")[:2].ljust(2, "0")
+    return f"{duration[: match.start()]}{int(match[1])}.{fraction}S"
 
 
 _UUID_KEYS = ("registration",)
@@ -127,6 +142,8 @@ def _canonical_dict(value: dict, key: str | None) -> dict:
             out[child_key] = _same_numbers(child_value)
         elif (child_key == "definition" and skip_definition) or (child_key == "display" and key == "verb"):
             continue
+        elif child_key == "duration" and isinstance(child_value, str):
+            out[child_key] = duration_to_hundredths(child_value)
         elif isinstance(child_value, str) and child_key not in _STRING_KEYS:
             out[child_key] = child_value
         else:

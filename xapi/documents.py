@@ -112,20 +112,24 @@ def document_put(
     content_type: str | None,
     preconditions: Preconditions,
     require_preconditions: bool,
+    replace_requires_preconditions: bool = False,
 ) -> Document:
     """Store ``content`` as the document, replacing any existing one.
 
     ``require_preconditions`` is true for the profile resources: replacing an existing profile document
     without If-Match or If-None-Match is a 409 (Communication 3.1.s4.b13-b15), and creating one without
     them a 400, as the ADL conformance suite requires (XAPI-00273, Communication 2.7; xAPI-Spec issue
-    #1064 discusses the gap in the text). The State resource permits both (Communication 3.1.s3).
+    #1064 discusses the gap in the text). The State resource permits both (Communication 3.1.s3), except
+    that under xAPI 2.0 (4.1.4) replacing a state document without them is a 409 too
+    (``replace_requires_preconditions``).
     """
     content_type = _content_type(content_type)
     _check_json_parses(content, content_type)
 
     def write(existing: Document | None) -> Document:
         _check_preconditions(existing, preconditions)
-        if existing is not None and require_preconditions and not preconditions.given:
+        must_be_conditional = require_preconditions or replace_requires_preconditions
+        if existing is not None and must_be_conditional and not preconditions.given:
             raise DocumentConflict(
                 _(
                     "Ce document existe déjà : consultez d'abord son état actuel (GET), puis renvoyez la requête "

@@ -55,6 +55,11 @@ def _add_context_agents(collector: _Collector, context: dict | None) -> None:
     if context:
         _add_agent(collector, context.get("instructor"), Relation.RELATED)
         _add_agent(collector, context.get("team"), Relation.RELATED)
+        # xAPI 2.0: related_agents also matches the context's agents and groups.
+        for entry in context.get("contextAgents") or ():
+            _add_agent(collector, entry["agent"], Relation.RELATED)
+        for entry in context.get("contextGroups") or ():
+            _add_agent(collector, entry["group"], Relation.RELATED)
 
 
 def statement_activities(payload: dict) -> list[tuple[str, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xapi import versions
 from xapi.bulk import activity_rows_insert, agent_rows_insert, statements_insert
 from xapi.canonical import DEFAULT_VERSION, content_hash, format_time, normalize_for_storage
 from xapi.errors import StatementConflict, StatementForbidden, StatementValidationError
@@ -131,6 +133,11 @@ def _prepare(data: dict, *, index: int, authority: dict, stored: datetime) -> _P
     timestamp = parse_timestamp(data["timestamp"], "timestamp") if "timestamp" in data else None
     stored_text = format_time(stored)
     payload["id"] = str(statement_id)
+    if versions.is_v2():
+        # xAPI 2.0: a timestamp with another offset is converted to UTC (not refused), and a
+        # statement without a version is a 2.0.0 one.
+        _timestamps_in_utc(payload)
+        payload.setdefault("version", versions.V2)
     payload.setdefault("timestamp", stored_text)
     payload["stored"] = stored_text
     payload["authority"] = authority
@@ -157,6 +164,24 @@ def _prepare(data: dict, *, index: int, authority: dict, stored: datetime) -> _P
         payload,
     )
     return _Pending(index, statement, statement_agents(payload), statement_activities(payload))
+
+
+_UTC_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$")
+
+
+def _timestamps_in_utc(payload: dict) -> None:
+    """Rewrite a timestamp (the statement's, its SubStatement's) not already written in UTC with "Z".
+
+    ``payload`` is the copy ``normalize_for_storage`` made (its object too); a timestamp in UTC
+    already is kept as sent.
+    """
+    stamp = payload.get("timestamp")
+    if stamp is not None and not _UTC_TIMESTAMP.match(stamp):
+        payload["timestamp"] = format_time(parse_timestamp(stamp, "timestamp"))
+    obj = payload["object"]
+    stamp = obj.get("timestamp") if obj.get("objectType") == "SubStatement" else None
+    if stamp is not None and not _UTC_TIMESTAMP.match(stamp):
+        obj["timestamp"] = format_time(parse_timestamp(stamp, "object.timestamp"))
 
 
 _AGENT_KEY_WIDTH = StatementAgent._meta.get_field("agent_key").max_length

@@ -25,6 +25,7 @@ from django.utils import timezone
 from xapi.canonical import content_hash, normalize_for_storage
 from xapi.models import Statement
 from xapi.validation.fields import parse_timestamp
+from xapi.versions import statement_for_version
 
 from .models import ForwardTarget, OutboxEntry
 from .outbox import Outcome, outbox_claim, outbox_next_due, outbox_record
@@ -215,7 +216,11 @@ def target_deliver(*, target_id: int, time_budget: float = 30.0) -> int:
                 # Rows waiting for their backoff (or leased by a worker that may die) get a run then.
                 _retry_when_due(target)
                 break
-            statements = {s.id: s.payload for s in Statement.objects.filter(id__in=[e.statement_id for e in entries])}
+            # A 1.0.3 target gets statements 1.0.3 accepts (xapi.versions.statement_for_version).
+            statements = {
+                s.id: statement_for_version(s.payload, target.xapi_version)
+                for s in Statement.objects.filter(id__in=[e.statement_id for e in entries])
+            }
             ordered = {e.statement_id: statements[e.statement_id] for e in entries if e.statement_id in statements}
             ids = [e.id for e in entries]
 

@@ -34,6 +34,7 @@ from xapi.errors import StatementConflict, StatementValidationError
 from xapi.models import Statement
 from xapi.services import statement_store, statements_store
 from xapi.validation.fields import parse_timestamp
+from xapi.versions import speaking
 
 from .delivery import session_for
 from .models import PullSource
@@ -193,7 +194,8 @@ def _import(source: PullSource, statements: list) -> tuple[int, int, int]:
         str(i) for i in Statement.objects.filter(id__in=[i for i in ids if _is_uuid(i)]).values_list("id", flat=True)
     }
     authority = source_authority(source)
-    with importing_from(source.endpoint):
+    # Read as the version the source speaks: a 2.0 source's statements may carry contextAgents.
+    with importing_from(source.endpoint), speaking(source.xapi_version):
         try:
             with transaction.atomic():
                 statements_store(data=statements, authority=authority)

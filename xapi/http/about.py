@@ -1,6 +1,8 @@
 from django.http import JsonResponse
 
-from .base import SUPPORTED_VERSIONS, XapiView
+from xapi.versions import ABOUT_VERSIONS
+
+from .base import XapiView
 
 
 class AboutView(XapiView):
@@ -11,4 +13,4 @@ class AboutView(XapiView):
     http_method_names = ["get", "head", "options"]
 
     def get(self, request):
-        return JsonResponse({"version": sorted(SUPPORTED_VERSIONS), "extensions": {}})
+        return JsonResponse({"version": list(ABOUT_VERSIONS), "extensions": {}})

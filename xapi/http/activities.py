@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from xapi.models import StatementActivity
 
 from .auth import READ_DEFINITIONS
 from .base import XapiView
-from .documents import check_params, json_response_with_etag, param_activity_id
+from .documents import check_params, json_response_with_etag, param_activity_id, with_last_modified
 
 # How many of the latest statements mentioning the activity are searched for a definition.
 DEFINITION_SAMPLE = 20
@@ -50,8 +52,9 @@ def _definition_merge(merged: dict, definition: dict) -> None:
             merged.setdefault(key, value)
 
 
-def activity_canonical(*, activity_id: str) -> dict:
-    """The Activity with everything the statements naming it said about it; its id alone if nothing.
+def activity_canonical(*, activity_id: str) -> tuple[dict, datetime | None]:
+    """The Activity with everything the statements naming it said about it (its id alone if nothing),
+    and when that was last stored: the newest statement that gave part of the definition.
 
     Statements having the activity as object come first, then those naming it in context, newest
     first within each: where two definitions disagree on a value, the earlier in that order wins (a
@@ -64,13 +67,15 @@ def activity_canonical(*, activity_id: str) -> dict:
         .order_by("relation", "-stored")  # "direct" sorts before "related"
     )
     merged: dict = {}
+    last_modified = None
     for row in rows[:DEFINITION_SAMPLE]:
         for activity in _activities_in(row.statement.payload):
             if activity.get("id") == activity_id and isinstance(activity.get("definition"), dict):
                 _definition_merge(merged, activity["definition"])
+                last_modified = max(last_modified or row.stored, row.stored)
     if not merged:
-        return {"objectType": "Activity", "id": activity_id}
-    return {"objectType": "Activity", "id": activity_id, "definition": merged}
+        return {"objectType": "Activity", "id": activity_id}, None
+    return {"objectType": "Activity", "id": activity_id, "definition": merged}, last_modified
 
 
 class ActivitiesView(XapiView):
@@ -81,4 +86,5 @@ class ActivitiesView(XapiView):
         xreq.credentials.require(READ_DEFINITIONS)
         check_params(xreq.params, allowed={"activityId"}, required={"activityId"})
         activity_id = param_activity_id(xreq.params)
-        return json_response_with_etag(activity_canonical(activity_id=activity_id))
+        activity, last_modified = activity_canonical(activity_id=activity_id)
+        return with_last_modified(json_response_with_etag(activity), last_modified)

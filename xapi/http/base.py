@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs
@@ -24,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
-from xapi import json_codec
+from xapi import json_codec, versions
 from xapi.canonical import format_time
 from xapi.errors import XapiError
 
@@ -33,11 +32,6 @@ from .errors import BadRequest, MethodNotAllowed, PayloadTooLarge, error_respons
 
 logger = logging.getLogger(__name__)
 
-XAPI_VERSION = "1.0.3"
-SUPPORTED_VERSIONS = {"1.0.0", "1.0.1", "1.0.2", "1.0.3"}
-# What a request may announce (xAPI-Communication, versioning): "1.0" counts as "1.0.0", and any
-# 1.0.x patch release is compatible under semantic versioning; 0.x and 1.1.0 or later are refused.
-_ACCEPTED_VERSION = re.compile(r"^1\.0(?:\.\d+)?$")
 ALLOWED_HEADERS = (
     "Content-Type, Content-Length, Authorization, If-Match, If-None-Match, X-Experience-API-Version, "
     "X-Experience-API-Consistent-Through, X-Requested-With"
@@ -108,30 +102,43 @@ class XapiView(View):
     http_method_names = ["get", "head", "put", "post", "delete", "options"]
 
     def dispatch(self, request, *args, **kwargs):
+        # The version this response speaks: the one the request asked for once it is known.
+        request.xapi_version = settings.XAPI_DEFAULT_VERSION
         try:
             if request.method == "OPTIONS":
                 response = HttpResponse(status=200)
             else:
                 xreq = self._xapi_request(request)
                 request.xapi = xreq
-                self._check_version(xreq)
-                if self.authentication_required:
-                    xreq.credentials = authenticate(request, authorization=xreq.header("authorization"))
-                method = "get" if xreq.method == "HEAD" else xreq.method.lower()
-                handler = getattr(self, method, None) if method in self.http_method_names else None
-                if handler is None:
-                    raise MethodNotAllowed(
-                        _("La méthode %(m)s n'est pas acceptée sur cette ressource.") % {"m": xreq.method}
-                    )
-                response = handler(request, *args, **kwargs)
-                if xreq.method == "HEAD":
-                    length = len(response.content) if not response.streaming else None
-                    response.content = b""
-                    if length is not None:
-                        response["Content-Length"] = str(length)
+                request.xapi_version = self._check_version(xreq)
+                with versions.speaking(request.xapi_version):
+                    response = self._handle(request, xreq, *args, **kwargs)
         except XapiError as error:
             response = error_response(error)
         return self._finish(request, response)
+
+    def _handle(self, request, xreq: XapiRequest, *args, **kwargs):
+        if xreq.extra.get("alternate") and request.xapi_version == versions.V2:
+            raise BadRequest(
+                _(
+                    "xAPI 2.0 ne connaît plus la syntaxe de requête alternative (POST ?method=…) : "
+                    "envoyez la requête avec sa méthode et ses en-têtes HTTP."
+                ),
+                rule="alternate_syntax_v2",
+            )
+        if self.authentication_required:
+            xreq.credentials = authenticate(request, authorization=xreq.header("authorization"))
+        method = "get" if xreq.method == "HEAD" else xreq.method.lower()
+        handler = getattr(self, method, None) if method in self.http_method_names else None
+        if handler is None:
+            raise MethodNotAllowed(_("La méthode %(m)s n'est pas acceptée sur cette ressource.") % {"m": xreq.method})
+        response = handler(request, *args, **kwargs)
+        if xreq.method == "HEAD":
+            length = len(response.content) if not response.streaming else None
+            response.content = b""
+            if length is not None:
+                response["Content-Length"] = str(length)
+        return response
 
     def _xapi_request(self, request) -> XapiRequest:
         headers = {name.lower(): value for name, value in request.headers.items()}
@@ -175,23 +182,26 @@ class XapiView(View):
             inner["content-type"] = "application/json"
         return XapiRequest(method=method, params=params, headers=inner, body=body, extra={"alternate": True})
 
-    def _check_version(self, xreq: XapiRequest) -> None:
+    def _check_version(self, xreq: XapiRequest) -> str:
+        """The version the request speaks (versions.V1 or V2); 400 when missing or unsupported."""
         version = xreq.header("x-experience-api-version")
         if version is None:
             if self.version_required:
                 raise BadRequest(
-                    _("En-tête X-Experience-API-Version manquant (versions acceptées : 1.0 et 1.0.x)."),
+                    _("En-tête X-Experience-API-Version manquant (versions acceptées : 1.0.x et 2.0.x)."),
                     rule="version_missing",
                 )
-            return
-        if not _ACCEPTED_VERSION.match(version.strip()):
+            return settings.XAPI_DEFAULT_VERSION
+        negotiated = versions.negotiate(version)
+        if negotiated is None:
             raise BadRequest(
-                _("Version xAPI « %(v)s » non prise en charge (versions acceptées : 1.0 et 1.0.x).") % {"v": version},
+                _("Version xAPI « %(v)s » non prise en charge (versions acceptées : 1.0.x et 2.0.x).") % {"v": version},
                 rule="version_unsupported",
             )
+        return negotiated
 
     def _finish(self, request, response):
-        response["X-Experience-API-Version"] = XAPI_VERSION
+        response["X-Experience-API-Version"] = request.xapi_version
         response["X-Experience-API-Consistent-Through"] = consistent_through()
         # No Date here: the HTTP server adds its own (gunicorn always does, and runserver when it is
         # missing), and a second one from the application would be sent as a duplicate header.

@@ -15,7 +15,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
 from xapi import documents as store
-from xapi import json_codec
+from xapi import json_codec, versions
 from xapi.errors import StatementValidationError
 from xapi.identity import agent_key
 from xapi.models import Document
@@ -153,12 +153,16 @@ def json_response_with_etag(data) -> JsonResponse:
     return response
 
 
-def ids_response(ids: list[str], last_modified: datetime | None) -> JsonResponse:
-    response = json_response_with_etag(ids)
-    # Communication 2.2.s6.b2: the latest modification among the documents listed.
+def with_last_modified(response, last_modified: datetime | None):
+    """Last-Modified, when the resource has a modification time (xAPI 2.0 asks it of every one)."""
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified.timestamp())
     return response
+
+
+def ids_response(ids: list[str], last_modified: datetime | None) -> JsonResponse:
+    # Communication 2.2.s6.b2: the latest modification among the documents listed.
+    return with_last_modified(json_response_with_etag(ids), last_modified)
 
 
 class DocumentView(XapiView):
@@ -230,6 +234,7 @@ class DocumentView(XapiView):
                 content_type=xreq.header("content-type"),
                 preconditions=self._preconditions(xreq),
                 require_preconditions=self.put_requires_preconditions,
+                replace_requires_preconditions=versions.is_v2(),
             )
         return HttpResponse(status=204)
 
@@ -277,7 +282,9 @@ class StateView(DocumentView):
     kind = Document.Kind.STATE
     id_param = "stateId"
     uses_activity = uses_agent = uses_registration = True
-    # "The State Resource will permit PUT, POST and DELETE requests without concurrency headers" (3.1.s3).
+    # "The State Resource will permit PUT, POST and DELETE requests without concurrency headers" (1.0.3,
+    # 3.1.s3); xAPI 2.0 (4.1.4) refuses with 409 a PUT without If-Match/If-None-Match over an existing
+    # state document, as for the profiles.
     put_requires_preconditions = False
     delete_all_allowed = True
     read_scopes = READ_STATE

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse, QueryDict
@@ -12,6 +14,8 @@ from xapi.models import Statement
 from xapi.queries import StatementQuery, statements_page
 from xapi.selectors import statement_get
 from xapi.services import statement_store, statements_store
+from xapi.versions import V2
+from xapi.versions import current as request_version
 
 from . import binding
 from .auth import READ_STATEMENTS, WRITE_STATEMENTS, Credentials
@@ -83,6 +87,8 @@ class StatementsView(XapiView):
                 % {"n": len(items), "max": settings.XAPI_MAX_BATCH},
                 rule="batch_too_large",
             )
+        if batch and request_version() == V2:
+            _refuse_repeated_ids(items)
         attachments_check(items, parts, batch=batch)
         binding.statements_write_check(xreq.credentials, items)
         guard = binding.void_guard(xreq.credentials)
@@ -141,6 +147,27 @@ def _store_with_attachments(store, parts: dict):
     return result
 
 
+def _refuse_repeated_ids(items: list) -> None:
+    """xAPI 2.0 (Communication 2.1.2): a batch using one statement id more than once is refused,
+    even when both statements are the same (1.0.3 stores such a pair once)."""
+    seen = set()
+    for index, statement in enumerate(items):
+        value = statement.get("id") if isinstance(statement, dict) else None
+        if not isinstance(value, str):
+            continue  # no id, or not a string: validation says so for that statement
+        try:
+            key = uuid.UUID(value)
+        except ValueError:
+            continue
+        if key in seen:
+            raise BadRequest(
+                _("Le lot utilise deux fois l'identifiant de déclaration %(id)s.") % {"id": value[:40]},
+                rule="duplicate_id",
+                path=f"[{index}].id",
+            )
+        seen.add(key)
+
+
 def _same_uuid(value: str, expected) -> bool | None:
     try:
         return parse_uuid(value, "id") == expected
@@ -194,7 +221,10 @@ def _single(xreq: XapiRequest, parsed: StatementsRequest):
         name = "voidedStatementId" if parsed.voided else "statementId"
         raise NotFound(_("Aucune déclaration avec cet identifiant."), rule="statement_not_found", path=name)
     document = statement_formatted(
-        statement.payload, format=parsed.format, languages=accept_languages(xreq.header("accept-language"))
+        statement.payload,
+        format=parsed.format,
+        languages=accept_languages(xreq.header("accept-language")),
+        version=request_version(),
     )
     response = _respond(document, [statement.payload] if parsed.attachments else None)
     response["Last-Modified"] = http_date(statement.stored.timestamp())
@@ -216,8 +246,11 @@ def _query(xreq: XapiRequest, parsed: StatementsRequest, *, after, upper_bound):
         # consistent-through and belongs to a later query (since=<consistent-through>).
         position = None
     languages = accept_languages(xreq.header("accept-language"))
+    version = request_version()
     result = {
-        "statements": [statement_formatted(row.payload, format=parsed.format, languages=languages) for row in rows],
+        "statements": [
+            statement_formatted(row.payload, format=parsed.format, languages=languages, version=version) for row in rows
+        ],
         "more": more_url(MoreToken(params=parsed.raw, after=position, upper_bound=bound)) if position else "",
     }
     response = _respond(result, [row.payload for row in rows] if parsed.attachments else None)

@@ -6,13 +6,16 @@ from typing import Any
 
 from xapi.canonical import json_copy
 from xapi.identity import IFI_PROPERTIES
+from xapi.versions import statement_for_version
 
 # Language maps inside an Activity definition, including interaction components' descriptions.
 _COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")
 
 
-def statement_formatted(payload: dict, *, format: str, languages: list[str]) -> dict:
-    """The stored statement in the asked format; ``languages`` is Accept-Language, best first."""
+def statement_formatted(payload: dict, *, format: str, languages: list[str], version: str) -> dict:
+    """The stored statement in the asked format, as a client of ``version`` reads it;
+    ``languages`` is Accept-Language, best first."""
+    payload = statement_for_version(payload, version)
     if format == "exact":
         return payload
     statement = json_copy(payload)
@@ -55,6 +58,10 @@ def _ids_body(body: dict) -> None:
         for key in ("instructor", "team"):
             if key in context:
                 context[key] = _agent_ids(context[key])
+        for entry in context.get("contextAgents") or ():
+            entry["agent"] = _agent_ids(entry["agent"])
+        for entry in context.get("contextGroups") or ():
+            entry["group"] = _agent_ids(entry["group"])
         for key, activities in (context.get("contextActivities") or {}).items():
             context["contextActivities"][key] = [{"id": a["id"]} for a in activities]
 

@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 import orjson
 from django.utils.translation import gettext as _
 
+from xapi import versions
 from xapi.errors import StatementValidationError
 
 
@@ -296,9 +297,21 @@ _TIMESTAMP = re.compile(
 )
 
 
+# RFC 3339 (5.6, note) also lets the "T" be a space or a lower-case "t", and "Z" a lower-case "z".
+_RFC3339_VARIANT = re.compile(r"^(\d{4}-\d{2}-\d{2})[ t](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(z|Z|[+-]\d{2}:\d{2})$")
+
+
 def parse_timestamp(value: Any, path: str) -> datetime:
-    """ISO 8601 date and time, extended or basic; an offset of -00:00 is refused (RFC 3339 "unknown")."""
+    """ISO 8601 date and time, extended or basic; an offset of -00:00 is refused (RFC 3339 "unknown").
+
+    Under xAPI 2.0 the RFC 3339 spellings ISO 8601 lacks (a space or "t" between date and time,
+    "z" for UTC) are read as well; the store then writes such a timestamp back in UTC.
+    """
     expect_string(value, path)
+    if versions.is_v2():
+        variant = _RFC3339_VARIANT.match(value)
+        if variant:
+            value = f"{variant[1]}T{variant[2]}{variant[3].upper()}"
     match = _TIMESTAMP.match(value)
     if not match:
         fail(path, "timestamp", _("« %(value)s » n’est pas une date et heure ISO 8601.") % {"value": value[:100]})

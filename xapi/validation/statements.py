@@ -7,6 +7,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from xapi import versions
+
 from .agents import validate_actor, validate_authority
 from .attachments import validate_attachments
 from .contexts import validate_context
@@ -30,6 +32,8 @@ STATEMENT_PROPERTIES = (
 )  # fmt: skip
 SUBSTATEMENT_PROPERTIES = ("objectType", "actor", "verb", "object", "result", "context", "timestamp", "attachments")
 _VERSION = re.compile(r"^1\.0(\.\d+)?$")
+# Under xAPI 2.0 a statement may say 1.0.x or 2.0.x.
+_VERSION_V2 = re.compile(r"^(?:1|2)\.0(\.\d+)?$")
 
 
 def validate_statement(value: Any, path: str = "") -> dict:
@@ -47,7 +51,10 @@ def validate_statement(value: Any, path: str = "") -> dict:
         validate_authority(statement["authority"], child(path, "authority"))
     if "version" in statement:
         version = expect_string(statement["version"], child(path, "version"))
-        if not _VERSION.match(version):
+        if versions.is_v2():
+            if not _VERSION_V2.match(version):
+                fail(child(path, "version"), "version", _("La version doit être de la forme « 1.0.x » ou « 2.0.x »."))
+        elif not _VERSION.match(version):
             fail(child(path, "version"), "version", _("La version doit être de la forme « 1.0.x »."))
     check_storable_text(statement, path)
     if statement["verb"]["id"] == VOIDED and object_type(statement["object"]) != "StatementRef":

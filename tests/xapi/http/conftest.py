@@ -18,14 +18,15 @@ def basic(key: str, secret: str) -> str:
 
 
 class Api:
-    """Calls /xapi/<resource> as one LRS client."""
+    """Calls /xapi/<resource> as one LRS client, in ``version`` unless a call says otherwise."""
 
-    def __init__(self, authorization: str | None, *, client: DjangoClient | None = None):
+    def __init__(self, authorization: str | None, *, client: DjangoClient | None = None, version: str = VERSION):
         self.http = client or DjangoClient()
         self.authorization = authorization
+        self.version = version
 
     def _headers(self, headers: dict) -> dict:
-        out = {"HTTP_X_EXPERIENCE_API_VERSION": VERSION}
+        out = {"HTTP_X_EXPERIENCE_API_VERSION": self.version}
         if self.authorization:
             out["HTTP_AUTHORIZATION"] = self.authorization
         out.update(headers)

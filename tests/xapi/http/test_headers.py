@@ -51,11 +51,11 @@ def test_errors_without_credentials_or_version_carry_the_headers_too(api):
 
 @pytest.mark.django_db
 def test_missing_or_unsupported_version_is_400(api):
-    for version in ("0.9", "0.95", "1.1.0", "2.0.0", "1.0.0-beta", "1", "1.00", "v1.0.3"):
+    for version in ("0.9", "0.95", "1.1.0", "2.1.0", "3.0.0", "1.0.0-beta", "2.0.0-rc1", "1", "2", "1.00", "v1.0.3"):
         response = api.get(HTTP_X_EXPERIENCE_API_VERSION=version)
         assert response.status_code == 400, version
         assert response.json()["error"]["rule"] == "version_unsupported"
-    for version in ("1.0.1", "1.0.3", " 1.0.2 "):
+    for version in ("1.0.1", "1.0.3", " 1.0.2 ", "2.0.0", "2.0"):
         assert api.get(HTTP_X_EXPERIENCE_API_VERSION=version).status_code == 200, version
 
 
@@ -148,4 +148,5 @@ def test_exactly_one_date_header_through_gunicorn(gunicorn):
     for answer in answers:
         assert len(answer.headers.get_all("Date")) == 1, answer.headers.items()
         assert len(answer.headers.get_all("X-Experience-API-Consistent-Through")) == 1
-        assert answer.headers["X-Experience-API-Version"] == "1.0.3"
+    # Each answer speaks the version asked for; /about, asked without one, the newest (XAPI_DEFAULT_VERSION).
+    assert [a.headers["X-Experience-API-Version"] for a in answers] == ["1.0.3"] * 5 + ["2.0.0"]

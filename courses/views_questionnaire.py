@@ -44,7 +44,8 @@ def follow_up(request, token: str):
         )
     course = get_object_or_404(CoursePage, pk=invitation.course_id)
     block = questionnaire.follow_up_block(course)
-    context = {"course": course, "block": block, "title": block.value["title"] if block else course.title}
+    # Not "block": inside {% block %} Django's templates give that name to the block node.
+    context = {"course": course, "questionnaire": block, "title": block.value["title"] if block else course.title}
     if invitation.response_id:
         context["answered_at"] = invitation.response.submitted_at
         return render(request, "courses/follow_up.html", context, status=409)

@@ -90,7 +90,8 @@ def survey_question_activity(*, questionnaire_iri: str, question) -> dict:
     }
     if question.question_kind == QuestionnaireKind.LIKERT:
         definition["scale"] = [
-            {"id": f"likert_{n}", "description": {"fr-FR": label}} for n, label in enumerate(question.scale, start=1)
+            {"id": f"likert_{n}", "description": {"fr-FR": label}}
+            for n, label in enumerate(question.scale_labels, start=1)
         ]
     elif question.is_choice:
         definition["choices"] = [
@@ -164,7 +165,7 @@ def _respond(
             value=text,
             score=score,
             choices=chosen,
-            labels=question.scale if question.question_kind == QuestionnaireKind.LIKERT else question.options,
+            labels=question.scale_labels if question.question_kind == QuestionnaireKind.LIKERT else question.options,
             statement_id=statement["id"],
             timestamp=now,
         )

@@ -56,7 +56,7 @@ class SurveyQuestionValue(blocks.StructValue):
         return self.question_kind == QuestionnaireKind.MULTIPLE
 
     @property
-    def scale(self) -> list[str]:
+    def scale_labels(self) -> list[str]:
         """The 5 labels of a Likert scale, from "disagree" (1) to "agree" (5)."""
         labels = [label for label in self.get("scale") or [] if (label or "").strip()]
         return labels if len(labels) == LIKERT_POINTS else likert_default_labels()

@@ -96,6 +96,7 @@ def test_the_link_opens_the_questionnaire_and_the_answers_are_stored(client, lin
     assert page.status_code == 200
     assert "Et maintenant, dans votre classe ?" in page.content.decode()
     assert 'name="q1" value="2"' in page.content.decode()
+    assert 'maxlength="2000"></textarea>' in page.content.decode()  # the free text starts empty
     sent = client.post(link, FOLLOW_UP)
     assert sent.status_code == 302 and sent["Location"] == reverse("courses:follow_up_thanks", args=[course.pk])
     assert "Merci" in client.get(sent["Location"]).content.decode()

@@ -13,3 +13,10 @@ class QuestionnairesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "questionnaires"
     verbose_name = _("Questionnaires")
+
+    def ready(self):
+        from lms.privacy import exporter_register
+
+        from .privacy import export
+
+        exporter_register("questionnaires", export)

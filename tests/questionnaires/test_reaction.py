@@ -7,6 +7,7 @@ from courses import questionnaire, services
 from courses.models import ActivityProgress, ModuleCompletion
 from courses.questionnaire_blocks import QuestionnaireBlock, reaction_default
 from courses.statements import course_iri, module_iri
+from lms.privacy import user_data_export
 from questionnaires.models import QuestionnaireAnswer, QuestionnaireResponse
 from questionnaires.selectors import questionnaire_answers, questionnaire_results
 from tests.questionnaires.conftest import REACTION, VERB, form, questionnaire_block
@@ -167,3 +168,10 @@ def test_block_refuses_double_keys_missing_choices_and_partial_scales():
     with pytest.raises(ValidationError):
         block.clean(block.to_python(value))
     assert block.clean(block.to_python(reaction_default()))
+
+
+def test_the_teachers_answers_are_in_her_data_export(survey_module, survey_teacher):
+    submit(survey_module, survey_teacher, REACTION)
+    exported = user_data_export(user=survey_teacher)["questionnaires"]
+    answers = {a["cle"]: a["reponse"] for a in exported["reponses"][0]["reponses"]}
+    assert answers["remarque"] == "Très concret, merci." and answers["utile"] == "likert_5"

@@ -6,8 +6,9 @@ others); the `questionnaires` read model keeps one row per answer, written in th
 import uuid
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from questionnaires.models import FollowUpInvitation, Kind, QuestionnaireAnswer, QuestionnaireResponse
@@ -89,9 +90,10 @@ def survey_question_activity(*, questionnaire_iri: str, question) -> dict:
         "interactionType": question.interaction_type,
     }
     if question.question_kind == QuestionnaireKind.LIKERT:
+        with translation.override(settings.LANGUAGE_CODE):  # the "fr-FR" map, whatever the teacher reads
+            labels = question.scale_labels
         definition["scale"] = [
-            {"id": f"likert_{n}", "description": {"fr-FR": label}}
-            for n, label in enumerate(question.scale_labels, start=1)
+            {"id": f"likert_{n}", "description": {"fr-FR": label}} for n, label in enumerate(labels, start=1)
         ]
     elif question.is_choice:
         definition["choices"] = [
@@ -102,6 +104,13 @@ def survey_question_activity(*, questionnaire_iri: str, question) -> dict:
         "id": f"{questionnaire_iri}/questions/{question['key']}",
         "definition": definition,
     }
+
+
+def _labels(question) -> list[str]:
+    if question.question_kind != QuestionnaireKind.LIKERT:
+        return question.options
+    with translation.override(settings.LANGUAGE_CODE):
+        return question.scale_labels
 
 
 def reaction_iri(module: ModulePage, block_id: str) -> str:
@@ -165,7 +174,7 @@ def _respond(
             value=text,
             score=score,
             choices=chosen,
-            labels=question.scale_labels if question.question_kind == QuestionnaireKind.LIKERT else question.options,
+            labels=_labels(question),
             statement_id=statement["id"],
             timestamp=now,
         )

@@ -209,7 +209,7 @@ class QuestionnaireBlock(blocks.StructBlock):
         label = _("Questionnaire de fin de module")
         template = "courses/blocks/questionnaire.html"
         description = _("Un questionnaire « à chaud » : utilité, applicabilité, remarques. Non noté.")
-        default = reaction_default
+        default = staticmethod(reaction_default)  # a plain function on the Meta class would be bound
 
     def clean(self, value):
         value = super().clean(value)
@@ -235,4 +235,4 @@ class FollowUpQuestionnaireBlock(QuestionnaireBlock):
         label = _("Questionnaire de suivi")
         template = None
         description = _("Envoyé par courriel quelques semaines après la fin du parcours : le transfert en classe.")
-        default = follow_up_default
+        default = staticmethod(follow_up_default)

@@ -6,6 +6,8 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 
+from .questionnaire_blocks import QuestionnaireBlock
+
 
 def competency_choices():
     """The competencies grouped by framework (the editor shows only the chosen framework's group)."""
@@ -406,6 +408,7 @@ class ActivityStreamBlock(blocks.StreamBlock):
     in_person_session = InPersonSessionBlock()
     virtual_class = VirtualClassBlock()
     external_xapi = ExternalXapiBlock()
+    questionnaire = QuestionnaireBlock()
 
     class Meta:
         block_counts = {}

@@ -12,6 +12,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .blocks import ActivityStreamBlock
+from .questionnaire_blocks import FollowUpQuestionnaireBlock
 
 
 class CatalogPage(Page):
@@ -102,6 +103,18 @@ class CoursePage(Page):
     origin_revision = models.ForeignKey(
         "wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Évaluation in itinere: what teachers do in class some weeks after completing the course.
+    follow_up = StreamField(
+        [("questionnaire", FollowUpQuestionnaireBlock())],
+        verbose_name=_("questionnaire de suivi"),
+        blank=True,
+        max_num=1,
+    )
+    follow_up_delay_weeks = models.PositiveSmallIntegerField(
+        _("délai avant le questionnaire de suivi (semaines)"),
+        default=6,
+        help_text=_("Envoyé par courriel ce nombre de semaines après la fin du parcours ; 0 : jamais."),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -112,6 +125,9 @@ class CoursePage(Page):
         ),
         InlinePanel("target_competencies", heading=_("Compétences visées"), label=_("compétence visée")),
         MultiFieldPanel([FieldPanel("co_designers"), FieldPanel("co_authors")], heading=_("Co-conception")),
+        MultiFieldPanel(
+            [FieldPanel("follow_up_delay_weeks"), FieldPanel("follow_up")], heading=_("Questionnaire de suivi")
+        ),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),

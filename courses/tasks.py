@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from .follow_ups import follow_ups_send as follow_ups_run
+
 
 @shared_task(name="courses.cmi5_launches_expire", acks_late=True)
 def cmi5_launches_expire() -> int:
@@ -16,3 +18,9 @@ def session_reminders_send() -> int:
     from .reminders import session_reminders_send as send
 
     return send()
+
+
+@shared_task(name="courses.follow_ups_send")
+def follow_ups_send() -> int:
+    """Daily: the follow-up questionnaire, some weeks after each course completion (once each)."""
+    return follow_ups_run()

@@ -61,6 +61,10 @@ RELAIS_COMPETENCY_BASE_IRI = os.environ.get("RELAIS_COMPETENCY_BASE_IRI", RELAIS
 RELAIS_ISSUER_NAME = os.environ.get("RELAIS_ISSUER_NAME", "Relais")
 # Managers never see a group smaller than this.
 RELAIS_MIN_GROUP_SIZE = int(os.environ.get("RELAIS_MIN_GROUP_SIZE", "5"))
+# The follow-up questionnaire's e-mailed link works this many days; completions older than the course's
+# delay plus RELAIS_FOLLOW_UP_WINDOW_WEEKS are not asked any more (e.g. those before the feature existed).
+RELAIS_FOLLOW_UP_LINK_DAYS = int(os.environ.get("RELAIS_FOLLOW_UP_LINK_DAYS", "60"))
+RELAIS_FOLLOW_UP_WINDOW_WEEKS = int(os.environ.get("RELAIS_FOLLOW_UP_WINDOW_WEEKS", "8"))
 
 # --- LRS (/xapi) ----------------------------------------------------------------
 # Browser origins whose scripts may call the LRS with the visitor's cookies (CORS with credentials),
@@ -120,6 +124,7 @@ LOCAL_APPS = [
     "xapi.forwarding",
     "competencies",
     "courses",
+    "questionnaires",
     "themes",
 ]
 # themes first among local apps for template overrides (allauth, wagtail), then the rest.
@@ -330,6 +335,8 @@ CELERY_BEAT_SCHEDULE = {
     "courses-cmi5-launches-expire": {"task": "courses.cmi5_launches_expire", "schedule": 900.0},
     # Reminders 48 hours before each session (each sent once).
     "courses-session-reminders": {"task": "courses.session_reminders_send", "schedule": crontab(minute=5)},
+    # The follow-up questionnaire, some weeks after each course completion (each sent once).
+    "courses-follow-ups": {"task": "courses.follow_ups_send", "schedule": crontab(hour=9, minute=15)},
 }
 
 # --- Wagtail ------------------------------------------------------------------------

@@ -95,3 +95,17 @@ def next_level_modules(user) -> dict:
                     if module.pk not in best or level < best[module.pk][1]:
                         best[module.pk] = (module, level)
     return {key: sorted(rows.values(), key=lambda row: (row[1], row[0].title))[:3] for key, rows in found.items()}
+
+
+@register.filter
+def index_get(mapping, key):
+    """mapping[key] for a dict (questionnaire errors and answers by question index), or None."""
+    if not mapping:
+        return None
+    return mapping.get(key, mapping.get(str(key)))
+
+
+@register.simple_tag
+def questionnaire_form_state(request, block_id: str) -> dict:
+    """The errors and answers of a questionnaire just refused (kept once in the session by the view)."""
+    return request.session.pop(f"questionnaire-{block_id}", None) or {}

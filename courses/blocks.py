@@ -9,7 +9,7 @@ from wagtail.documents.blocks import DocumentChooserBlock
 
 def competency_choices():
     """The competencies grouped by framework (the editor shows only the chosen framework's group)."""
-    from competencies.models import Competency
+    from frameworks.models import Competency
 
     try:
         groups: dict[str, list] = {}

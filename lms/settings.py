@@ -113,6 +113,10 @@ LOCAL_APPS = [
     "xapi",
     "xapi.forwarding",
     "competencies",
+    "frameworks",
+    "evidence",
+    "ambassadors",
+    "maps",
     "courses",
     "themes",
 ]
@@ -314,7 +318,7 @@ CELERY_BEAT_SCHEDULE = {
     # Evidence ages: levels are recomputed for the new day.
     "competencies-levels-refresh": {"task": "competencies.levels_refresh", "schedule": crontab(hour=2, minute=30)},
     "competencies-ambassadors": {"task": "competencies.ambassadors_propose", "schedule": crontab(hour=3, minute=30)},
-    # Maps' aggregates of schools still marked after their batches' refresh (competencies.stats_queue).
+    # Maps' aggregates of schools still marked after their batches' refresh (maps.stats_queue).
     "competencies-stats-pending": {"task": "competencies.stats_refresh_pending", "schedule": 60.0},
     # Outbox rows whose delivery task was lost (worker killed, broker down), and due retries.
     "xapi-forwarding-sweep": {"task": "xapi_forwarding.sweep", "schedule": 60.0},

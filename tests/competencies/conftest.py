@@ -2,7 +2,7 @@
 
 import pytest
 
-from competencies.stats import stats_refresh
+from maps.stats import stats_refresh
 from tests.competencies.test_stats import build_territory
 
 

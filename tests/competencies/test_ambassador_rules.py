@@ -4,9 +4,9 @@ from html import unescape
 
 import pytest
 
-from competencies.models import AmbassadorPolicy
-from competencies.scope import is_manager, may_set_ambassador_rules
+from ambassadors.models import AmbassadorPolicy
 from lms.models import Academie
+from lms.scope import is_manager, may_set_ambassador_rules
 from tests.conftest import PASSWORD, make_user
 
 RULES = "/competences/ambassadeurs/regles/"

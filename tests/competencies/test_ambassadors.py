@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from competencies.ambassadors import ambassador_coverage, ambassadors_propose, consent_set, proposal_decide
-from competencies.models import AmbassadorDecision, AmbassadorPolicy, AmbassadorProposal
+from ambassadors.models import AmbassadorDecision, AmbassadorPolicy, AmbassadorProposal
+from ambassadors.services import ambassadors_propose, consent_set, proposal_decide
 from lms.models import Academie, Departement, Membership, School
+from maps.coverage import ambassador_coverage
 from tests.competencies.test_levels import aligned
 from tests.conftest import PASSWORD, make_school, make_user
 from xapi.services import statement_store
@@ -103,7 +104,7 @@ def test_decisions_are_kept_and_confirmed_ambassadors_stay(
     ambassadors_propose()
     confirmed = AmbassadorProposal.objects.get(user=first)
     declined = AmbassadorProposal.objects.get(user=second)
-    from competencies.models import SchoolStat
+    from maps.models import SchoolStat
 
     with cap(execute=True):
         proposal_decide(proposal=confirmed, manager=manager, decision="confirmed", comment="Très bien")
@@ -258,8 +259,8 @@ def test_confirmed_ambassador_gets_a_signed_open_badge(
 
 
 def test_coverage_page_filters_by_status_and_paginates(client, frameworks, departement, manager):
-    from competencies.coverage import SCHOOLS_PER_PAGE
-    from competencies.stats import stats_refresh
+    from maps.coverage import SCHOOLS_PER_PAGE
+    from maps.stats import stats_refresh
     from tests.conftest import make_school
 
     for i in range(SCHOOLS_PER_PAGE + 3):

@@ -8,10 +8,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from competencies.ambassadors import ambassadors_propose
-from competencies.models import AmbassadorProposal, SchoolStat
-from competencies.stats import stats_refresh
+from ambassadors.models import AmbassadorProposal
+from ambassadors.services import ambassadors_propose
 from lms.models import Academie
+from maps.models import SchoolStat
+from maps.stats import stats_refresh
 from tests.competencies.test_ambassadors import expert, teacher_in
 from tests.conftest import make_school, make_user
 
@@ -133,7 +134,7 @@ def test_the_page_queries_do_not_grow_with_the_area(
     """The ambassadors page and the maps (page and exports): as many queries for 43 schools as for 3."""
     from django.utils import timezone
 
-    from competencies.ambassadors import consent_set
+    from ambassadors.services import consent_set
     from lms.models import Membership
 
     client.force_login(manager)

@@ -1,5 +1,5 @@
 """An ambassador's Open Badges 3.0.3 credential, checked as an outside verifier would: with an
-independent JOSE library (joserfc, not competencies.badge_signing), the issuer's keys and the
+independent JOSE library (joserfc, not ambassadors.badge_signing), the issuer's keys and the
 revocation list fetched over HTTP from a live server."""
 
 import base64
@@ -13,8 +13,8 @@ import requests
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
-from competencies.ambassadors import ambassadors_propose, consent_set, proposal_decide
-from competencies.models import AmbassadorBadge, AmbassadorPolicy, AmbassadorProposal
+from ambassadors.models import AmbassadorBadge, AmbassadorPolicy, AmbassadorProposal
+from ambassadors.services import ambassadors_propose, consent_set, proposal_decide
 from lms.privacy import user_erase
 from tests.competencies.test_ambassadors import expert, teacher_in
 from tests.conftest import make_school
@@ -136,7 +136,7 @@ def test_badge_verifies_with_an_independent_library_and_fails_once_revoked(
 def test_refused_after_confirmation_revokes_and_a_new_confirmation_issues_a_new_badge(
     frameworks, college, manager, django_capture_on_commit_callbacks
 ):
-    from competencies.badge_status import status_is_revoked
+    from ambassadors.badge_status import status_is_revoked
 
     teacher = teacher_in(college, "revoque@example.fr")
     expert(teacher, django_capture_on_commit_callbacks, level=5)
@@ -159,7 +159,7 @@ def test_refused_after_confirmation_revokes_and_a_new_confirmation_issues_a_new_
 def test_one_issuer_name_in_badges_status_lists_and_pages(
     client, settings, frameworks, college, manager, django_capture_on_commit_callbacks
 ):
-    from competencies.badge_status import status_list_credential
+    from ambassadors.badge_status import status_list_credential
 
     settings.RELAIS_ISSUER_NAME = "DRANE de Versailles"
     teacher = teacher_in(college, "nom@example.fr")
@@ -178,7 +178,7 @@ def test_one_issuer_name_in_badges_status_lists_and_pages(
 def test_a_badge_issued_before_status_lists_is_issued_anew_on_download_and_old_keys_stay_published(
     client, frameworks, college, manager, django_capture_on_commit_callbacks
 ):
-    from competencies.models import BadgeIssuerKey
+    from ambassadors.models import BadgeIssuerKey
 
     teacher = teacher_in(college, "ancien@example.fr")
     expert(teacher, django_capture_on_commit_callbacks, level=5)

@@ -16,11 +16,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.conf import settings
 
-from competencies.alignment import certification_iri, level_extension, level_iri, statement_alignment
-from competencies.evidence import MODULE_TYPE, derive
-from competencies.models import Competency, CompletedModule, Evidence
-from competencies.services import competencies_rebuild, derivable_rows
-from competencies.trust import pix_authority
+from evidence.derive import MODULE_TYPE, derive
+from evidence.models import CompletedModule, Evidence
+from evidence.services import competencies_rebuild, derivable_rows
+from evidence.trust import pix_authority
+from frameworks.alignment import certification_iri, level_extension, level_iri, statement_alignment
+from frameworks.models import Competency
 from tests.competencies.test_rebuild_equals_incremental import generated_history
 from tests.conftest import make_user
 from xapi.forwarding.models import PullSource

@@ -1,7 +1,7 @@
 import pytest
 
-from competencies.frameworks import frameworks_load_shipped
-from competencies.models import Competency, Domain, Framework, Level
+from frameworks.models import Competency, Domain, Framework, Level
+from frameworks.services import frameworks_load_shipped
 
 pytestmark = pytest.mark.django_db
 

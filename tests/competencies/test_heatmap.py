@@ -6,9 +6,10 @@ import plotly.graph_objects as go
 import pytest
 from django.utils import timezone
 
-from competencies.models import Competency, CompetencyState
-from competencies.stats import stats_refresh
+from evidence.models import CompetencyState
+from frameworks.models import Competency
 from lms.models import Academie, Membership
+from maps.stats import stats_refresh
 from tests.competencies.test_stats import build_territory
 from tests.conftest import make_school, make_user
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from competencies.levels import HALF_LIFE_DAYS, THRESHOLD, Proof, level_from, proof_weight
+from evidence.levels import HALF_LIFE_DAYS, THRESHOLD, Proof, level_from, proof_weight
 
 TODAY = date(2026, 11, 22)
 

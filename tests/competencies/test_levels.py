@@ -4,9 +4,10 @@ import uuid
 
 import pytest
 
-from competencies.alignment import level_extension, level_iri, statement_alignment
-from competencies.models import Competency, CompetencyState, Evidence
-from competencies.services import competencies_rebuild, statements_process
+from evidence.models import CompetencyState, Evidence
+from evidence.services import competencies_rebuild, statements_process
+from frameworks.alignment import level_extension, level_iri, statement_alignment
+from frameworks.models import Competency
 from xapi.services import statement_store
 
 pytestmark = pytest.mark.django_db
@@ -103,8 +104,8 @@ def test_daily_refresh_lets_old_evidence_fade_and_records_it(frameworks, teacher
 
     from django.utils import timezone
 
-    from competencies.models import LevelChange
-    from competencies.services import levels_refresh
+    from evidence.models import LevelChange
+    from evidence.services import levels_refresh
 
     # Completions alone (500 each): two reach the threshold today, and fade below it with age.
     for _ in range(2):
@@ -129,8 +130,8 @@ def test_daily_refresh_lets_old_evidence_fade_and_records_it(frameworks, teacher
 def test_completed_modules_are_derived_and_withdrawn_by_voiding(
     frameworks, teacher, django_capture_on_commit_callbacks
 ):
-    from competencies.evidence import MODULE_TYPE
-    from competencies.models import CompletedModule
+    from evidence.derive import MODULE_TYPE
+    from evidence.models import CompletedModule
 
     module = {
         "id": str(uuid.uuid4()),

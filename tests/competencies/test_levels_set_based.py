@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from competencies.levels import KIND_WEIGHTS
-from competencies.models import Competency, CompetencyState, Evidence, LevelChange
-from competencies.services import levels_refresh, levels_update
+from evidence.levels import KIND_WEIGHTS
+from evidence.models import CompetencyState, Evidence, LevelChange
+from evidence.services import levels_refresh, levels_update
+from frameworks.models import Competency
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,10 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from competencies.models import Competency, CompetencyState
-from competencies.stats import stats_refresh
+from evidence.models import CompetencyState
+from frameworks.models import Competency
 from lms.models import Academie, Departement, Membership
+from maps.stats import stats_refresh
 from tests.conftest import PASSWORD, make_school, make_user
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,11 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from competencies import pilotage
-from competencies.models import Competency, CompetencyState, CompletedModule, Domain, Evidence, LevelChange
-from competencies.stats import stats_refresh
+from evidence.models import CompetencyState, CompletedModule, Evidence, LevelChange
+from frameworks.models import Competency, Domain
 from lms.models import Academie, Departement, Membership, School
+from maps import pilotage
+from maps.stats import stats_refresh
 from tests.competencies.test_stats import build_territory, month_of
 from tests.conftest import PASSWORD, make_user
 

@@ -3,8 +3,9 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from competencies.models import Competency, CompetencyState, Evidence
-from competencies.pix_import import PixFileError, pix_results_import
+from evidence.models import CompetencyState, Evidence
+from evidence.pix_import import PixFileError, pix_results_import
+from frameworks.models import Competency
 from tests.conftest import make_user
 from xapi.models import Statement
 

@@ -6,8 +6,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from competencies.case import case_identifier
-from competencies.models import Competency
+from frameworks.case import case_identifier
+from frameworks.models import Competency
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from competencies.alignment import certification_iri, statement_alignment
-from competencies.evidence import MODULE_TYPE
-from competencies.models import Competency, CompetencyState, CompletedModule, Evidence
-from competencies.services import competencies_rebuild
+from evidence.derive import MODULE_TYPE
+from evidence.models import CompetencyState, CompletedModule, Evidence
+from evidence.services import competencies_rebuild
+from frameworks.alignment import certification_iri, statement_alignment
+from frameworks.models import Competency
 from tests.conftest import make_user
 from xapi.services import statements_store
 

@@ -9,24 +9,21 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from competencies.models import (
-    AmbassadorProposal,
-    Competency,
-    CompetencyState,
-    CompletedModule,
+from ambassadors.models import AmbassadorProposal
+from evidence.models import CompetencyState, CompletedModule, Evidence, LevelChange
+from frameworks.models import Competency
+from lms.models import Academie, Departement, Membership, School, uai_is_valid
+from maps.models import (
     DepartementActivityMonth,
     DepartementCompetencyStat,
     DepartementDomainMonth,
     DepartementStat,
-    Evidence,
-    LevelChange,
     SchoolActivityMonth,
     SchoolCompetencyStat,
     SchoolDomainMonth,
     SchoolStat,
 )
-from competencies.stats import stats_refresh
-from lms.models import Academie, Departement, Membership, School, uai_is_valid
+from maps.stats import stats_refresh
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db

@@ -4,13 +4,15 @@ import psycopg
 import pytest
 from django.db import connection
 
-from competencies import services
-from competencies.alignment import statement_alignment
-from competencies.models import Competency, CompetencyState, StatsPending
-from competencies.stats import stats_refresh
-from competencies.stats_queue import LOCK_KEY, pending_refresh, schools_mark
-from competencies.tasks import stats_refresh_for_users
+from evidence import services
+from evidence.models import CompetencyState
+from frameworks.alignment import statement_alignment
+from frameworks.models import Competency
 from lms.models import Membership
+from maps.models import StatsPending
+from maps.stats import stats_refresh
+from maps.stats_queue import LOCK_KEY, pending_refresh, schools_mark
+from maps.tasks import stats_refresh_for_users
 from tests.competencies.test_stats import dump
 from xapi.models import Statement
 from xapi.services import statements_store

@@ -16,10 +16,11 @@ import pytest
 from django.core.management import call_command
 from django.test import Client as Browser
 
-from competencies.alignment import certification_iri, statement_alignment
-from competencies.models import Competency, CompetencyState, CompletedModule, Evidence, LevelChange
-from competencies.services import competencies_rebuild
-from competencies.trust import pix_authority
+from evidence.models import CompetencyState, CompletedModule, Evidence, LevelChange
+from evidence.services import competencies_rebuild
+from evidence.trust import pix_authority
+from frameworks.alignment import certification_iri, statement_alignment
+from frameworks.models import Competency
 from tests.competencies.test_rebuild_equals_incremental import generated_history
 from tests.conftest import make_user
 from xapi.forwarding.models import PullSource

@@ -6,9 +6,11 @@ import uuid
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
-from competencies.alignment import statement_alignment
-from competencies.models import Competency, Evidence
+from evidence.models import Evidence
+from frameworks.alignment import statement_alignment
+from frameworks.models import Competency
 from tests.conftest import make_user
 from xapi.http.auth import client_authority, client_create
 from xapi.models import Client
@@ -64,5 +66,9 @@ def test_administrators_clients_keep_counting_launch_clients_do_not(module):
     assert policies["Moodle"] == policies["Entrepôt"] == "any"
     assert policies["Tableau de bord"] == policies["cmi5 — Contenu"] == policies["Contenu renommé"] == "none"
 
-    evidence_migration.forwards(apps, _Editor())
+    # The models as that migration knew them (they have since moved from `competencies` to `evidence`).
+    historical = (
+        MigrationLoader(connection).project_state(("competencies", "0010_evidence_of_untrusted_writers_withdrawn")).apps
+    )
+    evidence_migration.forwards(historical, _Editor())
     assert set(Evidence.objects.values_list("statement_id", flat=True)) == {by_moodle.pk}

@@ -2,7 +2,8 @@
 
 import pytest
 
-from competencies.models import Competency, CompetencyState
+from evidence.models import CompetencyState
+from frameworks.models import Competency
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

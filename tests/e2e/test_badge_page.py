@@ -4,8 +4,8 @@ desktop, in French and English, light and dark, with no serious axe-core violati
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from competencies.ambassadors import ambassadors_propose, proposal_decide
-from competencies.models import AmbassadorProposal
+from ambassadors.models import AmbassadorProposal
+from ambassadors.services import ambassadors_propose, proposal_decide
 from tests.competencies.test_ambassadors import expert, teacher_in
 from tests.conftest import PASSWORD, make_school
 from tests.e2e.test_accessibility import blocking_violations, format_violations, new_context

@@ -9,6 +9,7 @@ from .alignment import framework_iri
 class Framework(models.Model):
     slug = models.SlugField(_("identifiant"), max_length=40, unique=True)
     title = models.CharField(_("titre"), max_length=200)
+    title_en = models.CharField(_("titre (anglais)"), max_length=200, blank=True)
     short_name = models.CharField(_("nom court"), max_length=40)
     notes = models.TextField(_("notes"), blank=True)
 
@@ -30,7 +31,9 @@ class Domain(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="domains")
     code = models.CharField(_("code"), max_length=10)
     name = models.CharField(_("nom"), max_length=200)
+    name_en = models.CharField(_("nom (anglais)"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description (anglais)"), blank=True)
 
     class Meta:
         db_table = "competencies_domain"
@@ -48,7 +51,9 @@ class Competency(models.Model):
     domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="competencies")
     code = models.CharField(_("code"), max_length=10)
     name = models.CharField(_("nom"), max_length=200)
+    name_en = models.CharField(_("nom (anglais)"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description (anglais)"), blank=True)
     lsu_code = models.CharField(_("code LSU"), max_length=20, blank=True)
     pix_label = models.CharField(_("libellé Pix"), max_length=200, blank=True)
     # The IRI statements carry in context.contextActivities.other.
@@ -74,8 +79,11 @@ class Level(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="levels")
     number = models.PositiveSmallIntegerField(_("niveau"))
     label = models.CharField(_("libellé"), max_length=100)
+    label_en = models.CharField(_("libellé (anglais)"), max_length=100, blank=True)
     group = models.CharField(_("groupe"), max_length=100, blank=True)
+    group_en = models.CharField(_("groupe (anglais)"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description (anglais)"), blank=True)
 
     class Meta:
         db_table = "competencies_level"

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from evidence.models import CompetencyState
-from frameworks.models import Competency
+from frameworks.models import Competency, Framework
 
 from .badge_signing import credential_sign
 from .badge_status import status_allocate, status_entry
@@ -123,7 +123,7 @@ def badge_issue(
     competencies = [
         state.competency
         for state in CompetencyState.objects.filter(
-            user=proposal.user, competency__framework__slug="crcn-edu", level__gte=required_level
+            user=proposal.user, competency__framework__slug=Framework.CRCN_EDU, level__gte=required_level
         )
         .select_related("competency__framework")
         .order_by("competency__code")

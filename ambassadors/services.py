@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from evidence.models import CompetencyState, CompletedModule, Evidence
-from frameworks.models import Competency
+from frameworks.models import Competency, Framework
 from lms.models import Membership, School
 from xapi.models import Statement
 
@@ -31,7 +31,7 @@ from .badges import badge_issue
 from .models import AmbassadorConsent, AmbassadorDecision, AmbassadorPolicy, AmbassadorProposal
 from .signals import coverage_changed
 
-FRAMEWORK = "crcn-edu"
+FRAMEWORK = Framework.CRCN_EDU  # the policies' scale (Pix+ Édu)
 CHUNK = 1000
 
 

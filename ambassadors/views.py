@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evidence.selectors import competency_levels_for_teacher
-from lms.scope import is_manager
-from lms.selectors import schools_in_scope
+from lms.scope import school_in_scope
 
 from .badges import badge_issue
 from .models import AmbassadorBadge, AmbassadorConsent, AmbassadorProposal
@@ -59,7 +58,7 @@ def badge_download(request, proposal_id: int):
     )
     user = request.user
     own = badge.proposal.user_id == user.pk
-    in_scope = is_manager(user) and schools_in_scope(user=user).filter(pk=badge.proposal.school_id).exists()
+    in_scope = school_in_scope(user, badge.proposal.school_id)
     if not (own or in_scope):
         raise PermissionDenied(_("Ce badge appartient à un autre enseignant."))
     if badge.status_id is None:

@@ -23,7 +23,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from frameworks.alignment import certification_iri, statement_alignment
-from frameworks.models import Competency
+from frameworks.models import Competency, Framework
 from xapi.models import Statement
 from xapi.services import statements_store
 
@@ -32,6 +32,7 @@ from .trust import pix_authority
 LEVEL_PREFIX = "niveau pour la competence "
 PIX_PREFIX = "nombre de pix pour la competence "
 PARIS = ZoneInfo("Europe/Paris")
+PINS_PER_LEVEL = 8  # Pix counts 8 pix per level
 
 
 class PixFileError(Exception):
@@ -126,7 +127,7 @@ def _sent_at(row: dict[str, str]) -> datetime | None:
 
 
 def pix_results_import(
-    *, path: Path, framework_slug: str = "crcn", id_column: str | None = None, dry_run: bool = False
+    *, path: Path, framework_slug: str = Framework.CRCN, id_column: str | None = None, dry_run: bool = False
 ) -> PixImportReport:
     """Turn a Pix Orga results export into certified-result statements; see the module docstring."""
     report = PixImportReport()
@@ -172,7 +173,7 @@ def pix_results_import(
             pix = (row.get(pix_column) or "").strip() if pix_column else ""
             if level == 0:
                 continue
-            if pix.isdigit() and framework_slug == "crcn" and int(pix) // 8 != level:
+            if pix.isdigit() and framework_slug == Framework.CRCN and int(pix) // PINS_PER_LEVEL != level:
                 report.warnings.append(
                     (
                         line,
@@ -210,7 +211,7 @@ def _statement(user, competency: Competency, level: int, pix: str, sent_at: date
         result["score"] = {
             "raw": int(pix),
             "min": 0,
-            "max": max(int(pix), 8 * (8 if competency.framework.slug == "crcn" else 5)),
+            "max": max(int(pix), PINS_PER_LEVEL * competency.framework.max_level),
         }
     statement = {
         "id": str(uuid.uuid5(uuid.NAMESPACE_URL, stable)),

@@ -1,12 +1,17 @@
 """Competency frameworks (CRCN, CRCN Édu): domains, competencies, levels."""
 
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .alignment import framework_iri
 
 
 class Framework(models.Model):
+    # The shipped frameworks' slugs (data/*.json): the code names them through these only.
+    CRCN = "crcn"
+    CRCN_EDU = "crcn-edu"  # Pix+ Édu's scale: the ambassadors' policies are written on it
+
     slug = models.SlugField(_("identifiant"), max_length=40, unique=True)
     title = models.CharField(_("titre"), max_length=200)
     title_en = models.CharField(_("titre (anglais)"), max_length=200, blank=True)
@@ -21,6 +26,11 @@ class Framework(models.Model):
 
     def __str__(self):
         return self.short_name
+
+    @cached_property
+    def max_level(self) -> int:
+        """The highest level of the framework (8 for the CRCN, 5 for the CRCN Édu), from its levels."""
+        return max((level.number for level in self.levels.all()), default=0)
 
     @property
     def iri(self) -> str:

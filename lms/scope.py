@@ -1,4 +1,5 @@
-"""What a manager may see, and where they stand in it: académie → département → circonscription/bassin → school.
+"""Who counts as a manager (the one home of the rule), what they may see, and where they stand in it:
+académie → département → circonscription/bassin → school.
 
 Every dashboard page and export resolves its area here, so that a manager sees
 only their scope everywhere; an area outside it is a 403.
@@ -10,8 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, QuerySet
 from django.utils.translation import gettext as _
 
-from lms.models import Departement, School
-from lms.selectors import schools_in_scope, scope_label
+from .models import Departement, School, User
 
 
 @dataclass
@@ -37,6 +37,33 @@ def is_manager(user) -> bool:
 def is_national(user) -> bool:
     """An administrator or a superuser: every académie is in their scope."""
     return bool(user.is_authenticated and (user.is_superuser or user.role == user.Role.ADMIN))
+
+
+def schools_in_scope(*, user: User) -> QuerySet[School]:
+    """The schools a manager may see: their académie or département; all for an admin; none otherwise."""
+    if is_national(user):
+        return School.objects.all()
+    if user.role != User.Role.MANAGER:
+        return School.objects.none()
+    if user.scope_departement_id:
+        return School.objects.filter(departement_id=user.scope_departement_id)
+    if user.scope_academie_id:
+        return School.objects.filter(departement__academie_id=user.scope_academie_id)
+    return School.objects.none()
+
+
+def scope_label(*, user: User) -> str:
+    """The manager's scope in words: a département, an académie, or all of France for an admin."""
+    if user.scope_departement_id:
+        return str(user.scope_departement)
+    if user.scope_academie_id:
+        return _("Académie de %(name)s") % {"name": user.scope_academie}
+    return _("France entière")
+
+
+def school_in_scope(user, school_id: int) -> bool:
+    """Whether a manager may see this school (its badge, its proposals): the one test for a single school."""
+    return is_manager(user) and schools_in_scope(user=user).filter(pk=school_id).exists()
 
 
 def manager_required(user, message: str | None = None):
@@ -112,7 +139,7 @@ def scope_departement_ids(user) -> list[int] | None:
 
 
 def _scope_departements(user) -> list[int] | None:
-    if user.is_superuser or user.role == user.Role.ADMIN:
+    if is_national(user):
         return None
     if user.scope_departement_id:
         return [user.scope_departement_id]
@@ -120,7 +147,7 @@ def _scope_departements(user) -> list[int] | None:
 
 
 def _owns_departement(user, dep: Departement) -> bool:
-    if user.is_superuser or user.role == user.Role.ADMIN:
+    if is_national(user):
         return True
     return dep.pk == user.scope_departement_id or dep.academie_id == user.scope_academie_id
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from frameworks.models import Competency, Domain, Framework
+from frameworks.selectors import framework_choices
 from lms.models import Departement, School
 
 from .models import MAX_STAT_LEVEL, SchoolCompetencyStat, SchoolStat
@@ -48,9 +49,7 @@ ALL_MONTHS_MAX = 120
 class MapFilters(forms.Form):
     """The filters of every dashboard page, kept in the URL so that a view can be shared."""
 
-    referentiel = forms.ChoiceField(
-        label=gettext_lazy("Référentiel"), choices=[("crcn-edu", "CRCN Édu"), ("crcn", "CRCN")], required=False
-    )
+    referentiel = forms.ChoiceField(label=gettext_lazy("Référentiel"), choices=framework_choices, required=False)
     domaine = forms.CharField(label=gettext_lazy("Domaine"), required=False, max_length=5)
     type = forms.ChoiceField(
         label=gettext_lazy("Type d'établissement"),
@@ -91,7 +90,7 @@ class MapFilters(forms.Form):
 
     @property
     def framework_slug(self) -> str:
-        return self._value("referentiel", "crcn-edu")
+        return self._value("referentiel", Framework.CRCN_EDU)
 
     @property
     def period(self) -> str:

@@ -68,27 +68,27 @@ def _school_statements() -> list[tuple]:
             f"""
             INSERT INTO {_t(SchoolStat)} (school_id, teachers, confirmed, pending, coverage)
             SELECT s.id, COALESCE(t.n, 0), COALESCE(p.confirmed, 0), COALESCE(p.pending, 0),
-              CASE WHEN COALESCE(p.confirmed, 0) > 0 THEN 'covered'
-                   WHEN s.kind = 'ecole' AND s.circonscription_code <> ''
-                        AND COALESCE(pol.ecoles_by_circonscription, %s) AND c.code IS NOT NULL THEN 'circonscription'
-                   WHEN COALESCE(p.pending, 0) > 0 THEN 'pending'
-                   ELSE 'uncovered' END
+              CASE WHEN COALESCE(p.confirmed, 0) > 0 THEN {{v:covered}}
+                   WHEN s.kind = {{v:ecole}} AND s.circonscription_code <> ''
+                        AND COALESCE(pol.ecoles_by_circonscription, {{v:ecoles_by_circonscription}})
+                        AND c.code IS NOT NULL THEN {{v:circonscription}}
+                   WHEN COALESCE(p.pending, 0) > 0 THEN {{v:pending}}
+                   ELSE {{v:uncovered}} END
             FROM {school} s
             JOIN {dep} d ON d.id = s.departement_id
             LEFT JOIN {policy} pol ON pol.academie_id = d.academie_id
             LEFT JOIN (SELECT school_id, COUNT(*) AS n FROM {membership}
-                       WHERE role = 'teacher' AND {{f:school_id}} GROUP BY school_id) t ON t.school_id = s.id
+                       WHERE role = {{v:teacher}} AND {{f:school_id}} GROUP BY school_id) t ON t.school_id = s.id
             LEFT JOIN (SELECT school_id,
-                              SUM(CASE WHEN status = 'confirmed' THEN 1 ELSE 0 END) AS confirmed,
-                              SUM(CASE WHEN status = 'proposed' THEN 1 ELSE 0 END) AS pending
+                              SUM(CASE WHEN status = {{v:confirmed}} THEN 1 ELSE 0 END) AS confirmed,
+                              SUM(CASE WHEN status = {{v:proposed}} THEN 1 ELSE 0 END) AS pending
                        FROM {proposal} WHERE {{f:school_id}} GROUP BY school_id) p ON p.school_id = s.id
             LEFT JOIN (SELECT DISTINCT s2.circonscription_code AS code FROM {proposal} p2
                        JOIN {school} s2 ON s2.id = p2.school_id
-                       WHERE p2.status = 'confirmed' AND s2.kind = 'ecole' AND s2.circonscription_code <> '') c
+                       WHERE p2.status = {{v:confirmed}} AND s2.kind = {{v:ecole}} AND s2.circonscription_code <> '') c
                    ON c.code = s.circonscription_code
             WHERE {{f:s.id}}
             """,  # noqa: S608 (table names from the models, values as parameters)
-            [AmbassadorPolicy._meta.get_field("ecoles_by_circonscription").default],
         ),
         (
             SchoolCompetencyStat,
@@ -96,10 +96,9 @@ def _school_statements() -> list[tuple]:
             INSERT INTO {_t(SchoolCompetencyStat)} (school_id, competency_id, level_sum, {", ".join(LEVEL_COLUMNS)})
             SELECT m.school_id, cs.competency_id, SUM(cs.level), {levels}
             FROM {membership} m JOIN {_t(CompetencyState)} cs ON cs.user_id = m.user_id
-            WHERE m.role = 'teacher' AND {{f:m.school_id}}
+            WHERE m.role = {{v:teacher}} AND {{f:m.school_id}}
             GROUP BY m.school_id, cs.competency_id
             """,  # noqa: S608 (table names from the models, values as parameters)
-            [],
         ),
         (
             SchoolDomainMonth,
@@ -109,10 +108,9 @@ def _school_statements() -> list[tuple]:
             FROM {membership} m
             JOIN {_t(LevelChange)} lc ON lc.user_id = m.user_id
             JOIN {_t(CompetencyModel)} c ON c.id = lc.competency_id
-            WHERE m.role = 'teacher' AND {{f:m.school_id}}
+            WHERE m.role = {{v:teacher}} AND {{f:m.school_id}}
             GROUP BY 1, 2, 3
             """,  # noqa: S608 (table names from the models, values as parameters)
-            [],
         ),
         (
             SchoolActivityMonth,
@@ -126,15 +124,14 @@ def _school_statements() -> list[tuple]:
               SELECT m.school_id AS school_id, {_month("cm.completed_at")} AS month, cm.user_id AS user_id,
                      'c' AS src, cm.statement_id AS sid
               FROM {membership} m JOIN {_t(CompletedModule)} cm ON cm.user_id = m.user_id
-              WHERE m.role = 'teacher' AND {{f:m.school_id}}
+              WHERE m.role = {{v:teacher}} AND {{f:m.school_id}}
               UNION ALL
               SELECT m.school_id, {_month("e.occurred_at")}, e.user_id, 'a', e.statement_id
               FROM {membership} m JOIN {_t(Evidence)} e ON e.user_id = m.user_id
-              WHERE m.role = 'teacher' AND e.kind = 'attendance' AND {{f:m.school_id}}
+              WHERE m.role = {{v:teacher}} AND e.kind = {{v:attendance}} AND {{f:m.school_id}}
             ) x
             GROUP BY school_id, month
             """,  # noqa: S608 (table names from the models, values as parameters)
-            [],
         ),
     ]
 
@@ -143,7 +140,7 @@ def _rollup_statements() -> list[tuple]:
     """(table, SQL with {d} département filters) rebuilding the roll-ups from the per-school tables."""
     school = _t(School)
     sums = ", ".join(f"SUM(x.{c})" for c in ["level_sum", *LEVEL_COLUMNS])
-    counts = ", ".join(f"SUM(CASE WHEN x.coverage = '{c}' THEN 1 ELSE 0 END)" for c in COVERAGE_STATUSES)
+    counts = ", ".join(f"SUM(CASE WHEN x.coverage = {{v:{c}}} THEN 1 ELSE 0 END)" for c in COVERAGE_STATUSES)
     return [
         (
             DepartementStat,
@@ -219,17 +216,35 @@ def _national_statements() -> list[tuple]:
     return statements
 
 
+def _values() -> dict:
+    """The enum values the statements compare with, passed as parameters (`{v:name}`): renaming a
+    choice changes the SQL with it."""
+    return {
+        "teacher": Membership.Role.TEACHER.value,
+        "ecole": School.Kind.ECOLE.value,
+        "confirmed": AmbassadorProposal.Status.CONFIRMED.value,
+        "proposed": AmbassadorProposal.Status.PROPOSED.value,
+        "attendance": Evidence.Kind.ATTENDANCE.value,
+        "ecoles_by_circonscription": AmbassadorPolicy._meta.get_field("ecoles_by_circonscription").default,
+        **{status: status for status in COVERAGE_STATUSES},
+    }
+
+
 def _fill(template: str, key: str, ids: list | None) -> tuple[str, list]:
-    """Replace every {key:column} of `template` with `column IN (ids)`; returns the SQL and its params."""
+    """Replace every {key:column} of `template` with `column IN (ids)` and every {v:name} with a
+    placeholder of the value `name` (`_values`); returns the SQL and its params, in the text's order."""
     params: list = []
+    values = _values()
 
     def repl(match):
-        clause, values = _in(match.group(1), ids)
-        params.extend(values)
+        if match.group(1) == "v":
+            params.append(values[match.group(2)])
+            return "%s"
+        clause, ids_params = _in(match.group(2), ids)
+        params.extend(ids_params)
         return clause
 
-    # Params must follow the placeholders' order in the text.
-    sql = re.sub(r"\{" + key + r":([a-z_.0-9]+)\}", repl, template)
+    sql = re.sub(r"\{(" + key + r"|v):([a-z_.0-9]+)\}", repl, template)
     return sql, params
 
 
@@ -258,13 +273,12 @@ def stats_refresh(school_ids: set[int] | None = None) -> None:
             school_ids |= set(School.objects.filter(circonscription_code__in=circos).values_list("pk", flat=True))
     ids = None if school_ids is None else sorted(school_ids)
     with connection.cursor() as cursor:
-        for model, template, head_params in _school_statements():
+        for model, template in _school_statements():
             for chunk in _chunks(ids):
                 where, params = _in("school_id", chunk)
                 cursor.execute(f"DELETE FROM {_t(model)} WHERE {where}", params)  # noqa: S608
                 sql, params = _fill(template, "f", chunk)
-                # The head params (SELECT list) come before the filters in the text.
-                cursor.execute(sql, [*head_params, *params])
+                cursor.execute(sql, params)
         dep_ids = (
             None
             if ids is None

@@ -19,8 +19,15 @@ from ambassadors.models import AmbassadorPolicy, AmbassadorProposal
 from ambassadors.services import ambassadors_propose, policy_for, proposal_decide
 from ambassadors.tasks import ambassadors_propose_schools
 from lms.models import Academie, Departement, School
-from lms.scope import area_resolve, is_national, manager_required, may_set_ambassador_rules, scope_departement_ids
-from lms.selectors import schools_in_scope, scope_label
+from lms.scope import (
+    area_resolve,
+    is_national,
+    manager_required,
+    may_set_ambassador_rules,
+    schools_in_scope,
+    scope_departement_ids,
+    scope_label,
+)
 
 from .coverage import STATUS_ORDER, ambassadors_page
 from .pilotage import MapFilters, coverage_labels

@@ -4,7 +4,7 @@ On PostgreSQL the database derives evidence from the stored JSON itself and comp
 few set statements: the full rebuild reads five million statements without sending one payload to
 Python, and the incremental path turns a new statement into evidence and levels in two round trips.
 SQLite (the demo) runs the Python rules. Tests hold the two equal on statements of every shape
-(`tests/competencies/test_evidence_sql.py`, `test_levels_set_based.py`, the rebuild tests), and CI
+(`tests/evidence/test_evidence_sql.py`, `test_levels_set_based.py`, the rebuild tests), and CI
 runs them on PostgreSQL.
 """
 

@@ -15,7 +15,7 @@ credentials; a two-member OAuth group names no single trusted writer). Such stat
 stored, served and forwarded. A voiding statement is one like the others: it withdraws the
 evidence of what it voids only when its writer is trusted for that statement's actor
 (`voided_by_trusted`). `evidence_sql.py` writes the same rules in SQL (`_trust`,
-`_not_voided_by_trusted`); `tests/competencies/test_evidence_sql.py` holds the two equal.
+`_not_voided_by_trusted`); `tests/evidence/test_evidence_sql.py` holds the two equal.
 """
 
 from __future__ import annotations

@@ -384,7 +384,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [CSP_SELF, CSP_NONCE],
         # plotly.js puts its rules into an empty <style> through the CSSOM: the empty element's hash allows
         # that element only. It also writes two fixed style attributes (colour bars, heatmap images);
-        # their hashes allow those values only. tests/competencies/test_plotly_csp.py checks them.
+        # their hashes allow those values only. tests/maps/test_plotly_csp.py checks them.
         "style-src": [CSP_SELF, CSP_NONCE, PLOTLY_EMPTY_STYLE],
         "style-src-attr": ["'unsafe-hashes'", PLOTLY_EMPTY_STYLE, PLOTLY_IMAGE_RENDERING_STYLE],
         "img-src": [CSP_SELF, "data:"],

@@ -11,8 +11,8 @@ from django.conf import settings
 from ambassadors.badge_status import status_is_revoked
 from ambassadors.models import AmbassadorProposal, BadgeStatus
 from ambassadors.services import ambassadors_propose, proposal_decide
-from tests.competencies.test_ambassadors import expert, teacher_in
 from tests.conftest import make_school, make_user
+from tests.factories import expert, teacher_in
 from xapi.forwarding.models import ErasureNotice, ForwardTarget, OutboxEntry
 from xapi.http.auth import client_create
 from xapi.identity import agent_key

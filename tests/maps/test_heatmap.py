@@ -10,8 +10,8 @@ from evidence.models import CompetencyState
 from frameworks.models import Competency
 from lms.models import Academie, Membership
 from maps.stats import stats_refresh
-from tests.competencies.test_stats import build_territory
 from tests.conftest import make_school, make_user
+from tests.factories import build_territory
 
 pytestmark = pytest.mark.django_db
 URL = "/competences/pilotage/"

@@ -16,8 +16,8 @@ from joserfc.jwk import KeySet
 from ambassadors.models import AmbassadorBadge, AmbassadorPolicy, AmbassadorProposal
 from ambassadors.services import ambassadors_propose, consent_set, proposal_decide
 from lms.privacy import user_erase
-from tests.competencies.test_ambassadors import expert, teacher_in
 from tests.conftest import make_school
+from tests.factories import expert, teacher_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,8 +13,8 @@ from ambassadors.services import ambassadors_propose
 from lms.models import Academie
 from maps.models import SchoolStat
 from maps.stats import stats_refresh
-from tests.competencies.test_ambassadors import expert, teacher_in
 from tests.conftest import make_school, make_user
+from tests.factories import expert, teacher_in
 
 pytestmark = pytest.mark.django_db
 COUNTS = ("proposals_pending", "covered", "circonscription", "pending", "uncovered")

@@ -17,8 +17,8 @@ from frameworks.models import Competency, Domain
 from lms.models import Academie, Departement, Membership, School
 from maps import pilotage
 from maps.stats import stats_refresh
-from tests.competencies.test_stats import build_territory, month_of
 from tests.conftest import PASSWORD, make_user
+from tests.factories import build_territory, month_of
 
 pytestmark = pytest.mark.django_db
 URL = "/competences/pilotage/"

@@ -22,8 +22,8 @@ from evidence.services import competencies_rebuild, derivable_rows
 from evidence.trust import pix_authority
 from frameworks.alignment import certification_iri, level_extension, level_iri, statement_alignment
 from frameworks.models import Competency
-from tests.competencies.test_rebuild_equals_incremental import generated_history
 from tests.conftest import make_user
+from tests.factories import generated_history
 from xapi.forwarding.models import PullSource
 from xapi.forwarding.pull import source_authority
 from xapi.http.auth import client_authority, client_create

@@ -21,8 +21,8 @@ from evidence.services import competencies_rebuild
 from evidence.trust import pix_authority
 from frameworks.alignment import certification_iri, statement_alignment
 from frameworks.models import Competency
-from tests.competencies.test_rebuild_equals_incremental import generated_history
 from tests.conftest import make_user
+from tests.factories import generated_history
 from xapi.forwarding.models import PullSource
 from xapi.forwarding.pull import source_authority
 from xapi.forwarding.trust import source_evidence_set

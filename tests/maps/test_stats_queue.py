@@ -13,7 +13,7 @@ from maps.models import StatsPending
 from maps.stats import stats_refresh
 from maps.stats_queue import LOCK_KEY, pending_refresh, schools_mark
 from maps.tasks import stats_refresh_for_users
-from tests.competencies.test_stats import dump
+from tests.factories import dump
 from xapi.models import Statement
 from xapi.services import statements_store
 

@@ -33,7 +33,7 @@ def test_my_competencies_needs_login(client):
 
 
 # The former dashboard (/competences/tableau-de-bord/) now redirects to the competency maps; its checks
-# (domain means, small groups, managers only, scope) live in tests/competencies/test_pilotage*.py.
+# (domain means, small groups, managers only, scope) live in tests/maps/test_pilotage*.py.
 
 
 def test_plotly_js_is_served_from_static(client):
@@ -45,7 +45,7 @@ def test_plotly_js_is_served_from_static(client):
 def test_why_this_level_lists_the_evidence_and_its_weight(
     client, frameworks, teacher, django_capture_on_commit_callbacks
 ):
-    from tests.competencies.test_levels import aligned
+    from tests.factories import aligned
     from xapi.services import statement_store
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -25,6 +25,8 @@ from lms.models import Departement, School
 from .models import MAX_STAT_LEVEL, SchoolCompetencyStat, SchoolStat
 from .stats import (
     COVERAGE_STATUSES,
+    LevelCounts,
+    LevelSums,
     Slice,
     activity_by,
     coverage_by,
@@ -208,6 +210,8 @@ class Pilotage:
     tables: dict[str, Table] = field(default_factory=dict)
     domain_means: dict = field(default_factory=dict)
     group_means: dict = field(default_factory=dict)  # group key → mean level over the evaluated competencies shown
+    # group key → schools covered by an ambassador, their own or their circonscription's (by zone or département)
+    group_covered: dict = field(default_factory=dict)
     matrix_evaluated: dict = field(default_factory=dict)  # (group key, competency id) → teachers evaluated
     coverage_totals: dict = field(default_factory=dict)  # stats.coverage_summary: the ambassadors page's too
     points: list[dict] = field(default_factory=list)  # schools on the map, when they are few enough
@@ -394,18 +398,19 @@ def pilotage_build(
         level_counts_by(sl, competency_ids=competency_ids) if wanted("repartition-niveaux", *MONTH_KEYS) else {}
     )
     tables = []
-    school_sums = None  # {school id: [level sum, evaluated]} for the map, when read with the matrix
+    school_sums = None  # {school id: LevelSums} for the map, when read with the matrix
     if wanted(*MATRIX_KEYS):
         if by == "zone" and points:
             group_counts, school_sums = level_sums_and_school_sums(group_slice, competency_ids=competency_ids, by=by)
         else:
             group_counts = level_counts_by(group_slice, competency_ids=competency_ids, by=by, counts=False)
         if by == "school":
-            school_sums = {}
+            totals: dict[int, list[int]] = {}
             for (school_id, _competency_id), values in group_counts.items():
-                total = school_sums.setdefault(school_id, [0, 0])
-                total[0] += values[0] or 0
-                total[1] += values[1] or 0
+                total = totals.setdefault(school_id, [0, 0])
+                total[0] += values.level_sum
+                total[1] += values.evaluated
+            school_sums = {school_id: LevelSums(*total) for school_id, total in totals.items()}
         tables.append(_matrix_table(result, framework, group_counts))
     if wanted("repartition-niveaux"):
         tables.append(_distribution_table(result, framework, area_counts))
@@ -478,8 +483,7 @@ def _matrix_table(p: Pilotage, framework: Framework, counts: dict) -> Table:
         n = group.teachers
         cells, level_total, evaluated_total = [], 0, 0
         for c in p.competencies:
-            level_sum, evaluated = (counts.get((group.key, c.pk)) or [0, 0])[:2]
-            evaluated = evaluated or 0
+            level_sum, evaluated = counts.get((group.key, c.pk)) or LevelSums(0, 0)
             level_total += level_sum or 0
             evaluated_total += evaluated
             p.matrix_evaluated[(group.key, c.pk)] = evaluated
@@ -503,8 +507,8 @@ def _distribution_table(p: Pilotage, framework: Framework, counts: dict) -> Tabl
         note=_("Effectifs de moins de %(n)s masqués.") % {"n": min_size()},
     )
     for competency in p.competencies:
-        row = counts.get((None, competency.pk)) or [0] * (MAX_STAT_LEVEL + 1)
-        by_level = row[1 : p.max_level + 1]
+        row = counts.get((None, competency.pk)) or LevelCounts(0, (0,) * MAX_STAT_LEVEL)
+        by_level = row.by_level[: p.max_level]
         cells = [p.teachers - sum(by_level), *by_level]
         table.rows.append([f"{competency.code} {competency.name}", *[c if _shown(c) else None for c in cells]])
     return table
@@ -515,7 +519,8 @@ def _domain_sums(p: Pilotage, counts: dict) -> dict[int, tuple[int, int]]:
     sums: dict[int, list[int]] = {}
     for competency in p.competencies:
         entry = sums.setdefault(competency.domain_id, [0, 0])
-        entry[0] += (counts.get((None, competency.pk)) or [0])[0]
+        found = counts.get((None, competency.pk))
+        entry[0] += found.level_sum if found else 0
         entry[1] += 1
     return {k: (v[0], v[1]) for k, v in sums.items()}
 
@@ -660,6 +665,7 @@ def _coverage_table(p: Pilotage, sl: Slice, group_slice: Slice, schools: AreaSch
         counts = coverage_by(group_slice, by=p.by)
     for group in p.groups:
         row = counts.get(group.key) or {}
+        p.group_covered[group.key] = row.get("covered", 0) + row.get("circonscription", 0)
         table.rows.append(
             [group.code, group.label, group.schools]
             + [row.get(c, 0) for c in COVERAGE_STATUSES]
@@ -672,12 +678,12 @@ def _coverage_table(p: Pilotage, sl: Slice, group_slice: Slice, schools: AreaSch
 def _map_points(p: Pilotage, sl: Slice, schools: AreaSchools, sums: dict | None = None) -> list[dict]:
     """The area's schools with their position, mean level (None: too few teachers) and coverage.
 
-    `sums`: {school id: level sum over the competencies shown} when the matrix read them already.
+    `sums`: {school id: LevelSums over the competencies shown} when the matrix read them already.
     """
     competency_ids = [c.pk for c in p.competencies]
     if sums is None:
         sums = {
-            school_id: [level_sum or 0, evaluated or 0]
+            school_id: LevelSums(level_sum or 0, evaluated or 0)
             for school_id, level_sum, evaluated in SchoolCompetencyStat.objects.filter(
                 **_school_filter(sl, schools.rows), competency_id__in=competency_ids
             )

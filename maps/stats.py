@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Count, F, QuerySet, Sum
@@ -432,8 +433,22 @@ def evaluated_teachers():
     return total
 
 
+class LevelSums(NamedTuple):
+    """Teachers' level sum and how many were evaluated (in a group and competency, or a school)."""
+
+    level_sum: int
+    evaluated: int
+
+
+class LevelCounts(NamedTuple):
+    """Teachers' level sum and how many stand at each level: `by_level[0]` at level 1 … `by_level[7]` at 8."""
+
+    level_sum: int
+    by_level: tuple[int, ...]
+
+
 def level_counts_by(sl: Slice, *, competency_ids: list[int], by=None, counts: bool = True) -> dict:
-    """{(group key, competency id): [level_sum, n1 … n8]}; without `counts`, [level_sum, teachers evaluated]."""
+    """{(group key, competency id): LevelCounts}; without `counts`, LevelSums."""
     if counts:
         sums = {f"s_{f}": Sum(f) for f in ["level_sum", *LEVEL_COLUMNS]}
     else:
@@ -446,11 +461,14 @@ def level_counts_by(sl: Slice, *, competency_ids: list[int], by=None, counts: bo
         sums=sums,
         filters={"competency_id__in": competency_ids},
     )
-    return _merge(rows, ["key", "competency_id"], list(sums))
+    merged = _merge(rows, ["key", "competency_id"], list(sums))
+    if counts:
+        return {key: LevelCounts(values[0], tuple(values[1:])) for key, values in merged.items()}
+    return {key: LevelSums(*values) for key, values in merged.items()}
 
 
 def level_sums_and_school_sums(sl: Slice, *, competency_ids: list[int], by: str) -> tuple[dict, dict]:
-    """`level_counts_by(sl, by=by, counts=False)` and {school id: [level sum, evaluated] over the
+    """`level_counts_by(sl, by=by, counts=False)` and {school id: LevelSums over the
     competencies}, from the per-school rows (not the roll-ups), in one scan of them on PostgreSQL
     (GROUPING SETS)."""
     sl = Slice(sl.schools)
@@ -465,7 +483,7 @@ def level_sums_and_school_sums(sl: Slice, *, competency_ids: list[int], by: str)
             sums={"s": Sum("level_sum"), "e": Sum(evaluated_teachers())},
             filters={"competency_id__in": competency_ids},
         )
-        return groups, {row["key"]: [row["s"] or 0, row["e"] or 0] for row in rows}
+        return groups, {row["key"]: LevelSums(row["s"] or 0, row["e"] or 0) for row in rows}
     aliases = [f"g{i}" for i in range(len(fields))]
     queryset = (
         _base(SchoolCompetencyStat, sl)
@@ -486,12 +504,12 @@ def level_sums_and_school_sums(sl: Slice, *, competency_ids: list[int], by: str)
         cursor.execute(sql, params)
         for zone_row, school_id, competency_id, level_sum, evaluated, *values in cursor.fetchall():
             if not zone_row:
-                schools[school_id] = [level_sum or 0, evaluated or 0]
+                schools[school_id] = LevelSums(level_sum or 0, evaluated or 0)
                 continue
             key = _group_key(dict(zip(fields, values, strict=True)), fields)
             groups[(key, competency_id)][0] += level_sum or 0
             groups[(key, competency_id)][1] += evaluated or 0
-    return dict(groups), schools
+    return {key: LevelSums(*values) for key, values in groups.items()}, schools
 
 
 def domain_deltas(sl: Slice, *, domain_ids: list[int], since=None) -> dict:

@@ -38,9 +38,8 @@ def _map_figure(p, area, colour: str) -> dict | None:
     if p.by != "departement":
         return None
     areas = []
-    coverage_rows = p.tables["couverture-zones"].rows
-    for group, row in zip(p.groups, coverage_rows, strict=True):
-        covered = row[3] + row[4]
+    for group in p.groups:
+        covered = p.group_covered.get(group.key, 0)
         areas.append(
             {
                 "code": group.code,

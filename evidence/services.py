@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -262,11 +262,7 @@ def competencies_rebuild(*, as_of: date | None = None, stats: bool = True) -> in
     now = timezone.now()
     if is_postgresql():
         # Reads go on; writers (the incremental path) wait for the rebuild to commit.
-        tables = ", ".join(
-            connection.ops.quote_name(m._meta.db_table) for m in (Evidence, CompletedModule, CompetencyState)
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+        evidence_sql.derived_tables_lock()
     table_clear(Evidence)
     table_clear(CompletedModule)
     if is_postgresql():

@@ -45,9 +45,19 @@ def _tables() -> dict[str, str]:
     return {name: quote(model._meta.db_table) for name, model in models.items()}
 
 
+def _enums() -> dict:
+    """The enum values the statements compare with, as parameters (renaming a choice changes the SQL)."""
+    return {
+        **{f"kind_{kind.value}": kind.value for kind in Evidence.Kind},
+        "trust_any": Client.Evidence.ANY.value,
+        "trust_bound": Client.Evidence.BOUND.value,
+    }
+
+
 def _params(statement_ids: list[str] | None) -> dict:
     base = base_iri()
     return {
+        **_enums(),
         "home": settings.RELAIS_BASE_URL,
         "verbs": list(VERB_KINDS),
         "kinds": [str(kind) for kind in VERB_KINDS.values()],
@@ -76,13 +86,13 @@ def _trust(t: dict[str, str], *, alias: str = "st", actor_key: str = "st.actor_k
     joins = f"""
         LEFT JOIN {t["client"]} {alias}_c ON {home} = %(clients_home)s AND {alias}_c.key = {account}"""
     condition = f"""({home} = %(home)s AND {account} = ANY(%(own_authorities)s)
-              OR {alias}_c.evidence = 'any'
-              OR ({alias}_c.evidence = 'bound' AND {alias}_c.bound_actor_key <> ''
+              OR {alias}_c.evidence = %(trust_any)s
+              OR ({alias}_c.evidence = %(trust_bound)s AND {alias}_c.bound_actor_key <> ''
                   AND {alias}_c.bound_actor_key = {actor_key})"""
     if "source" in t:
         joins += f"""
         LEFT JOIN {t["source"]} {alias}_s ON {home} = %(sources_home)s AND {alias}_s.name = {account}
-            AND {alias}_s.evidence = 'any'"""
+            AND {alias}_s.evidence = %(trust_any)s"""
         condition += f"""
               OR {alias}_s.id IS NOT NULL"""
     return joins, condition + ")"
@@ -133,12 +143,12 @@ def _evidence_select(t: dict[str, str]) -> str:
                    CASE
                      WHEN EXISTS (
                        SELECT 1 FROM {_elements("s.payload #> '{context,contextActivities,category}'")} cat
-                       WHERE starts_with(cat ->> 'id', %(certification)s)) THEN 'certified'
-                     WHEN k.kind IN ('assessment', 'completion')
+                       WHERE starts_with(cat ->> 'id', %(certification)s)) THEN %(kind_certified)s
+                     WHEN k.kind IN (%(kind_assessment)s, %(kind_completion)s)
                           AND NOT coalesce(s.payload -> 'result' ? 'score', false)
                        THEN CASE WHEN jsonb_typeof(s.payload #> '{{context,instructor}}') = 'object'
                                       AND s.payload #> '{{context,instructor}}' <> '{{}}'::jsonb
-                                 THEN 'validated_task' ELSE 'completion' END
+                                 THEN %(kind_validated_task)s ELSE %(kind_completion)s END
                      ELSE k.kind
                    END AS kind
             FROM src s
@@ -230,13 +240,13 @@ def _levels_select(t: dict[str, str], evidence_source: str) -> str:
     Weights are the same whole numbers (C's pow() on both sides, truncated), summed per level, then
     the highest level whose support (that level or above) reaches the threshold.
     """
-    kind_weight = " ".join(f"WHEN '{kind}' THEN {weight}" for kind, weight in KIND_WEIGHTS.items())
+    kind_weight = " ".join(f"WHEN %(kind_{kind})s THEN {weight}" for kind, weight in KIND_WEIGHTS.items())
     return f"""
         WITH weighted AS (
             SELECT user_id, competency_id, level,
                    floor((CASE kind {kind_weight} ELSE 0 END)::float8 * power(0.5::float8, (
                        greatest(0, (%(as_of)s::date - (occurred_at AT TIME ZONE 'UTC')::date)
-                                   - CASE WHEN kind = 'certified' THEN {CERTIFIED_VALID_DAYS} ELSE 0 END)
+                                   - CASE WHEN kind = %(kind_certified)s THEN {CERTIFIED_VALID_DAYS} ELSE 0 END)
                        / {AGE_STEP_DAYS})::float8 / {HALF_LIFE_STEPS}))::bigint AS weight
             FROM {evidence_source} WHERE level > 0
         ), per_level AS (
@@ -260,7 +270,7 @@ def _levels_select(t: dict[str, str], evidence_source: str) -> str:
 def levels_recompute_all(*, as_of: date, now: datetime) -> int:
     """Every level from every piece of evidence, in a few set statements; how many levels changed."""
     t = _tables()
-    params = {"as_of": as_of, "now": now}
+    params = {**_enums(), "as_of": as_of, "now": now}
     with connection.cursor() as cursor:
         # Each computed level with the id of the row it replaces, read before any write: the writes
         # below then never read the table they write (an anti-join on a table being filled can
@@ -344,5 +354,16 @@ def levels_update(pairs: set[tuple[int, int]], *, as_of: date, now: datetime) ->
         )
         SELECT user_id FROM history"""  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"users": list(users), "competencies": list(competencies), "as_of": as_of, "now": now})
+        cursor.execute(
+            sql, {**_enums(), "users": list(users), "competencies": list(competencies), "as_of": as_of, "now": now}
+        )
         return [row[0] for row in cursor.fetchall()]
+
+
+def derived_tables_lock() -> None:
+    """PostgreSQL: lock the derived tables against writers until the transaction ends (reads go on)."""
+    tables = ", ".join(
+        connection.ops.quote_name(m._meta.db_table) for m in (Evidence, CompletedModule, CompetencyState)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")

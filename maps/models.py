@@ -11,6 +11,9 @@ from frameworks.models import Competency, Domain
 # ---------------------------------------------------------------------------
 
 MAX_STAT_LEVEL = 8  # the CRCN has 8 levels, the CRCN Édu 5
+LEVEL_COLUMNS = [f"n{i}" for i in range(1, MAX_STAT_LEVEL + 1)]
+# A school's ambassador coverage (SchoolStat.coverage), also the roll-ups' column names.
+COVERAGE_STATUSES = ("covered", "circonscription", "pending", "uncovered")
 
 
 class LevelCounts(models.Model):

@@ -17,12 +17,10 @@ its mark stays for the next refresh.
 from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from lms.bulk import is_postgresql
-from lms.models import Membership
-
+from . import sql
 from .models import StatsPending
 from .stats import stats_refresh
 
@@ -51,15 +49,7 @@ def schools_mark_for_users(user_ids) -> None:
     ids = sorted(set(user_ids))
     if not ids:
         return
-    quote = connection.ops.quote_name
-    placeholders = ", ".join(["%s"] * len(ids))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""INSERT INTO {quote(StatsPending._meta.db_table)} (school_id, marked_at)
-                SELECT DISTINCT school_id, %s FROM {quote(Membership._meta.db_table)} WHERE user_id IN ({placeholders})
-                ON CONFLICT (school_id) DO UPDATE SET marked_at = excluded.marked_at""",  # noqa: S608
-            [timezone.now(), *ids],
-        )
+    sql.pending_mark_for_users(ids, timezone.now())
 
 
 def refresh_soon() -> None:
@@ -73,14 +63,10 @@ def refresh_soon() -> None:
 
 def pending_refresh() -> int:
     """Refresh every marked school, unless another refresh is running; how many were refreshed."""
-    table = connection.ops.quote_name(StatsPending._meta.db_table)
-    with transaction.atomic(), connection.cursor() as cursor:
-        if is_postgresql():
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK_KEY])
-            if not cursor.fetchone()[0]:
-                return 0
-        cursor.execute(f"DELETE FROM {table} RETURNING school_id")  # noqa: S608
-        school_ids = {row[0] for row in cursor.fetchall()}
+    with transaction.atomic():
+        school_ids = sql.pending_take(LOCK_KEY)
+        if school_ids is None:
+            return 0
         if school_ids:
             stats_refresh(school_ids)
     return len(school_ids)

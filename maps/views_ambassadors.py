@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from ambassadors.models import AmbassadorPolicy, AmbassadorProposal
 from ambassadors.services import ambassadors_propose, policy_for, proposal_decide
 from ambassadors.tasks import ambassadors_propose_schools
+from frameworks.models import Framework
 from lms.models import Academie, Departement, School
 from lms.scope import (
     area_resolve,
@@ -170,10 +171,14 @@ class PolicyForm(forms.ModelForm):
         data = super().clean()
         competencies, domains = data.get("min_competencies"), data.get("min_domains")
         errors = {}
-        if competencies is not None and competencies > 16:
-            errors["min_competencies"] = _("Le CRCN Édu compte 16 compétences.")
-        if domains is not None and domains > 5:
-            errors["min_domains"] = _("Le CRCN Édu compte 5 domaines.")
+        # The policies' scale is the CRCN Édu's: its size is read from the framework, not written here.
+        scale = Framework.objects.filter(slug=Framework.CRCN_EDU).first()
+        n_competencies = scale.competencies.count() if scale else None
+        n_domains = scale.domains.count() if scale else None
+        if competencies is not None and n_competencies is not None and competencies > n_competencies:
+            errors["min_competencies"] = _("Le CRCN Édu compte %(n)s compétences.") % {"n": n_competencies}
+        if domains is not None and n_domains is not None and domains > n_domains:
+            errors["min_domains"] = _("Le CRCN Édu compte %(n)s domaines.") % {"n": n_domains}
         elif domains is not None and competencies is not None and domains > competencies:
             errors["min_domains"] = _("Il ne peut y avoir plus de domaines que de compétences exigées.")
         if data.get("max_per_school") == 0:

@@ -15,7 +15,7 @@ from pathlib import Path
 import plotly
 from django.conf import settings
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "competencies/templates/competencies/pilotage.html"
+TEMPLATE = Path(__file__).resolve().parents[2] / "maps/templates/competencies/pilotage.html"
 
 
 @cache

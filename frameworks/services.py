@@ -77,7 +77,7 @@ def framework_load(*, slug: str, data: dict, short_name: str) -> FrameworkLoadRe
 
 
 def frameworks_load_shipped() -> list[FrameworkLoadReport]:
-    """Load every framework shipped in competencies/data/."""
+    """Load every framework shipped in frameworks/data/."""
     reports = []
     for slug, (filename, short_name) in SHIPPED.items():
         data = json.loads((DATA_DIR / filename).read_text(encoding="utf-8"))

@@ -126,9 +126,9 @@ def _generated(name: str, scale: float, *, regenerate: bool) -> dict:
 
 def derive_all() -> dict[str, float]:
     """Rebuild, date the level history by its evidence, propose ambassadors; times in seconds."""
-    from competencies.ambassadors import ambassadors_propose
-    from competencies.services import competencies_rebuild
-    from competencies.stats import stats_refresh
+    from ambassadors.services import ambassadors_propose
+    from evidence.services import competencies_rebuild
+    from maps.stats import stats_refresh
 
     timings = {}
     start = time.perf_counter()
@@ -387,7 +387,7 @@ def _statements_fill(seed: int, teachers: list[tuple[int, str]], count: int, wor
     from django.conf import settings
     from django.db import transaction
 
-    from competencies.models import Competency
+    from frameworks.models import Competency
     from xapi.bulk import activity_rows_insert, agent_rows_insert, statements_insert
     from xapi.services import _prepare, default_authority
 
@@ -541,8 +541,8 @@ def incremental(rng: random.Random, *, samples: int) -> list[float]:
     from django.conf import settings
     from django.db import transaction
 
-    from competencies.models import Competency
-    from competencies.services import statements_process
+    from evidence.services import statements_process
+    from frameworks.models import Competency
     from lms.models import Membership
     from xapi.services import statement_store
     from xapi.signals import statement_stored
@@ -586,10 +586,11 @@ def run(*, quick: bool = False, regenerate: bool = False) -> list[tuple[str, str
         state = _generated(name, scale, regenerate=regenerate)
         from django.db.models import Count
 
-        from competencies.ambassadors import ambassadors_propose
-        from competencies.models import AmbassadorProposal, CompetencyState, Evidence
-        from competencies.services import competencies_rebuild, levels_refresh
-        from competencies.stats import stats_refresh
+        from ambassadors.models import AmbassadorProposal
+        from ambassadors.services import ambassadors_propose
+        from evidence.models import CompetencyState, Evidence
+        from evidence.services import competencies_rebuild, levels_refresh
+        from maps.stats import stats_refresh
 
         _log("rebuild")
         start = time.perf_counter()

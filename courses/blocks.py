@@ -6,12 +6,14 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 
+from frameworks.selectors import max_levels
+
 from .questionnaire_blocks import QuestionnaireBlock
 
 
 def competency_choices():
     """The competencies grouped by framework (the editor shows only the chosen framework's group)."""
-    from competencies.models import Competency
+    from frameworks.models import Competency
 
     try:
         groups: dict[str, list] = {}
@@ -49,7 +51,7 @@ class AlignmentBlock(blocks.StructBlock):
                 _("Ces compétences n'appartiennent pas au référentiel choisi : %(keys)s"),
                 params={"keys": ", ".join(wrong)},
             )
-        max_level = 5 if framework == "crcn-edu" else 8
+        max_level = max_levels().get(framework) or 0
         if value.get("level") and value["level"] > max_level:
             errors["level"] = ValidationError(
                 _("Le niveau doit être compris entre 1 et %(max)s pour ce référentiel."), params={"max": max_level}

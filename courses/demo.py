@@ -17,9 +17,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from wagtail.models import Page, Site
 
-from competencies.ambassadors import ambassadors_propose, consent_set
-from competencies.frameworks import frameworks_load_shipped
-from competencies.models import AmbassadorConsent
+from ambassadors.models import AmbassadorConsent
+from ambassadors.services import ambassadors_propose, consent_set
+from frameworks.services import frameworks_load_shipped
 from lms.models import UAI_LETTERS, Departement, Membership, School
 from lms.territories import territories_load
 

@@ -195,7 +195,7 @@ def partners_load() -> list:
 
 def every_block_course(catalogue: CatalogPage, partners) -> CoursePage:
     """The published demo course whose module holds every activity kind (idempotent)."""
-    from competencies.models import Competency
+    from frameworks.models import Competency
 
     data = EVERY_BLOCK_COURSE
     course = CoursePage.objects.child_of(catalogue).filter(slug=data["slug"]).first()

@@ -154,7 +154,7 @@ class CoursePage(Page):
         context["modules"] = modules
         context["targets"] = targets = list(self.target_competencies.select_related("competency__framework"))
         if targets:
-            from competencies.models import Level
+            from frameworks.models import Level
 
             # Levels in words: "niveau 3 — Confirmé", not a bare number.
             labels = {(lv.framework_id, lv.number): lv.label for lv in Level.objects.all()}
@@ -180,7 +180,7 @@ class CourseCompetency(Orderable):
 
     course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="target_competencies")
     competency = models.ForeignKey(
-        "competencies.Competency", verbose_name=_("compétence"), on_delete=models.CASCADE, related_name="+"
+        "frameworks.Competency", verbose_name=_("compétence"), on_delete=models.CASCADE, related_name="+"
     )
     target_level = models.PositiveSmallIntegerField(_("niveau visé"), default=3)
 

@@ -113,7 +113,7 @@ class ModuleContribution:
 
 def modules_added(*, user) -> list[ModuleContribution]:
     """For "Mes compétences": each module the teacher worked in, with the evidence its activities gave."""
-    from competencies.models import Evidence
+    from evidence.models import Evidence
 
     from .statements import module_iri
 

@@ -5,8 +5,8 @@ import uuid
 from django.conf import settings
 from django.utils import timezone
 
-from competencies.alignment import statement_alignment
-from competencies.models import Competency
+from frameworks.alignment import statement_alignment
+from frameworks.models import Competency
 
 VERBS = {
     "registered": "http://adlnet.gov/expapi/verbs/registered",

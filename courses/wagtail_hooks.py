@@ -89,7 +89,7 @@ def codesign_listing_buttons(page, user, next_url=None):
 @hooks.register("insert_editor_js")
 def alignment_editor_js():
     """The competency list limited to the chosen framework, and the level's name beside its number."""
-    from competencies.models import Level
+    from frameworks.models import Level
 
     names: dict[str, dict[int, str]] = {}
     for level in Level.objects.select_related("framework"):

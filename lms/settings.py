@@ -123,6 +123,10 @@ LOCAL_APPS = [
     "xapi",
     "xapi.forwarding",
     "competencies",
+    "frameworks",
+    "evidence",
+    "ambassadors",
+    "maps",
     "courses",
     "questionnaires",
     "themes",
@@ -325,7 +329,7 @@ CELERY_BEAT_SCHEDULE = {
     # Evidence ages: levels are recomputed for the new day.
     "competencies-levels-refresh": {"task": "competencies.levels_refresh", "schedule": crontab(hour=2, minute=30)},
     "competencies-ambassadors": {"task": "competencies.ambassadors_propose", "schedule": crontab(hour=3, minute=30)},
-    # Maps' aggregates of schools still marked after their batches' refresh (competencies.stats_queue).
+    # Maps' aggregates of schools still marked after their batches' refresh (maps.stats_queue).
     "competencies-stats-pending": {"task": "competencies.stats_refresh_pending", "schedule": 60.0},
     # Outbox rows whose delivery task was lost (worker killed, broker down), and due retries.
     "xapi-forwarding-sweep": {"task": "xapi_forwarding.sweep", "schedule": 60.0},
@@ -393,7 +397,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [CSP_SELF, CSP_NONCE],
         # plotly.js puts its rules into an empty <style> through the CSSOM: the empty element's hash allows
         # that element only. It also writes two fixed style attributes (colour bars, heatmap images);
-        # their hashes allow those values only. tests/competencies/test_plotly_csp.py checks them.
+        # their hashes allow those values only. tests/maps/test_plotly_csp.py checks them.
         "style-src": [CSP_SELF, CSP_NONCE, PLOTLY_EMPTY_STYLE],
         "style-src-attr": ["'unsafe-hashes'", PLOTLY_EMPTY_STYLE, PLOTLY_IMAGE_RENDERING_STYLE],
         "img-src": [CSP_SELF, "data:"],

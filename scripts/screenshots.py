@@ -94,7 +94,7 @@ def main() -> None:
         manage(env, "load_frameworks", stdout=subprocess.DEVNULL)
         manage(env, "load_demo", stdout=subprocess.DEVNULL)
         # The maps read derived tables; make sure they are current whatever path filled the levels.
-        refresh = "from competencies.stats import stats_refresh; stats_refresh(None)"
+        refresh = "from maps.stats import stats_refresh; stats_refresh(None)"
         manage(env, "shell", "-c", refresh, stdout=subprocess.DEVNULL)
         biggest = (
             "from django.db.models import Count; from lms.models import School; "

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from wagtail.models import Page, Site
 
-from competencies.frameworks import frameworks_load_shipped
 from courses.models import CatalogPage, CoursePage, ModulePage
+from frameworks.services import frameworks_load_shipped
 from lms.models import Academie, Departement, Membership, School
 from tests.sso.oidc import oidc_provider  # noqa: F401  (one provider process per session, for tests/sso and tests/e2e)
 

@@ -11,8 +11,9 @@ import pytest
 import redis
 from django.db import connection, transaction
 
-from competencies.alignment import statement_alignment
-from competencies.models import Competency, CompetencyState
+from evidence.models import CompetencyState
+from frameworks.alignment import statement_alignment
+from frameworks.models import Competency
 from lms.celery import app
 from xapi.services import statement_store
 

@@ -75,8 +75,8 @@ def index(sequence, position):
 def next_level_modules(user) -> dict:
     """For "Mes compétences": per competency key, the published modules whose activities evidence it
     above the teacher's current level (what would take them to the next one), lowest level first."""
-    from competencies.models import CompetencyState
     from courses.models import ModulePage
+    from evidence.models import CompetencyState
 
     if not user.is_authenticated:
         return {}

@@ -77,8 +77,9 @@ def test_evidence_after_completion_is_not_added(module, teacher, territory):
     from datetime import timedelta
     from uuid import uuid4
 
-    from competencies.models import Competency, Evidence
     from courses.statements import module_iri
+    from evidence.models import Evidence
+    from frameworks.models import Competency
 
     Evidence.objects.create(
         statement_id=uuid4(),

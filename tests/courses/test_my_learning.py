@@ -128,8 +128,8 @@ def test_catalogue_cards_show_progress(client, module, teacher):
 
 
 def test_course_page_names_the_targeted_level(client, module):
-    from competencies.models import Competency
     from courses.models import CourseCompetency
+    from frameworks.models import Competency
 
     course = CoursePage.objects.get(pk=module.course.pk)
     CourseCompetency.objects.create(

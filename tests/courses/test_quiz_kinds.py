@@ -3,10 +3,10 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from competencies.alignment import level_extension
 from courses import services
 from courses.blocks import QuestionBlock
 from courses.models import ActivityProgress
+from frameworks.alignment import level_extension
 from tests.courses.conftest import VERB, block_of
 from xapi.models import Statement
 

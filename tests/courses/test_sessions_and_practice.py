@@ -3,10 +3,10 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from competencies.models import Evidence
 from courses import practice, services, sessions
 from courses.models import ActivityProgress, SessionRegistration, TaskSubmission
 from courses.services import course_enroll
+from evidence.models import Evidence
 from tests.conftest import make_user
 from tests.courses.conftest import VERB, block_of
 from xapi.models import Statement

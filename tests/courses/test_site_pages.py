@@ -5,11 +5,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 
-from competencies.models import Competency
 from courses import practice, services, sessions
 from courses.certificates import CertificateError, certificate_issue
 from courses.demo import demo_load
 from courses.models import CatalogPage, CourseCompetency, CoursePage, ModulePage
+from frameworks.models import Competency
 from tests.conftest import PASSWORD, make_user
 from tests.courses.conftest import VERB, block_of
 from xapi.models import Statement

@@ -13,9 +13,9 @@ from datetime import date, timedelta
 import pytest
 from django.conf import settings as django_settings
 
-from competencies.models import Competency
 from courses.demo import DEMO_DOMAIN, demo_load
 from courses.models import CatalogPage, CourseCompetency, CoursePage, ModulePage
+from frameworks.models import Competency
 from lms.models import User
 from tests.conftest import wagtail_root
 from tests.e2e.test_accessibility import login

@@ -10,9 +10,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from openpyxl import load_workbook
 
-from competencies.stats import stats_refresh
 from courses.demo import demo_load
 from lms.models import Academie, Departement, School
+from maps.stats import stats_refresh
 from tests.conftest import PASSWORD, make_user, wagtail_root
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -6,8 +6,9 @@ import uuid
 import pytest
 from django.core.management import call_command
 
-from competencies.alignment import statement_alignment
-from competencies.models import Competency, CompetencyState
+from evidence.models import CompetencyState
+from frameworks.alignment import statement_alignment
+from frameworks.models import Competency
 from xapi.forwarding.models import ForwardTarget, OutboxEntry, PullSource
 from xapi.models import Statement
 from xapi.services import statements_store

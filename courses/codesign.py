@@ -18,7 +18,7 @@ TRAINER_MODEL_PERMISSIONS = [
     ("wagtaildocs", "document", "choose_document"),
     ("wagtailimages", "image", "add_image"),
     ("wagtailimages", "image", "choose_image"),
-    ("themes", "partner", "view_partner"),
+    ("courses", "partner", "view_partner"),
 ]
 REVIEWER_MODEL_PERMISSIONS = [("wagtailadmin", "admin", "access_admin")]
 

@@ -10,8 +10,64 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+from wagtail.snippets.models import register_snippet
 
 from .blocks import ActivityStreamBlock
+
+
+@register_snippet
+class Partner(models.Model):
+    """An organisation that works with the territory (Canopé, DRANE, a collectivité…), with its logo.
+
+    A snippet: courses name their co-designers among partners, whose reviewers approve them in the
+    co-design workflow; the themes app shows their logos in a territory's footer. It lived in themes
+    until migration courses 0010 (same rows, table renamed in 0011).
+    """
+
+    name = models.CharField(_("nom"), max_length=160)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    url = models.URLField(_("site web"), blank=True)
+
+    class Kind(models.TextChoices):
+        CANOPE = "canope", _("Réseau Canopé")
+        DANE = "dane", _("DANE / DRANE")
+        COLLECTIVITE = "collectivite", _("Collectivité")
+        ASSOCIATION = "association", _("Association")
+        OTHER = "autre", _("Autre")
+
+    kind = models.CharField(_("type de partenaire"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    reviewer_group = models.ForeignKey(
+        "auth.Group",
+        verbose_name=_("groupe de relecture"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Les membres de ce groupe relisent et approuvent les modules co-conçus au nom du partenaire."),
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("kind"),
+        FieldPanel("logo"),
+        FieldPanel("url"),
+        FieldPanel("reviewer_group"),
+    ]
+
+    class Meta:
+        verbose_name = _("partenaire")
+        verbose_name_plural = _("partenaires")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
 
 
 class CatalogPage(Page):
@@ -84,9 +140,7 @@ class CoursePage(Page):
     format = models.CharField(_("format"), max_length=12, choices=Format.choices, default=Format.HYBRID)
     duration_hours = models.PositiveSmallIntegerField(_("durée (heures)"), default=3)
     prerequisites = models.TextField(_("prérequis"), blank=True)
-    co_designers = ParentalManyToManyField(
-        "themes.Partner", verbose_name=_("co-concepteurs"), blank=True, related_name="+"
-    )
+    co_designers = ParentalManyToManyField(Partner, verbose_name=_("co-concepteurs"), blank=True, related_name="+")
     co_authors = ParentalManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("co-auteurs"), blank=True, related_name="co_authored_courses"
     )
@@ -294,6 +348,7 @@ __all__ = [
     "JournalEntry",
     "ModuleCompletion",
     "ModulePage",
+    "Partner",
     "PartnerApprovalTask",
     "SessionRegistration",
     "TaskSubmission",

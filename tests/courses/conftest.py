@@ -7,10 +7,9 @@ from django.contrib.auth.models import Group
 
 from courses.codesign import codesign_workflow_setup, trainer_group_for
 from courses.demo_codesign import every_block_activities
-from courses.models import CatalogPage, CoursePage, ModulePage
+from courses.models import CatalogPage, CoursePage, ModulePage, Partner
 from courses.services import course_enroll
 from tests.conftest import make_user
-from themes.models import Partner
 
 VERB = "http://adlnet.gov/expapi/verbs/"
 

@@ -5,9 +5,9 @@ from wagtail.models import Site
 
 from courses import services
 from courses.certificates import CODE_LENGTH, certificate_by_code, certificate_issue, code_normalised
-from courses.models import Certificate, CoursePage, ModulePage
+from courses.models import Certificate, CoursePage, ModulePage, Partner
 from tests.conftest import CONTENT, PASSWORD, block_ids
-from themes.models import Partner, TerritorySettings
+from themes.models import TerritorySettings
 
 pytestmark = pytest.mark.django_db
 

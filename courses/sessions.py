@@ -10,7 +10,7 @@ from xapi.services import statement_store
 
 from . import statements as st
 from .models import ActivityProgress, ModulePage, SessionRegistration
-from .services import LearningError, enrollment_for, module_context, step_block
+from .services import LearningError, enrollment_for, module_context, step_block, step_done
 
 SESSION_TYPES = ("in_person_session", "virtual_class")
 
@@ -177,23 +177,12 @@ def attendance_record(
         registration.attendance_taken_at = now
         registration.save()
         if present and not was_present:
-            new += 1
-            ActivityProgress.objects.update_or_create(
+            new += step_done(
                 user=registration.user,
                 module=module,
-                block_id=block_id,
-                defaults={"status": ActivityProgress.Status.ATTENDED},
-            )
-            enrollment = enrollment_for(user=registration.user, module=module)
-            statement_store(
-                data=st.build_statement(
-                    user=registration.user,
-                    verb="attended",
-                    obj=st.step_activity(module, block),
-                    alignment=block.value["alignment"],
-                    result={"completion": True},
-                    instructor=trainer,
-                    **module_context(module=module, enrollment=enrollment),
-                )
+                block=block,
+                status=ActivityProgress.Status.ATTENDED,
+                verb="attended",
+                instructor=trainer,
             )
     return new

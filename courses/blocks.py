@@ -6,11 +6,11 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 
+from competencies.models import Competency
+
 
 def competency_choices():
     """The competencies grouped by framework (the editor shows only the chosen framework's group)."""
-    from competencies.models import Competency
-
     try:
         groups: dict[str, list] = {}
         for c in Competency.objects.select_related("framework").order_by("framework__slug", "code"):

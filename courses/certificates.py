@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from competencies.issuer import issuer_name
+from competencies.models import Evidence, Level
 
 from .models import Certificate, CoursePage, ModuleCompletion
 from .selectors import course_progress
@@ -101,8 +102,6 @@ class CertifiedCompetency:
 def certificate_competencies(certificate: Certificate) -> list[CertifiedCompetency]:
     """The competencies evidenced in the certificate's modules up to the course's completion: the best
     level each reached, and how (graded assessment, attendance, validated task…)."""
-    from competencies.models import Evidence, Level
-
     prefixes = [m["iri"] for m in certificate.modules]
     best: dict[int, list] = {}
     evidence = Evidence.objects.filter(user=certificate.user_id, occurred_at__lte=certificate.completed_at)

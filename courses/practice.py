@@ -10,8 +10,8 @@ from xapi.services import statement_store
 
 from . import statements as st
 from .models import ActivityProgress, JournalEntry, ModulePage, TaskSubmission
+from .selectors import is_module_trainer
 from .services import LearningError, enrollment_for, module_context, step_block, step_done
-from .sessions import is_module_trainer
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 EVIDENCE_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png", ".odt", ".odp", ".docx", ".pptx", ".txt", ".mp4", ".webm"}

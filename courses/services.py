@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from xapi.services import statement_store
 
 from . import statements as st
+from .certificates import certificate_issue
 from .models import ActivityProgress, CoursePage, Enrollment, ModuleCompletion, ModulePage
 
 
@@ -291,8 +292,6 @@ def module_complete(*, user, module: ModulePage) -> ModuleCompletion:
         )
     )
     if percent >= 100:
-        from .certificates import certificate_issue
-
         # Earned now and kept: a module published later will not take it back.
         certificate_issue(course=course, user=user)
     return completion

@@ -2,17 +2,16 @@
 
 from celery import shared_task
 
+from . import reminders
+from .cmi5 import launches_expire
+
 
 @shared_task(name="courses.cmi5_launches_expire", acks_late=True)
 def cmi5_launches_expire() -> int:
     """cmi5 sessions past their lifetime end (token dead, `abandoned` recorded) even if nobody comes back."""
-    from .cmi5 import launches_expire
-
     return launches_expire()
 
 
 @shared_task(name="courses.session_reminders_send")
 def session_reminders_send() -> int:
-    from .reminders import session_reminders_send as send
-
-    return send()
+    return reminders.session_reminders_send()

@@ -3,7 +3,7 @@
 import pytest
 
 from competencies.stats import stats_refresh
-from tests.competencies.test_stats import build_territory
+from tests.competencies.factories import build_territory
 
 
 @pytest.fixture

@@ -2,52 +2,21 @@
 
 import base64
 import json
-import uuid
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from competencies.ambassadors import ambassador_coverage, ambassadors_propose, consent_set, proposal_decide
 from competencies.models import AmbassadorDecision, AmbassadorPolicy, AmbassadorProposal
-from lms.models import Academie, Departement, Membership, School
-from tests.competencies.test_levels import aligned
+from lms.models import Academie, Departement, School
+from tests.competencies.factories import expert, teacher_in
 from tests.conftest import PASSWORD, make_school, make_user
-from xapi.services import statement_store
 
 pytestmark = pytest.mark.django_db
-
-
-def expert(user, capture, *, codes=("3.1", "3.2", "2.1"), level=4, modules=1, days_ago=0):
-    """Evidence that makes `user` meet the default policy (3 competencies at Avancé, 2 domains, 1 module)."""
-    when = (datetime.now(UTC) - timedelta(days=days_ago)).isoformat()
-    with capture(execute=True):
-        for code in codes:
-            statement_store(data={**aligned(user, codes=[code], level=level), "timestamp": when})
-        for i in range(modules):
-            statement_store(
-                data={
-                    "id": str(uuid.uuid4()),
-                    "actor": user.xapi_actor(),
-                    "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
-                    "object": {
-                        "id": f"http://127.0.0.1:8000/activites/modules/{i}",
-                        "definition": {"type": "http://adlnet.gov/expapi/activities/module"},
-                    },
-                }
-            )
 
 
 @pytest.fixture
 def college(departement):
     return make_school(departement, "0951002Y", "Collège Jean Moulin", kind="college")
-
-
-def teacher_in(school, email, *, consent=True):
-    user = make_user(email, first_name=email.split("@")[0].title())
-    Membership.objects.create(user=user, school=school)
-    if consent:
-        consent_set(user=user, consented=True)
-    return user
 
 
 def test_proposes_qualified_consenting_teachers_with_reasons(frameworks, college, django_capture_on_commit_callbacks):

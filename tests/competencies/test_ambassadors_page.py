@@ -12,7 +12,7 @@ from competencies.ambassadors import ambassadors_propose
 from competencies.models import AmbassadorProposal, SchoolStat
 from competencies.stats import stats_refresh
 from lms.models import Academie
-from tests.competencies.test_ambassadors import expert, teacher_in
+from tests.competencies.factories import expert, teacher_in
 from tests.conftest import make_school, make_user
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from joserfc.jwk import KeySet
 from competencies.ambassadors import ambassadors_propose, consent_set, proposal_decide
 from competencies.models import AmbassadorBadge, AmbassadorPolicy, AmbassadorProposal
 from lms.privacy import user_erase
-from tests.competencies.test_ambassadors import expert, teacher_in
+from tests.competencies.factories import expert, teacher_in
 from tests.conftest import make_school
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -21,7 +21,7 @@ from competencies.evidence import MODULE_TYPE, derive
 from competencies.models import Competency, CompletedModule, Evidence
 from competencies.services import competencies_rebuild, derivable_rows
 from competencies.trust import pix_authority
-from tests.competencies.test_rebuild_equals_incremental import generated_history
+from tests.competencies.factories import generated_history
 from tests.conftest import make_user
 from xapi.forwarding.models import PullSource
 from xapi.forwarding.pull import source_authority

@@ -9,7 +9,7 @@ from django.utils import timezone
 from competencies.models import Competency, CompetencyState
 from competencies.stats import stats_refresh
 from lms.models import Academie, Membership
-from tests.competencies.test_stats import build_territory
+from tests.competencies.factories import build_territory
 from tests.conftest import make_school, make_user
 
 pytestmark = pytest.mark.django_db

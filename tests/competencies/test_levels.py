@@ -4,26 +4,13 @@ import uuid
 
 import pytest
 
-from competencies.alignment import level_extension, level_iri, statement_alignment
-from competencies.models import Competency, CompetencyState, Evidence
+from competencies.alignment import level_extension, level_iri
+from competencies.models import CompetencyState, Evidence
 from competencies.services import competencies_rebuild, statements_process
+from tests.competencies.factories import aligned
 from xapi.services import statement_store
 
 pytestmark = pytest.mark.django_db
-
-
-def aligned(user, *, codes, level, verb="passed", success=True, framework="crcn-edu", actor=None):
-    competencies = Competency.objects.filter(framework__slug=framework, code__in=codes).select_related("framework")
-    context_activities, extensions = statement_alignment(competencies=competencies, level=level)
-    result = {"success": success, "score": {"scaled": 0.9}, "extensions": extensions}
-    return {
-        "id": str(uuid.uuid4()),
-        "actor": actor or user.xapi_actor(),
-        "verb": {"id": f"http://adlnet.gov/expapi/verbs/{verb}"},
-        "object": {"id": f"http://example.org/activities/{uuid.uuid4()}", "objectType": "Activity"},
-        "context": {"contextActivities": context_activities},
-        "result": result,
-    }
 
 
 def store(data, capture):

@@ -16,7 +16,7 @@ from competencies import pilotage
 from competencies.models import Competency, CompetencyState, CompletedModule, Domain, Evidence, LevelChange
 from competencies.stats import stats_refresh
 from lms.models import Academie, Departement, Membership, School
-from tests.competencies.test_stats import build_territory, month_of
+from tests.competencies.factories import build_territory, month_of
 from tests.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db

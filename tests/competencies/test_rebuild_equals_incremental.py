@@ -1,69 +1,16 @@
 """Rebuild equals incremental on a generated history of 10,000 statements (voiding included)."""
 
 import random
-import uuid
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from competencies.alignment import certification_iri, statement_alignment
-from competencies.evidence import MODULE_TYPE
 from competencies.models import Competency, CompetencyState, CompletedModule, Evidence
 from competencies.services import competencies_rebuild
+from tests.competencies.factories import generated_history
 from tests.conftest import make_user
 from xapi.services import statements_store
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
-
-VERBS = ["passed", "completed", "attended", "failed", "experienced"]
-
-
-def generated_history(rng: random.Random, users, competencies, n: int) -> list[dict]:
-    start = datetime(2024, 1, 1, tzinfo=UTC)
-    history = []
-    for _ in range(n):
-        framework = rng.choice(["crcn", "crcn-edu"])
-        chosen = rng.sample(competencies[framework], rng.randint(1, 3))
-        level = rng.randint(1, 8 if framework == "crcn" else 5)
-        context_activities, extensions = statement_alignment(competencies=chosen, level=level)
-        verb = rng.choice(VERBS)
-        result = {"extensions": extensions}
-        if rng.random() < 0.5:
-            result["score"] = {"scaled": round(rng.random(), 2)}
-        if rng.random() < 0.1:
-            result["success"] = False
-        context = {"contextActivities": context_activities}
-        activity = {"id": f"http://example.org/activities/{rng.randrange(300)}"}
-        if verb == "completed" and rng.random() < 0.5:
-            activity = {
-                "id": f"http://example.org/modules/{rng.randrange(40)}",
-                "definition": {"type": MODULE_TYPE},
-            }
-        if rng.random() < 0.1:
-            context["instructor"] = {"mbox": "mailto:formatrice@example.fr"}
-        if rng.random() < 0.05:
-            context_activities.setdefault("category", []).append({"id": certification_iri()})
-        history.append(
-            {
-                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                "actor": rng.choice(users).xapi_actor(),
-                "verb": {"id": f"http://adlnet.gov/expapi/verbs/{verb}"},
-                "object": activity,
-                "context": context,
-                "result": result,
-                "timestamp": (start + timedelta(days=rng.randrange(1000))).isoformat(),
-            }
-        )
-    # Void about 2 % of them, later in the history.
-    for target in rng.sample(history, n // 50):
-        history.append(
-            {
-                "actor": {"mbox": "mailto:formatrice@example.fr"},
-                "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
-                "object": {"objectType": "StatementRef", "id": target["id"]},
-            }
-        )
-    return history
 
 
 def test_rebuild_from_nothing_gives_what_incremental_gave(frameworks, django_capture_on_commit_callbacks):

@@ -1,10 +1,7 @@
 """The derived tables of the competency maps: what stats_refresh stores equals a direct computation from
 levels, history, evidence, completed modules and proposals; the incremental path equals a rebuild."""
 
-import random
-import uuid
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -26,114 +23,10 @@ from competencies.models import (
     SchoolStat,
 )
 from competencies.stats import stats_refresh
-from lms.models import Academie, Departement, Membership, School, uai_is_valid
-from tests.conftest import make_user
+from lms.models import Departement, Membership, School
+from tests.competencies.factories import dump, month_of
 
 pytestmark = pytest.mark.django_db
-
-KINDS = ["ecole", "ecole", "college", "lycee"]
-
-
-def uai(n: int) -> str:
-    base = f"{9510000 + n:07d}"
-    letters = "ABCDEFGHJKLMNPRSTUVWXYZ"
-    value = base + letters[int(base) % 23]
-    assert uai_is_valid(value)
-    return value
-
-
-def build_territory(seed: int = 7, schools: int = 8, teachers: int = 7):
-    """Two départements of one académie, schools of every kind and sector, teachers with a level history,
-    module completions, attendances and ambassador proposals. Returns the schools."""
-    rng = random.Random(seed)
-    academie, _ = Academie.objects.get_or_create(code="25", defaults={"name": "Versailles"})
-    deps = [
-        Departement.objects.get_or_create(code=code, defaults={"name": name, "academie": academie})[0]
-        for code, name in (("95", "Val-d'Oise"), ("78", "Yvelines"))
-    ]
-    competencies = list(Competency.objects.filter(framework__slug="crcn-edu"))
-    now = timezone.now()
-    result = []
-    for i in range(schools):
-        kind = KINDS[i % len(KINDS)]
-        school = School.objects.create(
-            uai=uai(i),
-            name=f"Établissement {i}",
-            kind=kind,
-            sector="private" if i % 3 == 2 else "public",
-            departement=deps[i % 2],
-            circonscription_code=f"C{i % 2}" if kind == "ecole" else "",
-            circonscription=f"Circonscription {i % 2}" if kind == "ecole" else "",
-            bassin_code="" if kind == "ecole" else f"B{i % 2}",
-            bassin="" if kind == "ecole" else f"Bassin {i % 2}",
-            latitude=49.0 + i / 100,
-            longitude=2.0 + i / 100,
-        )
-        result.append(school)
-        for j in range(teachers):
-            user = make_user(f"t{i}-{j}@example.fr")
-            Membership.objects.create(user=user, school=school)
-            for competency in rng.sample(competencies, 4):
-                level, at = 0, now - timedelta(days=rng.randint(200, 700))
-                for _step in range(rng.randint(1, 3)):
-                    new = rng.randint(1, 5)
-                    if new == level:
-                        continue
-                    LevelChange.objects.create(
-                        user=user, competency=competency, previous=level, level=new, changed_at=at
-                    )
-                    level, at = new, min(at + timedelta(days=rng.randint(20, 190)), now - timedelta(hours=1))
-                if level:
-                    CompetencyState.objects.create(user=user, competency=competency, level=level, updated_at=now)
-            for _k in range(rng.randint(0, 3)):
-                CompletedModule.objects.create(
-                    statement_id=uuid.uuid4(),
-                    user=user,
-                    activity_id=f"https://relais.example/module/{rng.randint(1, 4)}",
-                    completed_at=now - timedelta(days=rng.randint(0, 400)),
-                )
-            for _k in range(rng.randint(0, 2)):
-                statement = uuid.uuid4()
-                for competency in rng.sample(competencies, 2):  # one statement, two competencies: counted once
-                    Evidence.objects.create(
-                        statement_id=statement,
-                        user=user,
-                        competency=competency,
-                        level=2,
-                        kind=Evidence.Kind.ATTENDANCE,
-                        occurred_at=now - timedelta(days=rng.randint(0, 400)),
-                    )
-        members = list(Membership.objects.filter(school=school).values_list("user_id", flat=True))
-        if i % 4 == 0:
-            AmbassadorProposal.objects.create(
-                school=school, user_id=members[0], score=1, status="confirmed", computed_at=now
-            )
-        elif i % 4 == 1:
-            AmbassadorProposal.objects.create(school=school, user_id=members[0], score=1, computed_at=now)
-    return result
-
-
-def month_of(dt):
-    dt = dt.astimezone(UTC)
-    return datetime(dt.year, dt.month, 1).date()
-
-
-def dump() -> dict:
-    """Every aggregate table as comparable sets of rows."""
-    tables = {}
-    for model in (
-        SchoolStat,
-        SchoolCompetencyStat,
-        SchoolDomainMonth,
-        SchoolActivityMonth,
-        DepartementStat,
-        DepartementCompetencyStat,
-        DepartementDomainMonth,
-        DepartementActivityMonth,
-    ):
-        fields = [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
-        tables[model.__name__] = {tuple(row) for row in model.objects.values_list(*fields)}
-    return tables
 
 
 def test_school_tables_equal_a_direct_computation(territory):

@@ -11,7 +11,7 @@ from competencies.stats import stats_refresh
 from competencies.stats_queue import LOCK_KEY, pending_refresh, schools_mark
 from competencies.tasks import stats_refresh_for_users
 from lms.models import Membership
-from tests.competencies.test_stats import dump
+from tests.competencies.factories import dump
 from xapi.models import Statement
 from xapi.services import statements_store
 

@@ -20,7 +20,7 @@ from competencies.alignment import certification_iri, statement_alignment
 from competencies.models import Competency, CompetencyState, CompletedModule, Evidence, LevelChange
 from competencies.services import competencies_rebuild
 from competencies.trust import pix_authority
-from tests.competencies.test_rebuild_equals_incremental import generated_history
+from tests.competencies.factories import generated_history
 from tests.conftest import make_user
 from xapi.forwarding.models import PullSource
 from xapi.forwarding.pull import source_authority

@@ -44,7 +44,7 @@ def test_plotly_js_is_served_from_static(client):
 def test_why_this_level_lists_the_evidence_and_its_weight(
     client, frameworks, teacher, django_capture_on_commit_callbacks
 ):
-    from tests.competencies.test_levels import aligned
+    from tests.competencies.factories import aligned
     from xapi.services import statement_store
 
     with django_capture_on_commit_callbacks(execute=True):

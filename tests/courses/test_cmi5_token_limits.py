@@ -14,7 +14,7 @@ from courses import cmi5, services
 from courses.models import ActivityProgress
 from tests.conftest import block_ids, make_user
 from tests.courses.cmi5_au import COMPLETED, PASSED, TERMINATED, Au
-from tests.courses.conftest import VERB, block_of
+from tests.courses.factories import VERB, block_of
 from xapi.http.auth import client_create
 from xapi.models import Client, Document, Statement
 from xapi.services import statement_store

@@ -7,7 +7,7 @@ import pytest
 from courses import cmi5, practice, services, sessions
 from courses.models import ActivityProgress
 from tests.courses.cmi5_au import COMPLETED, Au
-from tests.courses.conftest import VERB, block_of
+from tests.courses.factories import VERB, block_of
 from xapi.models import Statement
 
 pytestmark = pytest.mark.django_db

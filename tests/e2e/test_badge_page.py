@@ -6,9 +6,9 @@ from axe_playwright_python.sync_playwright import Axe
 
 from competencies.ambassadors import ambassadors_propose, proposal_decide
 from competencies.models import AmbassadorProposal
-from tests.competencies.test_ambassadors import expert, teacher_in
+from tests.competencies.factories import expert, teacher_in
 from tests.conftest import PASSWORD, make_school
-from tests.e2e.test_accessibility import blocking_violations, format_violations, new_context
+from tests.e2e.conftest import blocking_violations, format_violations, new_context
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

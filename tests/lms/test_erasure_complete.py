@@ -11,7 +11,7 @@ from django.conf import settings
 from competencies.ambassadors import ambassadors_propose, proposal_decide
 from competencies.badge_status import status_is_revoked
 from competencies.models import AmbassadorProposal, BadgeStatus
-from tests.competencies.test_ambassadors import expert, teacher_in
+from tests.competencies.factories import expert, teacher_in
 from tests.conftest import make_school, make_user
 from xapi.forwarding.models import ErasureNotice, ForwardTarget, OutboxEntry
 from xapi.http.auth import client_create

@@ -14,8 +14,11 @@ class CoursesConfig(AppConfig):
 
         from . import receivers  # noqa: F401
         from .cmi5_rules import LaunchTokenRules
+        from .pages import page_contexts_register
         from .privacy import erase_files, export
 
+        # The pages' contexts come from the view layer (courses.pages): models import no selector.
+        page_contexts_register()
         exporter_register("formations", export)
         eraser_register("formations", erase_files)
         # What a cmi5 launch token may send beyond its binding to the learner.

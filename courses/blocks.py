@@ -6,6 +6,7 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 
+from frameworks.models import Competency
 from frameworks.selectors import max_levels
 
 from .questionnaire_blocks import QuestionnaireBlock
@@ -13,7 +14,6 @@ from .questionnaire_blocks import QuestionnaireBlock
 
 def competency_choices():
     """The competencies grouped by framework (the editor shows only the chosen framework's group)."""
-    from frameworks.models import Competency
 
     try:
         groups: dict[str, list] = {}

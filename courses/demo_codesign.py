@@ -2,10 +2,9 @@
 
 from datetime import date, time, timedelta
 
-from django.apps import apps
 from django.conf import settings
 
-from .models import CatalogPage, CourseCompetency, CoursePage, ModulePage
+from .models import CatalogPage, CourseCompetency, CoursePage, ModulePage, Partner
 
 
 def _alignment(competencies, level):
@@ -182,7 +181,6 @@ PARTNERS = [
 
 def partners_load() -> list:
     """Réseau Canopé, the DRANE and the Département as partner snippets (idempotent)."""
-    Partner = apps.get_model("themes", "Partner")
     partners = []
     for name, kind, url, _reviewer in PARTNERS:
         partner, _ = Partner.objects.get_or_create(name=name, defaults={"kind": kind, "url": url})

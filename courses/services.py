@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from xapi.services import statement_store
 
 from . import statements as st
+from .certificates import certificate_issue
 from .models import ActivityProgress, CoursePage, Enrollment, ModuleCompletion, ModulePage
 
 
@@ -71,21 +72,49 @@ def content_step_complete(*, user, module: ModulePage, block_id: str) -> Activit
     """Mark a text, video or resource done (idempotent: a second time records nothing new)."""
     block = step_block(module, block_id, ("content_step", "video", "resource"))
     enrollment = _enrollment(user=user, course=module.course)
+    step_done(user=user, module=module, block=block, enrollment=enrollment)
+    return ActivityProgress.objects.get(user=user, module=module, block_id=block_id)
+
+
+@transaction.atomic
+def step_done(
+    *,
+    user,
+    module: ModulePage,
+    block,
+    enrollment: Enrollment | None = None,
+    status: str = ActivityProgress.Status.COMPLETED,
+    verb: str = "completed",
+    instructor=None,
+) -> bool:
+    """The one place a step becomes done: its progress takes `status` and its aligned statement (`completed`,
+    or `attended` for a session) is recorded, once. A step already done records nothing (content read twice,
+    a journal rewritten, a cmi5 content reporting again, attendance taken again). Returns whether the step
+    was newly done.
+
+    The progress row is created first, then locked: two requests at once record one statement."""
     progress, created = ActivityProgress.objects.get_or_create(
-        user=user, module=module, block_id=block_id, defaults={"status": ActivityProgress.Status.COMPLETED}
+        user=user, module=module, block_id=block.id, defaults={"status": status}
     )
-    if created:
-        statement_store(
-            data=st.build_statement(
-                user=user,
-                verb="completed",
-                obj=st.step_activity(module, block),
-                alignment=block.value["alignment"],
-                result={"completion": True},
-                **_module_context(module=module, enrollment=enrollment),
-            )
+    if not created:
+        progress = ActivityProgress.objects.select_for_update().get(pk=progress.pk)
+        if progress.done:
+            return False
+        progress.status = status
+        progress.save(update_fields=["status", "updated_at"])
+    enrollment = enrollment or _enrollment(user=user, course=module.course)
+    statement_store(
+        data=st.build_statement(
+            user=user,
+            verb=verb,
+            obj=st.step_activity(module, block),
+            alignment=block.value["alignment"],
+            result={"completion": True},
+            instructor=instructor,
+            **_module_context(module=module, enrollment=enrollment),
         )
-    return progress
+    )
+    return True
 
 
 @dataclass
@@ -263,8 +292,6 @@ def module_complete(*, user, module: ModulePage) -> ModuleCompletion:
         )
     )
     if percent >= 100:
-        from .certificates import certificate_issue
-
         # Earned now and kept: a module published later will not take it back.
         certificate_issue(course=course, user=user)
     return completion

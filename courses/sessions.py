@@ -10,31 +10,9 @@ from xapi.services import statement_store
 
 from . import statements as st
 from .models import ActivityProgress, ModulePage, SessionRegistration
-from .services import LearningError, enrollment_for, module_context, step_block
-
-SESSION_TYPES = ("in_person_session", "virtual_class")
-
-
-def is_module_trainer(*, user, module: ModulePage) -> bool:
-    """Trainers who may edit the module (their territory's catalogue) take its attendance."""
-    if not (user.is_authenticated and (user.is_superuser or user.is_trainer)):
-        return False
-    return module.permissions_for_user(user).can_edit()
-
-
-def session_places_left(*, module: ModulePage, block) -> int:
-    taken = SessionRegistration.objects.filter(module=module, block_id=block.id, waitlisted=False).count()
-    return max(block.value["capacity"] - taken, 0)
-
-
-def waitlist_position(registration: SessionRegistration) -> int | None:
-    """1 for the next teacher to get a place; None when the registration holds a place."""
-    if not registration.waitlisted:
-        return None
-    ahead = SessionRegistration.objects.filter(
-        module_id=registration.module_id, block_id=registration.block_id, waitlisted=True, pk__lt=registration.pk
-    ).count()
-    return ahead + 1
+from .reminders import promotion_notify
+from .selectors import SESSION_TYPES, is_module_trainer, session_places_left, session_start
+from .services import LearningError, enrollment_for, module_context, step_block, step_done
 
 
 def _confirm(registration: SessionRegistration, module: ModulePage, block) -> None:
@@ -106,19 +84,8 @@ def session_unregister(*, user, module: ModulePage, block_id: str) -> SessionReg
     waiting.waitlisted = False
     waiting.save(update_fields=["waitlisted"])
     _confirm(waiting, module, block)
-    from .reminders import promotion_notify
-
     transaction.on_commit(lambda: promotion_notify(registration_id=waiting.pk))
     return waiting
-
-
-def session_start(block) -> datetime:
-    """When the session begins, in the site's time zone (the date and times a trainer typed are local)."""
-    return timezone.make_aware(datetime.combine(block.value["date"], block.value["start_time"]))
-
-
-def session_end(block) -> datetime:
-    return timezone.make_aware(datetime.combine(block.value["date"], block.value["end_time"]))
 
 
 def attendance_opens(block) -> datetime | None:
@@ -177,23 +144,12 @@ def attendance_record(
         registration.attendance_taken_at = now
         registration.save()
         if present and not was_present:
-            new += 1
-            ActivityProgress.objects.update_or_create(
+            new += step_done(
                 user=registration.user,
                 module=module,
-                block_id=block_id,
-                defaults={"status": ActivityProgress.Status.ATTENDED},
-            )
-            enrollment = enrollment_for(user=registration.user, module=module)
-            statement_store(
-                data=st.build_statement(
-                    user=registration.user,
-                    verb="attended",
-                    obj=st.step_activity(module, block),
-                    alignment=block.value["alignment"],
-                    result={"completion": True},
-                    instructor=trainer,
-                    **module_context(module=module, enrollment=enrollment),
-                )
+                block=block,
+                status=ActivityProgress.Status.ATTENDED,
+                verb="attended",
+                instructor=trainer,
             )
     return new

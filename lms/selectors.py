@@ -1,6 +1,9 @@
 """Reads about users and organisations."""
 
-from django.db.models import QuerySet
+import re
+import unicodedata
+
+from django.db.models import Q, QuerySet
 
 from .models import School
 from .scope import schools_in_scope, scope_label  # noqa: F401  (their home is lms.scope)
@@ -8,9 +11,6 @@ from .scope import schools_in_scope, scope_label  # noqa: F401  (their home is l
 
 def _accent_free_pattern(word: str) -> str:
     """A regex for `word` whatever its accents and case: « ecole » finds « École » (SQLite's LIKE does not)."""
-    import re
-    import unicodedata
-
     variants = {
         "a": "aàâäAÀÂÄ",
         "c": "cçCÇ",
@@ -27,8 +27,6 @@ def _accent_free_pattern(word: str) -> str:
 
 def schools_search(*, query: str, limit: int = 20) -> QuerySet[School]:
     """Open schools whose UAI starts with the query, or whose name or commune holds every word of it."""
-    from django.db.models import Q
-
     words = query.split()[:8]
     if not words:
         return School.objects.none()

@@ -5,34 +5,19 @@ import subprocess
 import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 import redis
-from django.db import connection, transaction
+from django.db import transaction
 
 from evidence.models import CompetencyState
 from frameworks.alignment import statement_alignment
 from frameworks.models import Competency
 from lms.celery import app
+from tests.conftest import ROOT, database_url_of_test_db, reset_connection_pools
 from xapi.services import statement_store
 
 REDIS_URL = os.environ.get("RELAIS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def database_url_of_test_db() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
-def reset_connection_pools():
-    # Pools made for the in-process broker must not be reused for Redis (and back).
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 @pytest.fixture

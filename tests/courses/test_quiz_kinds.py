@@ -7,7 +7,7 @@ from courses import services
 from courses.blocks import QuestionBlock
 from courses.models import ActivityProgress
 from frameworks.alignment import level_extension
-from tests.courses.conftest import VERB, block_of
+from tests.courses.factories import VERB, block_of
 from xapi.models import Statement
 
 pytestmark = pytest.mark.django_db

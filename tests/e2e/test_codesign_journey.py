@@ -18,7 +18,7 @@ from courses.models import CatalogPage, CourseCompetency, CoursePage, ModulePage
 from frameworks.models import Competency
 from lms.models import User
 from tests.conftest import wagtail_root
-from tests.e2e.test_accessibility import login
+from tests.e2e.conftest import login
 from xapi.models import Statement
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -318,6 +318,8 @@ CELERY_BEAT_SCHEDULE = {
     "competencies-ambassadors": {"task": "competencies.ambassadors_propose", "schedule": crontab(hour=3, minute=30)},
     # Maps' aggregates of schools still marked after their batches' refresh (competencies.stats_queue).
     "competencies-stats-pending": {"task": "competencies.stats_refresh_pending", "schedule": 60.0},
+    # Stored statements announced through Redis whose drain task was lost (xapi.announcing).
+    "xapi-announce-drain": {"task": "xapi.announce_drain", "schedule": 60.0},
     # Outbox rows whose delivery task was lost (worker killed, broker down), and due retries.
     "xapi-forwarding-sweep": {"task": "xapi_forwarding.sweep", "schedule": 60.0},
     # Each pull source has its own interval; this only looks for the ones that are due.

@@ -12,7 +12,7 @@ import contextvars
 import logging
 import random
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -281,24 +281,32 @@ class _Row:
     object_activity_id: str | None
 
 
-def target_backfill(*, target: ForwardTarget, since: datetime, chunk: int = 2000) -> int:
+def target_backfill(
+    *, target: ForwardTarget, since: datetime, chunk: int = 2000, progress: Callable[[int], None] | None = None
+) -> int:
     """Queue every stored statement since ``since`` that ``target`` wants; rows it already has are kept.
 
-    Returns the number of rows added. Delivery starts when the call returns.
+    Returns the number of rows added. Delivery starts when the call returns. ``progress`` is called
+    with the number of statements read so far, after each chunk (lms.progress).
     """
-    added = 0
+    added = read = 0
     now = timezone.now()
     rows = Statement.objects.filter(stored__gte=since).order_by("stored", "id")
     batch: list[OutboxEntry] = []
     for statement_id, verb_id, activity_id in rows.values_list("id", "verb_id", "object_activity_id").iterator(
         chunk_size=chunk
     ):
+        read += 1
         if statement_matches(target, _Row(statement_id, verb_id, activity_id)):
             batch.append(OutboxEntry(target=target, statement_id=statement_id, next_attempt_at=now, created_at=now))
         if len(batch) >= chunk:
             added += _insert_new(target, batch)
             batch = []
+        if progress is not None and read % chunk == 0:
+            progress(read)
     added += _insert_new(target, batch)
+    if progress is not None:
+        progress(read)
     if added:
         deliver_later([target.pk])
     return added

@@ -68,6 +68,8 @@ RELAIS_MIN_GROUP_SIZE = int(os.environ.get("RELAIS_MIN_GROUP_SIZE", "5"))
 XAPI_CORS_ORIGINS = [origin.rstrip("/").lower() for origin in env_list("XAPI_CORS_ORIGINS")]
 # The most statements one POST may carry; a larger batch is refused with 413.
 XAPI_MAX_BATCH = int(os.environ.get("XAPI_MAX_BATCH", "1000"))
+# bench/lrs.py only: routes a trivial view at /bench/ping, the yardstick of the framework's own cost.
+RELAIS_BENCH_PING = env_bool("RELAIS_BENCH_PING", False)
 # Batches in flight at once per forwarding target, from one delivery task (xapi.forwarding.delivery).
 XAPI_FORWARDING_CONCURRENCY = int(os.environ.get("XAPI_FORWARDING_CONCURRENCY", "4"))
 # Failed HTTP Basic logins allowed (count, seconds) before 429, per client key and per address,

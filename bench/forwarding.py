@@ -117,8 +117,9 @@ def drain_rate(*, total: int, batch_size: int, seed: int) -> float:
     return total / elapsed
 
 
-def steady_lag(*, rate: int, seconds: int, batch_size: int, seed: int) -> tuple[float, float, float, int]:
-    """(p50, p95, max) delivery lag in seconds and the statements stored, at ``rate`` statements/s."""
+def steady_lag(*, rate: int, seconds: int, batch_size: int, seed: int) -> tuple[float, float, float, int, float]:
+    """(p50, p95, max) delivery lag in seconds, the statements stored and the rate achieved, at
+    ``rate`` statements/s asked (a loaded machine may not store that fast: the rate achieved says)."""
     import random
 
     from django.db import connection
@@ -143,6 +144,7 @@ def steady_lag(*, rate: int, seconds: int, batch_size: int, seed: int) -> tuple[
             stored += per_tick
         behind = max(behind, time.perf_counter() - started - due * tick)
         time.sleep(max(0.0, due * tick - (time.perf_counter() - started)))
+    ingest_seconds = time.perf_counter() - started
     if behind > 1:
         print(f"  the load generator fell {behind:.1f} s behind its schedule", file=sys.stderr)
     pending = OutboxEntry.objects.filter(target=target, status=OutboxEntry.Status.PENDING)
@@ -161,7 +163,7 @@ def steady_lag(*, rate: int, seconds: int, batch_size: int, seed: int) -> tuple[
         p50, p95, worst, count = cursor.fetchone()
     if count != stored:
         raise RuntimeError(f"{stored} statements stored, {count} delivered")
-    return p50, p95, worst, stored
+    return p50, p95, worst, stored, stored / ingest_seconds
 
 
 def run(*, quick: bool = False) -> list[tuple[str, str, str, str]]:
@@ -191,10 +193,11 @@ def run(*, quick: bool = False) -> list[tuple[str, str, str, str]]:
                     )  # fmt: skip
                 if concurrency > 1:
                     seconds = 30 if quick else 300
-                    p50, p95, worst, stored = steady_lag(rate=1000, seconds=seconds, batch_size=500, seed=3)
+                    p50, p95, worst, stored, achieved = steady_lag(rate=1000, seconds=seconds, batch_size=500, seed=3)
                     rows.append(
-                        (f"delivery lag at a steady 1,000 statements/s for {seconds} s, batches of 500, "
-                         f"{concurrency} in flight ({stored:,} statements; p50 / p95 / max s)",
+                        (f"delivery lag at a steady 1,000 statements/s asked ({achieved:,.0f}/s achieved) for "
+                         f"{seconds} s, batches of 500, {concurrency} in flight ({stored:,} statements; "
+                         "p50 / p95 / max s)",
                          f"{p50:.2f} / {p95:.2f} / {worst:.2f}", "p95 ≤ 5", "yes" if p95 <= 5 else "no")
                     )  # fmt: skip
             finally:

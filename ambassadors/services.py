@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from evidence.models import CompetencyState, CompletedModule, Evidence
 from frameworks.models import Competency, Framework
 from lms.models import Membership, School
-from xapi.models import Statement
+from xapi.models import Relation, Statement
 
 from .badge_status import badge_statuses_sync
 from .badges import badge_issue
@@ -395,7 +395,13 @@ def _activity_name(activity_id: str) -> str:
     key = f"competencies:activity-name:{hashlib.sha1(activity_id.encode()).hexdigest()}"  # noqa: S324
     name = cache.get(key)
     if name is None:
-        statement = Statement.objects.filter(object_activity_id=activity_id).only("payload").first()
+        # Through the activity index (direct: the statement's object), like the LRS's `activity` filter.
+        statement = (
+            Statement.objects.filter(activity_index__activity_id=activity_id, activity_index__relation=Relation.DIRECT)
+            .only("payload")
+            .order_by("-stored")
+            .first()
+        )
         names = ((statement.payload.get("object") or {}).get("definition") or {}).get("name") if statement else None
         names = names or {}
         name = names.get("fr-FR") or next(iter(names.values()), activity_id)

@@ -78,6 +78,10 @@ XAPI_MAX_BATCH = int(os.environ.get("XAPI_MAX_BATCH", "1000"))
 XAPI_DEFAULT_VERSION = os.environ.get("XAPI_DEFAULT_VERSION", "2.0.0")
 if XAPI_DEFAULT_VERSION not in {"1.0.3", "2.0.0"}:
     raise ImproperlyConfigured("XAPI_DEFAULT_VERSION must be 1.0.3 or 2.0.0.")
+# bench/lrs.py only: routes a trivial view at /bench/ping, the yardstick of the framework's own cost.
+RELAIS_BENCH_PING = env_bool("RELAIS_BENCH_PING", False)
+# Batches in flight at once per forwarding target, from one delivery task (xapi.forwarding.delivery).
+XAPI_FORWARDING_CONCURRENCY = int(os.environ.get("XAPI_FORWARDING_CONCURRENCY", "4"))
 # Failed HTTP Basic logins allowed (count, seconds) before 429, per client key and per address,
 # as allauth's "login_failed" defaults for the site's logins.
 XAPI_LOGIN_FAILURES_PER_KEY = (5, 300)
@@ -331,6 +335,8 @@ CELERY_BEAT_SCHEDULE = {
     "competencies-ambassadors": {"task": "competencies.ambassadors_propose", "schedule": crontab(hour=3, minute=30)},
     # Maps' aggregates of schools still marked after their batches' refresh (maps.stats_queue).
     "competencies-stats-pending": {"task": "competencies.stats_refresh_pending", "schedule": 60.0},
+    # Stored statements announced through Redis whose drain task was lost (xapi.announcing).
+    "xapi-announce-drain": {"task": "xapi.announce_drain", "schedule": 60.0},
     # Outbox rows whose delivery task was lost (worker killed, broker down), and due retries.
     "xapi-forwarding-sweep": {"task": "xapi_forwarding.sweep", "schedule": 60.0},
     # Each pull source has its own interval; this only looks for the ones that are due.

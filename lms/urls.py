@@ -30,6 +30,9 @@ urlpatterns = [
     path("formations/", include("courses.urls")),
 ]
 
+if settings.RELAIS_BENCH_PING:
+    urlpatterns += [path("bench/ping", lms_views.bench_ping)]
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 

@@ -113,6 +113,7 @@ LOCAL_APPS = [
     "xapi",
     "xapi.forwarding",
     "competencies",
+    "evaluation",
     "courses",
     "themes",
 ]
@@ -314,6 +315,8 @@ CELERY_BEAT_SCHEDULE = {
     # Evidence ages: levels are recomputed for the new day.
     "competencies-levels-refresh": {"task": "competencies.levels_refresh", "schedule": crontab(hour=2, minute=30)},
     "competencies-ambassadors": {"task": "competencies.ambassadors_propose", "schedule": crontab(hour=3, minute=30)},
+    # The evaluation's indicators (funnels, item analysis, effect on levels), after the levels' refresh.
+    "evaluation-refresh": {"task": "evaluation.refresh", "schedule": crontab(hour=4, minute=15)},
     # Maps' aggregates of schools still marked after their batches' refresh (competencies.stats_queue).
     "competencies-stats-pending": {"task": "competencies.stats_refresh_pending", "schedule": 60.0},
     # Outbox rows whose delivery task was lost (worker killed, broker down), and due retries.

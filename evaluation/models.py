@@ -7,6 +7,7 @@ départements counts in each, as on the maps). Group sizes are stored, and hidde
 RELAIS_MIN_GROUP_SIZE.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -181,3 +182,24 @@ class Refresh(models.Model):
 
     def __str__(self):
         return str(self.finished_at)
+
+
+class Participation(models.Model):
+    """One teacher in one module, for the evaluators' export: dates, time, levels before and after,
+    questionnaire answers. Holds a user id: never shown on a page, exported re-keyed (`export.py`)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="+")
+    started_on = models.DateField(null=True)
+    completed_on = models.DateField(null=True)
+    seconds = models.PositiveIntegerField(null=True)
+    # competency key ("crcn-edu/3.1") → level the day before the start, and 3 months after completion.
+    levels_before = models.JSONField(default=dict)
+    levels_after = models.JSONField(default=dict)
+    answers = models.JSONField(default=dict)  # question IRI → the answer's values joined by "|"
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "module"], name="eval_participation_unique")]
+
+    def __str__(self):
+        return f"{self.user_id} in {self.module_id}"

@@ -15,7 +15,8 @@ Rules, one per indicator:
 - item analysis (Moodle's quiz statistics): each learner's first answer to each question; facility
   is the percentage right; discrimination the correlation (×100) of the item's score with the rest
   of the test over the learners who answered every question; how many chose each choice.
-- effect: `effect.py`.
+- effect: `effect.py`; each learner's levels before and after a module (`Participation`, the
+  evaluators' export): the day before their first statement in it, 3 months after its completion.
 """
 
 import math
@@ -23,7 +24,7 @@ import statistics
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -34,7 +35,8 @@ from django.utils.dateparse import parse_duration
 from lms.models import Membership
 from xapi.models import Statement
 
-from .effect import effect_rows
+from .effect import add_months, effect_rows
+from .level_history import levels_at
 from .models import (
     Activity,
     ActivityStat,
@@ -43,6 +45,7 @@ from .models import (
     Funnel,
     ItemStat,
     Module,
+    Participation,
     Question,
     Refresh,
     ResponseStat,
@@ -195,6 +198,8 @@ class Counts:
     registered: dict = field(default_factory=lambda: defaultdict(set))
     attended: dict = field(default_factory=lambda: defaultdict(set))
     seconds: dict = field(default_factory=lambda: defaultdict(int))  # (user, iri) → longest duration
+    first_seen: dict = field(default_factory=dict)  # (user, module id) → first day of a statement in it
+    completed_on: dict = field(default_factory=dict)  # (user, module id) → first completion day
 
 
 def _median(values: list[int]) -> int | None:
@@ -260,6 +265,20 @@ def course_compute(course: Course, rows: list[Row], iri_owner: dict) -> tuple[Co
     first_answers: dict[tuple[int, str], tuple[datetime, dict]] = {}
     for row in rows:
         kind, obj = iri_owner[row.iri]
+        if kind == "module":
+            module_id = obj.pk
+        elif kind == "activity":
+            module_id = obj.module_id
+        elif kind == "question":
+            module_id = obj.activity.module_id
+        else:
+            module_id = None
+        day = row.at.astimezone(UTC).date()
+        if module_id is not None and row.verb != REGISTERED:
+            key = (row.user, module_id)
+            counts.first_seen[key] = min(counts.first_seen.get(key, day), day)
+            if kind == "module" and row.verb == COMPLETED:
+                counts.completed_on[key] = min(counts.completed_on.get(key, day), day)
         seconds = duration_seconds(row.result.get("duration"))
         if seconds is not None and kind != "question":
             key = (row.user, row.iri)
@@ -366,16 +385,15 @@ def course_rows(course: Course, counts: Counts, departements: dict[int, set[int]
     return funnels, stats
 
 
-def response_rows(courses: list[Course]) -> list[ResponseStat]:
-    """Questionnaire distributions per course and question (all territories)."""
+def latest_responses(courses: list[Course], responses) -> dict:
+    """(actor key, question IRI) → (course, the person's latest answer), for the courses' questions."""
     owner = {}
     for course in courses:
         owner[course.iri] = course
         for module in course.modules.all():
             owner[module.iri] = course
-    by_question: dict[tuple[int, str], dict] = {}
-    latest: dict[tuple[str, str], object] = {}  # one answer per person and question: their latest
-    for response in responses_collect():
+    latest: dict[tuple[str, str], tuple] = {}  # one answer per person and question: their latest
+    for response in responses:
         course = next((owner[iri] for iri in response.context_iris if iri in owner), None)
         if course is None:
             continue
@@ -383,6 +401,12 @@ def response_rows(courses: list[Course]) -> list[ResponseStat]:
         if key in latest and latest[key][1].at >= response.at:
             continue
         latest[key] = (course, response)
+    return latest
+
+
+def response_rows(latest: dict) -> list[ResponseStat]:
+    """Questionnaire distributions per course and question (all territories)."""
+    by_question: dict[tuple[int, str], dict] = {}
     for course, response in latest.values():
         entry = by_question.setdefault(
             (course.pk, response.question_iri),
@@ -418,13 +442,69 @@ def response_rows(courses: list[Course]) -> list[ResponseStat]:
     return rows
 
 
+def participation_rows(
+    course: Course, counts: Counts, answers: dict[int, dict[str, list]], module_answers: dict, today
+) -> list[Participation]:
+    """One row per learner and module they started, with their levels in the course's competencies the
+    day before they started and 3 months after they completed it (when that day has come)."""
+    competencies = {c.pk: c.key for c in course.competencies.all()}
+    modules = {m.pk: m for m in course.modules.all()}
+    points, rows = [], []
+    for (user, module_id), started in counts.first_seen.items():
+        completed = counts.completed_on.get((user, module_id))
+        after = add_months(completed, 3) if completed else None
+        for competency in competencies:
+            points.append((user, competency, started - timedelta(days=1)))
+            if after and after <= today:
+                points.append((user, competency, after))
+        rows.append((user, module_id, started, completed, after))
+    levels = levels_at(points)
+    result = []
+    for user, module_id, started, completed, after in rows:
+        module = modules[module_id]
+        iris = [module.iri, *[a.iri for a in module.activities.all()]]
+        seconds = sum(counts.seconds.get((user, iri), 0) for iri in iris)
+        given = {**answers.get(user, {}), **module_answers.get((user, module.iri), {})}
+        result.append(
+            Participation(
+                user_id=user,
+                module=module,
+                started_on=started,
+                completed_on=completed,
+                seconds=seconds or None,
+                levels_before={
+                    key: levels[(user, pk, started - timedelta(days=1))] for pk, key in competencies.items()
+                },
+                levels_after={key: levels[(user, pk, after)] for pk, key in competencies.items()}
+                if after and after <= today
+                else {},
+                answers=given,
+            )
+        )
+    return result
+
+
 def evaluation_refresh(*, today=None) -> float:
     """Rebuild every derived table; returns the seconds it took."""
     started_at = time.monotonic()
     today = today or timezone.now().date()
     outlines_sync()
-    courses = list(Course.objects.prefetch_related("modules__activities__questions", "competencies"))
-    funnels, activity_stats, items, effects = [], [], [], []
+    courses = list(Course.objects.prefetch_related("modules__activities__questions", "competencies__framework"))
+    latest = latest_responses(courses, responses_collect())
+    answerers = actor_users({actor for actor, _question in latest})
+    course_answers: dict[int, dict[int, dict]] = defaultdict(lambda: defaultdict(dict))  # course → user → answers
+    module_answers: dict[tuple[int, str], dict] = defaultdict(dict)  # (user, module IRI) → answers
+    for (actor, question_iri), (course, response) in latest.items():
+        if actor not in answerers:
+            continue
+        value = "|".join(response.values)
+        module_iris = {m.iri for m in course.modules.all()} & set(response.context_iris)
+        if module_iris:
+            for iri in module_iris:
+                module_answers[(answerers[actor], iri)][question_iri] = value
+        else:
+            course_answers[course.pk][answerers[actor]][question_iri] = value
+    funnels, activity_stats, items, effects, participations = [], [], [], [], []
     for course in courses:
         iri_owner: dict[str, tuple[str, object]] = {course.iri: ("course", course)}
         questions_by_quiz: dict[int, list[Question]] = {}
@@ -452,6 +532,7 @@ def evaluation_refresh(*, today=None) -> float:
             if row.iri == course.iri and row.verb == COMPLETED:
                 day = row.at.astimezone(UTC).date()
                 completions[row.user] = min(completions.get(row.user, day), day)
+        participations += participation_rows(course, counts, course_answers[course.pk], module_answers, today)
         effects += effect_rows(
             course=course,
             competency_ids=[c.pk for c in course.competencies.all()],
@@ -459,15 +540,16 @@ def evaluation_refresh(*, today=None) -> float:
             takers=counts.enrolled | set(completions),
             today=today,
         )
-    responses = response_rows(courses)
+    responses = response_rows(latest)
     with transaction.atomic():
-        for model in (Funnel, ActivityStat, ItemStat, ResponseStat, EffectStat):
+        for model in (Funnel, ActivityStat, ItemStat, ResponseStat, EffectStat, Participation):
             model.objects.all().delete()
         Funnel.objects.bulk_create(funnels, batch_size=2000)
         ActivityStat.objects.bulk_create(activity_stats, batch_size=2000)
         ItemStat.objects.bulk_create(items, batch_size=2000)
         ResponseStat.objects.bulk_create(responses, batch_size=2000)
         EffectStat.objects.bulk_create(effects, batch_size=2000)
+        Participation.objects.bulk_create(participations, batch_size=2000)
         seconds = time.monotonic() - started_at
         Refresh.objects.all().delete()
         Refresh.objects.create(finished_at=timezone.now(), seconds=seconds)

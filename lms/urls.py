@@ -23,6 +23,7 @@ urlpatterns = [
     path("competences/", include("competencies.urls")),
     path("competencies/", include("competencies.urls_public")),
     path("formations/", include("courses.urls")),
+    path("evaluation/", include("evaluation.urls")),
 ]
 
 if settings.DEBUG:

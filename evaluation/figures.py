@@ -129,7 +129,7 @@ def likert_figure(rows: list[dict]) -> dict:
         "data": data,
         "layout": _layout(
             barmode="stack",
-            xaxis={"title": {"text": _("% des répondants")}, "range": [0, 100]},
+            xaxis={"title": {"text": _("part des répondants (%)")}, "range": [0, 100]},
             yaxis={"automargin": True},
             height=max(260, 70 * len(rows) + 140),
         ),

@@ -131,3 +131,12 @@ def test_export_downloads(client, history, manager):
     assert "| `personne` |" in markdown
     assert client.get(url + "?format=pdf").status_code == 400
     assert client.get(url + "?format=csv&parcours=x").status_code == 400
+
+
+def test_pages_in_english(client, history, trainer):
+    client.force_login(trainer)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("evaluation:course", args=[history.course.pk])).content.decode()
+    assert "Evaluation of the course" in html
+    assert "This is a comparison, not a proof of an effect." in html
+    assert "Quiz item analysis (first attempt)" in html

@@ -27,6 +27,8 @@ def trained_course_ids(user) -> list[int]:
     if not is_trainer(user):
         return []
     courses = dict(Course.objects.values_list("page_id", "pk"))
+    if user.is_superuser:
+        return list(courses.values())  # edits every page: no need to ask each one
     pages = Page.objects.filter(pk__in=list(courses))
     return [courses[page.pk] for page in pages if page.permissions_for_user(user).can_edit()]
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("parcours/<int:page_id>/", views.course, name="course"),
     path("territoires/", views.territories, name="territories"),
     path("export/", views.export, name="export"),
+    path("actualiser/", views.refresh, name="refresh"),
 ]

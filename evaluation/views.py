@@ -3,18 +3,22 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from competencies.exports import table_export
-from competencies.scope import is_manager
+from competencies.scope import is_manager, is_national
 from lms.models import Departement
 
-from . import figures
+from . import figures, tasks
 from .access import course_reader, manager_departements, trained_course_ids
 from .export import dataset_build, dataset_csv, dataset_xlsx, dictionary_csv, dictionary_markdown
 from .models import Course, Refresh
@@ -55,10 +59,25 @@ def home(request):
             "trained": courses,
             "scope_courses": scope_courses,
             "manager": manager,
+            "may_refresh": is_national(request.user),
             "refreshed_at": last.finished_at if last else None,
             "title": _("Évaluation des formations"),
         },
     )
+
+
+@login_required
+@require_POST
+def refresh(request):
+    """Rebuild the indicators now (national administrators): queued, at most once a minute."""
+    if not is_national(request.user):
+        raise PermissionDenied(_("Seul un administrateur national peut recalculer les indicateurs."))
+    if cache.add("evaluation:refresh-asked", 1, timeout=60):
+        transaction.on_commit(tasks.refresh.delay)
+        messages.success(request, _("Le calcul des indicateurs est lancé ; rechargez la page dans quelques minutes."))
+    else:
+        messages.info(request, _("Un calcul des indicateurs vient d'être demandé."))
+    return redirect("evaluation:home")
 
 
 @login_required

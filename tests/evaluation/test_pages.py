@@ -140,3 +140,22 @@ def test_pages_in_english(client, history, trainer):
     assert "Evaluation of the course" in html
     assert "This is a comparison, not a proof of an effect." in html
     assert "Quiz item analysis (first attempt)" in html
+
+
+def test_refresh_on_demand_for_national_administrators_only(client, history, manager, settings):
+    from evaluation.models import Refresh
+
+    url = reverse("evaluation:refresh")
+    client.force_login(manager)
+    assert client.post(url).status_code == 403
+    national = make_user("national@example.fr", role="admin")
+    client.force_login(national)
+    assert client.get(url).status_code == 405
+    before = Refresh.objects.get().finished_at
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(url)
+    assert response.status_code == 302
+    assert Refresh.objects.get().finished_at > before

@@ -64,54 +64,84 @@ CHUNK = 900
 # --- outlines -------------------------------------------------------------------------------------
 
 
+def _sync(model, wanted: dict[str, dict], fields: list[str]) -> dict[str, object]:
+    """Bring `model`'s rows to `wanted` (IRI → field values) in a few statements; IRI → row."""
+    existing = {row.iri: row for row in model.objects.all()}
+    created, changed = [], []
+    for iri, values in wanted.items():
+        row = existing.get(iri)
+        if row is None:
+            created.append(model(iri=iri, **values))
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+            changed.append(row)
+    model.objects.filter(iri__in=[iri for iri in existing if iri not in wanted]).delete()
+    model.objects.bulk_create(created, batch_size=1000)
+    model.objects.bulk_update(changed, fields, batch_size=1000)
+    return {row.iri: row for row in model.objects.all()} if created else {**existing, **{r.iri: r for r in changed}}
+
+
 @transaction.atomic
 def outlines_sync() -> None:
-    """Bring Course, Module, Activity and Question to the registered outlines (by IRI)."""
+    """Bring Course, Module, Activity and Question to the registered outlines (by IRI): a few statements
+    whatever the number of courses, and no write when nothing changed."""
     outlines = outlines_collect()
-    seen_courses = []
-    for c in outlines:
-        course, _created = Course.objects.update_or_create(
-            iri=c.iri,
-            defaults={
+    courses = _sync(
+        Course,
+        {
+            c.iri: {
                 "page_id": c.page_id,
                 "title": c.title[:255],
                 "co_designers": list(c.co_designers),
                 "departement_id": c.departement_id,
-            },
-        )
-        course.competencies.set(c.competency_ids)
-        seen_courses.append(course.pk)
-        seen_modules = []
-        for position, m in enumerate(c.modules):
-            module, _created = Module.objects.update_or_create(
-                iri=m.iri,
-                defaults={"course": course, "page_id": m.page_id, "title": m.title[:255], "position": position},
-            )
-            seen_modules.append(module.pk)
-            seen_activities = []
-            for a_position, a in enumerate(m.activities):
-                activity, _created = Activity.objects.update_or_create(
-                    iri=a.iri,
-                    defaults={"module": module, "title": a.title[:255], "kind": a.kind, "position": a_position},
-                )
-                seen_activities.append(activity.pk)
-                seen_questions = []
-                for q_position, q in enumerate(a.questions):
-                    question, _created = Question.objects.update_or_create(
-                        iri=q.iri,
-                        defaults={
-                            "activity": activity,
-                            "prompt": q.prompt,
-                            "choices": list(q.choices),
-                            "correct": list(q.correct),
-                            "position": q_position,
-                        },
-                    )
-                    seen_questions.append(question.pk)
-                activity.questions.exclude(pk__in=seen_questions).delete()
-            module.activities.exclude(pk__in=seen_activities).delete()
-        course.modules.exclude(pk__in=seen_modules).delete()
-    Course.objects.exclude(pk__in=seen_courses).delete()
+            }
+            for c in outlines
+        },
+        ["page_id", "title", "co_designers", "departement_id"],
+    )
+    through = Course.competencies.through
+    wanted_links = {(courses[c.iri].pk, pk) for c in outlines for pk in c.competency_ids}
+    existing_links = set(through.objects.values_list("course_id", "competency_id"))
+    for course_id, competency_id in existing_links - wanted_links:
+        through.objects.filter(course_id=course_id, competency_id=competency_id).delete()
+    through.objects.bulk_create([through(course_id=a, competency_id=b) for a, b in wanted_links - existing_links])
+    modules = _sync(
+        Module,
+        {
+            m.iri: {"course_id": courses[c.iri].pk, "page_id": m.page_id, "title": m.title[:255], "position": i}
+            for c in outlines
+            for i, m in enumerate(c.modules)
+        },
+        ["course_id", "page_id", "title", "position"],
+    )
+    activities = _sync(
+        Activity,
+        {
+            a.iri: {"module_id": modules[m.iri].pk, "title": a.title[:255], "kind": a.kind, "position": i}
+            for c in outlines
+            for m in c.modules
+            for i, a in enumerate(m.activities)
+        },
+        ["module_id", "title", "kind", "position"],
+    )
+    _sync(
+        Question,
+        {
+            q.iri: {
+                "activity_id": activities[a.iri].pk,
+                "prompt": q.prompt,
+                "choices": list(q.choices),
+                "correct": list(q.correct),
+                "position": i,
+            }
+            for c in outlines
+            for m in c.modules
+            for a in m.activities
+            for i, q in enumerate(a.questions)
+        },
+        ["activity_id", "prompt", "choices", "correct", "position"],
+    )
 
 
 # --- reading the statements -----------------------------------------------------------------------

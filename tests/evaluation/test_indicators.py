@@ -189,3 +189,18 @@ def test_territories_and_good_practices(refreshed, settings):
     practices = good_practices_table(departement_ids=None)
     assert practices.rows[0][:4] == ["Module test", "Parcours test", 4, 50.0]
     assert practices.rows[0][4] == round(7 / 2 - 1 / 3, 2)
+
+
+def test_outline_follows_the_pages_on_the_next_refresh(refreshed):
+    from courses.models import ModulePage
+    from tests.conftest import CONTENT
+
+    module = ModulePage.objects.get(pk=refreshed.module.pk)
+    module.title = "Module renommé"
+    module.activities = [CONTENT]
+    module.save_revision().publish()
+    evaluation_refresh(today=TODAY)
+    course = Course.objects.get()
+    assert [m.title for m in course.modules.all()] == ["Module renommé"]
+    assert [a.kind for a in course.modules.get().activities.all()] == ["content_step"]
+    assert not ItemStat.objects.exists()

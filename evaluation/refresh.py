@@ -362,7 +362,7 @@ def course_rows(course: Course, counts: Counts, departements: dict[int, set[int]
     def course_seconds(user):
         return sum(module_seconds(m.pk)(user) for m in modules) + counts.seconds.get((user, course.iri), 0)
 
-    started_any = set().union(*counts.started.values()) if counts.started else set()
+    started_any = set().union(*counts.started.values())
     enrolled_all = counts.enrolled | started_any | counts.completed[None]
     funnels, stats = [], []
     for dep, users in _split(enrolled_all, departements).items():
@@ -567,7 +567,7 @@ def evaluation_refresh(*, today=None) -> float:
             course=course,
             competency_ids=[c.pk for c in course.competencies.all()],
             completions=completions,
-            takers=counts.enrolled | set(completions),
+            takers=counts.enrolled | set().union(*counts.started.values()) | set(completions),
             today=today,
         )
     responses = response_rows(latest)

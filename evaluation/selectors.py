@@ -344,6 +344,7 @@ def territories_table(*, departement_ids: list[int] | None, course: Course | Non
         ],
         note=effect_caveat(),
     )
+    totals = {True: [0] * 11, False: [0] * 11}  # TNE or not → the sums the rows are made of
     for dep in sorted(deps, key=lambda d: (not d.is_tne, d.code)):
         row = f.get(dep.pk)
         if row is None:
@@ -351,23 +352,34 @@ def territories_table(*, departement_ids: list[int] | None, course: Course | Non
         sess = s.get(dep.pk) or {"reg": 0, "att": 0}
         done_n, done_sum = e[dep.pk].get("completers", (0, 0))
         other_n, other_sum = e[dep.pk].get("comparison", (0, 0))
-        timed = row["timed"] or 0
-        table.rows.append(
-            [
-                f"{dep.name} ({dep.code})",
-                _("oui") if dep.is_tne else _("non"),
-                row["enrolled"],
-                row["started"],
-                row["completed"],
-                shown(_percent(row["completed"], row["enrolled"]), row["enrolled"]),
-                shown(_minutes(row["seconds"] / timed) if timed else None, timed),
-                shown(_percent(sess["att"], sess["reg"]), sess["reg"]),
-                shown(round(done_sum / done_n, 2) if done_n else None, done_n),
-                shown(round(other_sum / other_n, 2) if other_n else None, other_n),
-            ]
-        )
+        sums = [row["enrolled"], row["started"], row["completed"], row["timed"] or 0, row["seconds"] or 0]
+        sums += [sess["reg"], sess["att"], done_n, done_sum, other_n, other_sum]
+        totals[dep.is_tne] = [a + b for a, b in zip(totals[dep.is_tne], sums, strict=True)]
+        table.rows.append(_territory_row(f"{dep.name} ({dep.code})", dep.is_tne, sums))
         table.links.append({"departement": dep.code})
+    if departement_ids is None or len(departement_ids) > 2:
+        # TNE départements beside the others, as wholes (a teacher of both kinds counts in each).
+        for tne, label in ((True, _("Ensemble des départements TNE")), (False, _("Ensemble des autres départements"))):
+            if totals[tne][0]:
+                table.rows.append(_territory_row(label, tne, totals[tne]))
+                table.links.append({})
     return table
+
+
+def _territory_row(label: str, tne: bool, sums: list[int]) -> list:
+    enrolled, started, completed, timed, seconds, registered, attended, done_n, done_sum, other_n, other_sum = sums
+    return [
+        label,
+        _("oui") if tne else _("non"),
+        enrolled,
+        started,
+        completed,
+        shown(_percent(completed, enrolled), enrolled),
+        shown(_minutes(seconds / timed) if timed else None, timed),
+        shown(_percent(attended, registered), registered),
+        shown(round(done_sum / done_n, 2) if done_n else None, done_n),
+        shown(round(other_sum / other_n, 2) if other_n else None, other_n),
+    ]
 
 
 def good_practices_table(*, departement_ids: list[int] | None, limit: int = 10) -> Table:

@@ -178,13 +178,24 @@ def test_territories_and_good_practices(refreshed, settings):
     settings.RELAIS_MIN_GROUP_SIZE = 1
     table = territories_table(departement_ids=[h.dep95.pk, h.dep02.pk])
     by_label = {row[0]: row for row in table.rows}
-    assert list(by_label) == ["Aisne (02)", "Val-d'Oise (95)"]  # both TNE: by code
+    assert list(by_label) == ["Aisne (02)", "Val-d'Oise (95)"]  # both TNE: by code; two: no wholes
     assert by_label["Val-d'Oise (95)"][2:6] == [4, 4, 2, 50.0]
     assert by_label["Val-d'Oise (95)"][7] == 66.7
     assert by_label["Val-d'Oise (95)"][8] == 3.5  # completers at 3 months: (4 + 3) / 2
     assert by_label["Aisne (02)"][2:6] == [1, 0, 0, 0.0]
+    h.dep02.is_tne = False
+    h.dep02.save()
+    national = {row[0]: row for row in territories_table(departement_ids=None).rows}
+    assert list(national) == [
+        "Val-d'Oise (95)",  # TNE first
+        "Aisne (02)",
+        "Ensemble des départements TNE",
+        "Ensemble des autres départements",
+    ]
+    assert national["Ensemble des départements TNE"][2:6] == [4, 4, 2, 50.0]
+    assert national["Ensemble des autres départements"][1:6] == ["non", 1, 0, 0, 0.0]
     settings.RELAIS_MIN_GROUP_SIZE = 2
-    assert territories_table(departement_ids=None).rows[0][5] is None  # the Aisne: 1 enrolled
+    assert territories_table(departement_ids=None).rows[1][5] is None  # the Aisne: 1 enrolled
     settings.RELAIS_MIN_GROUP_SIZE = 2
     practices = good_practices_table(departement_ids=None)
     assert practices.rows[0][:4] == ["Module test", "Parcours test", 4, 50.0]

@@ -159,18 +159,21 @@ def duration_seconds(value) -> int | None:
 
 def actor_users(actor_keys) -> dict[str, int]:
     """actor key → user id, for the pseudonymous accounts of this site's users."""
-    prefix = f"account:{settings.RELAIS_BASE_URL}|"
-    by_uuid = {}
+    base = settings.RELAIS_BASE_URL.rstrip("/")
+    prefixes = (f"account:{base}|", f"account:{base}/|")  # a homePage with or without its final slash
+    by_uuid: dict[str, list[str]] = defaultdict(list)
     for key in actor_keys:
-        if key.startswith(prefix):
-            by_uuid[key[len(prefix) :].lower()] = key
+        for prefix in prefixes:
+            if key.startswith(prefix):
+                by_uuid[key[len(prefix) :].lower()].append(key)
     found = {}
     names = sorted(by_uuid)
     for start in range(0, len(names), CHUNK):
         for pk, uuid in (
             get_user_model().objects.filter(xapi_uuid__in=names[start : start + CHUNK]).values_list("pk", "xapi_uuid")
         ):
-            found[by_uuid[str(uuid)]] = pk
+            for key in by_uuid[str(uuid)]:
+                found[key] = pk
     return found
 
 

@@ -131,6 +131,7 @@ LOCAL_APPS = [
     "evidence",
     "ambassadors",
     "maps",
+    "evaluation",
     "courses",
     "questionnaires",
     "themes",
@@ -334,6 +335,8 @@ CELERY_BEAT_SCHEDULE = {
     "competencies-levels-refresh": {"task": "competencies.levels_refresh", "schedule": crontab(hour=2, minute=30)},
     "competencies-ambassadors": {"task": "competencies.ambassadors_propose", "schedule": crontab(hour=3, minute=30)},
     # Maps' aggregates of schools still marked after their batches' refresh (maps.stats_queue).
+    # The evaluation's indicators (funnels, item analysis, effect on levels), after the levels' refresh.
+    "evaluation-refresh": {"task": "evaluation.refresh", "schedule": crontab(hour=4, minute=15)},
     "competencies-stats-pending": {"task": "competencies.stats_refresh_pending", "schedule": 60.0},
     # Stored statements announced through Redis whose drain task was lost (xapi.announcing).
     "xapi-announce-drain": {"task": "xapi.announce_drain", "schedule": 60.0},

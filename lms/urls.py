@@ -28,6 +28,7 @@ urlpatterns = [
     path("competences/", include((ambassadors_urls.urlpatterns + maps_urls.urlpatterns, "competencies"))),
     path("competencies/", include((badges_urls.urlpatterns + frameworks_urls.urlpatterns, "frameworks"))),
     path("formations/", include("courses.urls")),
+    path("evaluation/", include("evaluation.urls")),
 ]
 
 if settings.RELAIS_BENCH_PING:

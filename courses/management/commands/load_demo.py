@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from courses.demo import demo_load
+from evaluation.refresh import evaluation_refresh
 
 
 class Command(BaseCommand):
@@ -12,6 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, teachers_per_school, no_history, **options):
         report = demo_load(teachers_per_school=teachers_per_school, with_history=not no_history)
+        evaluation_refresh()  # the evaluation pages read derived tables: fill them now, not at night
         self.stdout.write(
             f"Demo territory: {report.schools} schools, {report.teachers} teachers, {report.courses} courses, "
             f"{report.statements_after - report.statements_before} new statements "

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -347,10 +349,53 @@ def _persist(
     return result
 
 
-def _announce(*, statement_ids: list[str], voided_ids: list[str], verb_ids: list[str]) -> None:
+@dataclass
+class _Held:
+    at: datetime | None
+    statement_ids: list[str]
+    voided_ids: list[str]
+    verb_ids: list[str]
+
+
+_held: ContextVar[_Held | None] = ContextVar("xapi_announcements_held", default=None)
+
+
+@contextmanager
+def statements_announced_together(*, at: datetime | None = None) -> Iterator[None]:
+    """Announce every statement stored inside the block once, after it, in one `statement_stored`.
+
+    For a replay of past events (the demo's history, an import): `at` says when they happened, and
+    receivers process them as of then (levels dated `at`). Use it outside any transaction, or the
+    announcement waits for the enclosing commit, like every other."""
+    held = _Held(at, [], [], [])
+    token = _held.set(held)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+    if held.statement_ids or held.voided_ids:
+        transaction.on_commit(
+            partial(
+                _announce,
+                statement_ids=held.statement_ids,
+                voided_ids=held.voided_ids,
+                verb_ids=held.verb_ids,
+                at=held.at,
+            )
+        )
+
+
+def _announce(*, statement_ids: list[str], voided_ids: list[str], verb_ids: list[str], at=None) -> None:
+    held = _held.get()
+    if held is not None and at is None:
+        held.statement_ids += statement_ids
+        held.voided_ids += voided_ids
+        held.verb_ids += verb_ids
+        return
+    extra = {"at": at} if at is not None else {}
     # The data is committed: a failing receiver must not turn the caller's success into an error.
     for receiver, response in statement_stored.send_robust(
-        sender=Statement, statement_ids=statement_ids, voided_ids=voided_ids, verb_ids=verb_ids
+        sender=Statement, statement_ids=statement_ids, voided_ids=voided_ids, verb_ids=verb_ids, **extra
     ):
         if isinstance(response, Exception):
             logger.error("statement_stored receiver %r failed", receiver, exc_info=response)

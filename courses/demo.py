@@ -8,7 +8,7 @@ exactly what real use would have given. Running it twice creates nothing new.
 """
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import cache
 
@@ -108,21 +108,21 @@ class DemoSize:
 
 SIZES = {
     "full": DemoSize(
-        ecoles={"95": 14, "78": 8},
-        colleges={"95": 5, "78": 4},
-        lycees={"95": 3, "78": 2},
-        teachers_per_ecole=7,
+        ecoles={"95": 12, "78": 8},
+        colleges={"95": 4, "78": 3},
+        lycees={"95": 2, "78": 1},
+        teachers_per_ecole=8,
         teachers_per_college=12,
         teachers_per_lycee=14,
     ),
     # The same shape, small enough for the tests.
     "small": DemoSize(
-        ecoles={"95": 3, "78": 2},
+        ecoles={"95": 2, "78": 1},
         colleges={"95": 1, "78": 1},
         lycees={"95": 0, "78": 0},
-        teachers_per_ecole=6,
-        teachers_per_college=7,
-        teachers_per_lycee=8,
+        teachers_per_ecole=5,
+        teachers_per_college=6,
+        teachers_per_lycee=6,
     ),
 }
 
@@ -205,7 +205,7 @@ COURSES = [
                                 ],
                             ),
                         ],
-                        ["crcn-edu/3.1", "crcn-edu/2.1"],
+                        ["crcn-edu/3.1", "crcn-edu/2.1", "crcn-edu/1.3"],
                         3,
                     ),
                 ],
@@ -229,7 +229,7 @@ COURSES = [
                                 [("Environ dix", True, ""), ("Une fois par heure", False, "")],
                             )
                         ],
-                        ["crcn-edu/3.2", "crcn-edu/1.1"],
+                        ["crcn-edu/3.2", "crcn-edu/1.1", "crcn-edu/1.2"],
                         4,
                     ),
                 ],
@@ -266,7 +266,7 @@ COURSES = [
                                 [("Les erreurs fréquentes", True, ""), ("La vitesse de connexion", False, "")],
                             ),
                         ],
-                        ["crcn-edu/3.3", "crcn-edu/5.2"],
+                        ["crcn-edu/3.3", "crcn-edu/5.2", "crcn-edu/4.1"],
                         4,
                     ),
                 ],
@@ -615,7 +615,9 @@ def _teachers(schools: list[School], size: DemoSize) -> list[demo_history.Teache
     teachers = []
     number = 0
     for school in schools:
-        pace = random.Random(f"relais-demo/{school.uai}").uniform(0.35, 0.85)
+        # Most schools train a lot; one in seven hardly (no ambassador there).
+        dice = random.Random(f"relais-demo/{school.uai}")
+        pace = dice.uniform(0.75, 1.0) if dice.random() > 1 / 7 else 0.25
         for _ in range(per_kind[school.kind]):
             number += 1
             first = FIRST_NAMES[number % len(FIRST_NAMES)]
@@ -673,7 +675,8 @@ def demo_plan(size_name: str = "full") -> dict[str, int]:
         "departements": 2,
         "schools_95": size.schools("95"),
         "schools_78": size.schools("78"),
-        "teachers": size.teachers("95") + size.teachers("78"),
+        # With the demo teacher (enseignante@), whose history is yours to make.
+        "teachers": size.teachers("95") + size.teachers("78") + 1,
         "catalogues": 2,
         # Val-d'Oise: COURSES, the co-designed course, the workshops; Yvelines: the adaptation.
         "courses": len(COURSES) + 3,
@@ -681,11 +684,22 @@ def demo_plan(size_name: str = "full") -> dict[str, int]:
     }
 
 
-def demo_load(*, size: str = "full", with_history: bool = True, today: date | None = None) -> DemoReport:
-    """Load (or complete) the demo territory. Idempotent: a second run adds nothing."""
+def demo_load(
+    *, size: str = "full", with_history: bool = True, today: date | None = None, teachers_per_school: int | None = None
+) -> DemoReport:
+    """Load (or complete) the demo territory. Idempotent: a second run adds nothing.
+
+    `teachers_per_school` (tests) puts that many teachers in every school of the chosen size."""
     from xapi.models import Statement
 
     dimensions = SIZES[size]
+    if teachers_per_school is not None:
+        dimensions = replace(
+            dimensions,
+            teachers_per_ecole=teachers_per_school,
+            teachers_per_college=teachers_per_school,
+            teachers_per_lycee=teachers_per_school,
+        )
     today = today or timezone.localdate()
     report = DemoReport(statements_before=Statement.objects.count())
     territories_load()

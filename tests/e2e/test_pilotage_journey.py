@@ -85,7 +85,7 @@ def login(page, base, email, password):
 @pytest.fixture
 def demo(live_server):
     wagtail_root()
-    demo_load(teachers_per_school=5, with_history=True)
+    demo_load(size="small")  # the demo's shape: two départements, 18 months, proposals decided or not
     stats_refresh(None)
     return live_server.url
 

@@ -18,7 +18,6 @@ from lms.models import Departement, Membership, School
 from tests.conftest import wagtail_root
 from xapi.models import Statement
 
-
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
@@ -27,7 +26,7 @@ def test_campaign_days_skip_holidays_and_weekends():
     assert days and all(d.weekday() < 5 for d in days)
     assert not [d for d in days if d.month in (7, 8)]  # summer
     assert not [d for d in days if (d.month, d.day) >= (12, 18) or (d.month == 1 and d.day < 6)]  # Christmas
-    assert not [d for d in days if d.month == 10 and d.day > 16 or d.month == 11 and d.day < 3]  # Toussaint
+    assert not [d for d in days if (d.month == 10 and d.day > 16) or (d.month == 11 and d.day < 3)]  # Toussaint
     assert {d.month for d in days} == {1, 2, 3, 4, 5, 6, 9, 10, 11, 12}
 
 

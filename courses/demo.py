@@ -617,7 +617,7 @@ def _teachers(schools: list[School], size: DemoSize) -> list[demo_history.Teache
     for school in schools:
         # Most schools train a lot; one in seven hardly (no ambassador there).
         dice = random.Random(f"relais-demo/{school.uai}")
-        pace = dice.uniform(0.75, 1.0) if dice.random() > 1 / 7 else 0.25
+        pace = dice.uniform(0.85, 1.0) if dice.random() > 1 / 7 else 0.25
         for _ in range(per_kind[school.kind]):
             number += 1
             first = FIRST_NAMES[number % len(FIRST_NAMES)]
@@ -627,7 +627,7 @@ def _teachers(schools: list[School], size: DemoSize) -> list[demo_history.Teache
             dice = random.Random(f"relais-demo/skill/{user.email}")
             teachers.append(
                 demo_history.Teacher(
-                    user=user, skill=dice.uniform(0.45, 0.95), engagement=pace * dice.uniform(0.7, 1.2)
+                    user=user, skill=dice.uniform(0.55, 0.95), engagement=pace * dice.uniform(0.9, 1.15)
                 )
             )
     return teachers

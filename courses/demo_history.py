@@ -101,7 +101,7 @@ def teacher_plan(teacher: Teacher, courses: list[CoursePage], days: list[date], 
         events.append(Event(at(days[index], minutes), 0, _call(services.course_enroll, user=user, course=course)))
         for module in modules_of[course.pk]:
             index += rng.randint(2, 12)
-            if index >= len(days) or rng.random() < 0.06:
+            if index >= len(days) or rng.random() < 0.04:
                 break  # not yet, or dropped out
             when = at(days[index], minutes + 60)
             events.append(Event(when, 1, _call(services.module_launch, user=user, module=module)))

@@ -177,7 +177,11 @@ def sessions_play(*, trainer, module: ModulePage, past_block_id: str, future_blo
     """Registrations for the workshop module's sessions, and the attendance of the one already held."""
     past_block = module.activity(past_block_id)
     held = timezone.make_aware(datetime.combine(past_block.value["date"], past_block.value["end_time"]))
-    registered_on = [held - timedelta(days=d) for d in (21, 18, 14, 10, 7)]
+    # Places taken on the school days of the three weeks before.
+    before = campaign_days(held.date() - timedelta(days=35), held.date() - timedelta(days=3))[-15:] or [
+        held.date() - timedelta(days=7)
+    ]
+    registered_on = [timezone.make_aware(datetime.combine(d, time(17, 30))) for d in before[::3]]
     present = set()
     capacity = past_block.value["capacity"]
     for number, user in enumerate(teachers[:capacity]):
@@ -192,8 +196,9 @@ def sessions_play(*, trainer, module: ModulePage, past_block_id: str, future_blo
             trainer=trainer, module=module, block_id=past_block_id, present_user_ids=present, at=held
         )
     # The next sessions: places taken in the last days.
+    recent = campaign_days(today - timedelta(days=30), today - timedelta(days=1))[-5:] or [today]
     for number, user in enumerate(teachers[: capacity + 6]):
-        when = timezone.make_aware(datetime.combine(today - timedelta(days=1 + number % 5), time(17, 30)))
+        when = timezone.make_aware(datetime.combine(recent[number % len(recent)], time(17, 30)))
         with statements_announced_together(at=when):
             services.course_enroll(user=user, course=module.course, at=when)
             for block_id in future_block_ids:

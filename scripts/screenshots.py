@@ -88,16 +88,18 @@ def main() -> None:
 
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
+        ready = os.environ.get("RELAIS_SCREENSHOTS_DB")
         env = {
             **os.environ,
             "DJANGO_DEBUG": "1",
-            "DATABASE_URL": f"sqlite:///{tmp}/screenshots.sqlite3",
+            "DATABASE_URL": f"sqlite:///{ready or f'{tmp}/screenshots.sqlite3'}",
             "MEDIA_ROOT": f"{tmp}/media",
         }
-        print("Building the demo…")
-        manage(env, "migrate", "--noinput", stdout=subprocess.DEVNULL)
-        manage(env, "load_frameworks", stdout=subprocess.DEVNULL)
-        manage(env, "load_demo", stdout=subprocess.DEVNULL)
+        if not ready:
+            print("Building the demo…")
+            manage(env, "migrate", "--noinput", stdout=subprocess.DEVNULL)
+            manage(env, "load_frameworks", stdout=subprocess.DEVNULL)
+            manage(env, "load_demo", stdout=subprocess.DEVNULL)
         # The maps read derived tables; make sure they are current whatever path filled the levels.
         refresh = "from competencies.stats import stats_refresh; stats_refresh(None)"
         manage(env, "shell", "-c", refresh, stdout=subprocess.DEVNULL)

@@ -180,9 +180,11 @@ def _levels_recompute_all(*, as_of: date, now: datetime) -> int:
 
 
 @transaction.atomic
-def levels_refresh(*, as_of: date | None = None) -> int:
-    """Recompute every level for `as_of` (today): evidence ages, and a level may fall. Run daily."""
-    now = timezone.now()
+def levels_refresh(*, as_of: date | None = None, at: datetime | None = None) -> int:
+    """Recompute every level for `as_of` (today): evidence ages, and a level may fall. Run daily.
+
+    `at`: a replay of past days (the demo's history): levels as of that day, their changes dated `at`."""
+    now = at or timezone.now()
     changed = _levels_recompute_all(as_of=as_of or now.date(), now=now)
     stats_refresh(None)
     return changed

@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from competencies.services import levels_refresh
 from xapi.services import statements_announced_together
 
 from . import services, sessions
@@ -160,11 +161,26 @@ def _call(function, **kwargs):
 
 
 def history_play(events: list[Event]) -> int:
-    """Play the events in time order, one day at a time; returns how many days were played."""
+    """Play the events in time order, one day at a time; returns how many days were played.
+
+    On the first of each month, the levels' refresh runs as of that day (the site runs it daily):
+    evidence ages, so a teacher who stopped training sees a level fall, then, as on the site."""
     by_day: dict[date, list[Event]] = defaultdict(list)
     for event in events:
         by_day[timezone.localdate(event.when)].append(event)
-    for day in sorted(by_day):
+    if not by_day:
+        return 0
+    first, last = min(by_day), max(by_day)
+    month = date(first.year, first.month, 1)
+    refreshes = []
+    while month <= last:
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        refreshes.append(month)
+    for day in sorted(set(by_day) | {m for m in refreshes if m <= last}):
+        if day in refreshes:
+            levels_refresh(at=timezone.make_aware(datetime.combine(day, time(6, 0))))
+        if day not in by_day:
+            continue
         day_events = sorted(by_day[day], key=lambda e: (e.when, e.order))
         end_of_day = timezone.make_aware(datetime.combine(day, time(19, 0)))
         with statements_announced_together(at=end_of_day):

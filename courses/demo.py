@@ -184,7 +184,7 @@ COURSES = [
                         "<p>Une séance hybride répartit les activités entre présence et distance selon ce que "
                         "chaque temps fait le mieux : l'explication et l'échange en classe, l'entraînement et "
                         "la production à distance.</p>",
-                        ["crcn-edu/3.1"],
+                        ["crcn-edu/3.1", "crcn-edu/2.1", "crcn-edu/1.3"],
                         3,
                     ),
                     _quiz(
@@ -218,7 +218,7 @@ COURSES = [
                         "Préparer la classe virtuelle",
                         "<p>Testez le lien, préparez un déroulé court et des moments d'interaction toutes les "
                         "dix minutes.</p>",
-                        ["crcn-edu/3.2"],
+                        ["crcn-edu/3.2", "crcn-edu/1.1", "crcn-edu/1.2"],
                         3,
                     ),
                     _quiz(
@@ -251,7 +251,7 @@ COURSES = [
                     _content(
                         "L'évaluation formative outillée",
                         "<p>Un quiz n'évalue bien que s'il donne un retour immédiat et exploitable.</p>",
-                        ["crcn-edu/3.3"],
+                        ["crcn-edu/3.3", "crcn-edu/5.2", "crcn-edu/4.1"],
                         3,
                     ),
                     _quiz(

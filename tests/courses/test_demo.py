@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
 from django.utils import timezone
 
 from competencies.models import AmbassadorBadge, AmbassadorProposal, LevelChange
@@ -73,6 +75,11 @@ def test_small_demo_has_the_whole_shape():
     assert held.filter(attended=True).exists() and held.filter(attended=False).exists()
     teacher = SessionRegistration.objects.filter(user__email=f"enseignante@{DEMO_DOMAIN}", attended__isnull=True)
     assert teacher.count() == 2
+    # "Mes formations" shows the demo teacher's next sessions.
+    client = Client()
+    client.force_login(get_user_model().objects.get(email=f"enseignante@{DEMO_DOMAIN}"))
+    page = client.get("/mes-formations/").content.decode()
+    assert "Classe virtuelle : retours d&#x27;expérience" in page or "Classe virtuelle : retours d'expérience" in page
     # The demo teacher belongs to a school of the demo.
     assert Membership.objects.filter(user__email=f"enseignante@{DEMO_DOMAIN}", school__departement__code="95")
 

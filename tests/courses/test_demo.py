@@ -78,7 +78,7 @@ def test_small_demo_has_the_whole_shape():
     # "Mes formations" shows the demo teacher's next sessions.
     client = Client()
     client.force_login(get_user_model().objects.get(email=f"enseignante@{DEMO_DOMAIN}"))
-    page = client.get("/mes-formations/").content.decode()
+    page = client.get("/formations/mes-formations/").content.decode()
     assert "Classe virtuelle : retours d&#x27;expérience" in page or "Classe virtuelle : retours d'expérience" in page
     # The demo teacher belongs to a school of the demo.
     assert Membership.objects.filter(user__email=f"enseignante@{DEMO_DOMAIN}", school__departement__code="95")

@@ -423,7 +423,7 @@ WORKSHOP_COURSE = {
 }
 
 
-def _catalogue(*, code: str, slug: str, title: str, intro: str, default_site: bool, hostname: str) -> CatalogPage:
+def _catalogue(*, code: str, slug: str, title: str, intro: str, default_site: bool) -> CatalogPage:
     departement = Departement.objects.get(code=code)
     catalogue = CatalogPage.objects.filter(slug=slug).first()
     if catalogue:
@@ -432,9 +432,9 @@ def _catalogue(*, code: str, slug: str, title: str, intro: str, default_site: bo
     catalogue = CatalogPage(title=title, slug=slug, intro=intro, territory=departement)
     root.add_child(instance=catalogue)
     if not default_site:
-        Site.objects.get_or_create(
-            hostname=hostname, port=8000, defaults={"root_page": catalogue, "site_name": f"Relais {departement.name}"}
-        )
+        # No Site of its own: with a second Site, Wagtail gives page URLs with each site's configured host,
+        # and the demo served on 127.0.0.1:8000 would redirect to http://localhost/. The Yvelines' trainer
+        # works in the admin; a territory's own site is configured as in production (README, multisite).
         return catalogue
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
@@ -714,7 +714,6 @@ def demo_load(
             intro="<p>Parcours hybrides co-construits par Réseau Canopé, la DRANE de Versailles et le "
             "Département du Val-d'Oise.</p>",
             default_site=True,
-            hostname="localhost",
         )
         catalogue_78 = _catalogue(
             code="78",
@@ -722,7 +721,6 @@ def demo_load(
             title="Formations au numérique éducatif — Yvelines",
             intro="<p>Parcours de la DRANE de Versailles adaptés pour les Yvelines.</p>",
             default_site=False,
-            hostname="yvelines.localhost",
         )
         courses = _courses(catalogue, published_at=timezone.make_aware(datetime.combine(start, time(8, 0))))
         workshop = _workshop_course(catalogue, _session_days(today))

@@ -4,6 +4,8 @@ from datetime import date, time, timedelta
 
 from django.conf import settings
 
+from frameworks.models import Competency
+
 from .models import CatalogPage, CourseCompetency, CoursePage, ModulePage, Partner
 
 
@@ -193,8 +195,6 @@ def partners_load() -> list:
 
 def every_block_course(catalogue: CatalogPage, partners) -> CoursePage:
     """The published demo course whose module holds every activity kind (idempotent)."""
-    from frameworks.models import Competency
-
     data = EVERY_BLOCK_COURSE
     course = CoursePage.objects.child_of(catalogue).filter(slug=data["slug"]).first()
     if course is None:

@@ -15,7 +15,7 @@ from .selectors import SESSION_TYPES, is_module_trainer, session_places_left, se
 from .services import LearningError, enrollment_for, module_context, step_block, step_done
 
 
-def _confirm(registration: SessionRegistration, module: ModulePage, block) -> None:
+def _confirm(registration: SessionRegistration, module: ModulePage, block, at: datetime | None = None) -> None:
     """The teacher holds a place: progress and the `registered` statement."""
     user = registration.user
     ActivityProgress.objects.get_or_create(
@@ -26,6 +26,7 @@ def _confirm(registration: SessionRegistration, module: ModulePage, block) -> No
             user=user,
             verb="registered",
             obj=st.step_activity(module, block),
+            at=at,
             **module_context(module=module, enrollment=enrollment_for(user=user, module=module)),
         )
     )
@@ -33,10 +34,10 @@ def _confirm(registration: SessionRegistration, module: ModulePage, block) -> No
 
 @transaction.atomic
 def session_register(
-    *, user, module: ModulePage, block_id: str, waitlist: bool = False
+    *, user, module: ModulePage, block_id: str, waitlist: bool = False, at: datetime | None = None
 ) -> tuple[SessionRegistration, bool]:
     """Take a place in a session (idempotent). A full session says so; with `waitlist`, the teacher joins
-    its waiting list instead."""
+    its waiting list instead. `at`: when (default now), for a replay of past events."""
     block = step_block(module, block_id, SESSION_TYPES)
     enrollment_for(user=user, module=module)
     existing = SessionRegistration.objects.filter(user=user, module=module, block_id=block_id).first()
@@ -50,8 +51,11 @@ def session_register(
             _("Cette session est complète : il n'y a plus de place. Vous pouvez rejoindre la liste d'attente.")
         )
     registration = SessionRegistration.objects.create(user=user, module=module, block_id=block_id, waitlisted=full)
+    if at is not None:
+        SessionRegistration.objects.filter(pk=registration.pk).update(registered_at=at)
+        registration.registered_at = at
     if not full:
-        _confirm(registration, module, block)
+        _confirm(registration, module, block, at)
     return registration, True
 
 
@@ -88,10 +92,10 @@ def session_unregister(*, user, module: ModulePage, block_id: str) -> SessionReg
     return waiting
 
 
-def attendance_opens(block) -> datetime | None:
-    """None when attendance may be taken now; else when it may."""
+def attendance_opens(block, at: datetime | None = None) -> datetime | None:
+    """None when attendance may be taken now (or at `at`); else when it may."""
     start = session_start(block)
-    return start if timezone.now() < start else None
+    return start if (at or timezone.now()) < start else None
 
 
 @transaction.atomic
@@ -102,16 +106,17 @@ def attendance_record(
     block_id: str,
     present_user_ids: set[int],
     excused_user_ids: set[int] = frozenset(),
+    at: datetime | None = None,
 ) -> int:
     """Record who came, who was absent and whose absence is excused, once the session has begun.
 
     Each newly present teacher gets an `attended` statement naming the trainer as instructor; absent
     and excused teachers get none, so the certificate and the levels count only attendance. Returns
-    the number of new attendances."""
+    the number of new attendances. `at`: when it was taken (default now), for a replay of past events."""
     if not is_module_trainer(user=trainer, module=module):
         raise LearningError(_("Seuls les formateurs de ce parcours peuvent relever la présence."))
     block = step_block(module, block_id, SESSION_TYPES)
-    opens = attendance_opens(block)
+    opens = attendance_opens(block, at)
     if opens is not None:
         raise LearningError(
             _("La présence se relève à partir du début de la session, le %(date)s à %(time)s.")
@@ -130,7 +135,7 @@ def attendance_record(
     unknown = (set(present_user_ids) | set(excused_user_ids)) - {r.user_id for r in registrations}
     if unknown:
         raise LearningError(_("Certaines personnes cochées ne sont pas inscrites à cette session."))
-    now = timezone.now()
+    now = at or timezone.now()
     new = 0
     for registration in registrations:
         present = registration.user_id in present_user_ids
@@ -151,5 +156,6 @@ def attendance_record(
                 status=ActivityProgress.Status.ATTENDED,
                 verb="attended",
                 instructor=trainer,
+                at=at,
             )
     return new

@@ -111,8 +111,11 @@ def build_statement(
     alignment: dict | None = None,
     result: dict | None = None,
     instructor=None,
+    at=None,
 ) -> dict:
-    """A complete statement about `user`, aligned to the competencies of `alignment` (a block's value)."""
+    """A complete statement about `user`, aligned to the competencies of `alignment` (a block's value).
+
+    `at` is when the event happened (default: now); a replay of past events (the demo's history) gives it."""
     context_activities: dict = {}
     extensions: dict = {}
     if alignment:
@@ -137,7 +140,7 @@ def build_statement(
         "verb": {"id": VERBS[verb], "display": {"fr-FR": VERB_NAMES[verb]}},
         "object": obj,
         "context": context,
-        "timestamp": timezone.now().isoformat(),
+        "timestamp": (at or timezone.now()).isoformat(),
     }
     if result is not None or extensions:
         statement["result"] = dict(result or {})

@@ -99,14 +99,18 @@ class _Plan:
 
 
 def levels_update(
-    *, pairs: Iterable[tuple[int, int]], as_of: date | None = None, changed_users: set[int] | None = None
+    *,
+    pairs: Iterable[tuple[int, int]],
+    as_of: date | None = None,
+    changed_users: set[int] | None = None,
+    now: datetime | None = None,
 ) -> int:
     """Recompute CompetencyState for each (user id, competency id); returns how many levels changed.
 
-    Every change is kept in LevelChange, for the history.
+    Every change is kept in LevelChange, for the history, dated `now` (default: the present).
     """
     pairs_list = sorted(set(pairs))
-    now = timezone.now()
+    now = now or timezone.now()
     as_of = as_of or now.date()
     changed = 0
     for start in range(0, len(pairs_list), _CHUNK):
@@ -176,18 +180,24 @@ def _levels_recompute_all(*, as_of: date, now: datetime) -> int:
 
 
 @transaction.atomic
-def levels_refresh(*, as_of: date | None = None) -> int:
-    """Recompute every level for `as_of` (today): evidence ages, and a level may fall. Run daily."""
-    now = timezone.now()
+def levels_refresh(*, as_of: date | None = None, at: datetime | None = None) -> int:
+    """Recompute every level for `as_of` (today): evidence ages, and a level may fall. Run daily.
+
+    `at`: a replay of past days (the demo's history): levels as of that day, their changes dated `at`."""
+    now = at or timezone.now()
     changed = _levels_recompute_all(as_of=as_of or now.date(), now=now)
     levels_changed.send(sender=__name__, user_ids=None, evidence_user_ids=None)
     return changed
 
 
 @transaction.atomic
-def statements_process(*, statement_ids: list[str], voided_ids: list[str] = ()) -> int:
+def statements_process(*, statement_ids: list[str], voided_ids: list[str] = (), at: datetime | None = None) -> int:
     """Turn newly stored statements into evidence, withdraw the evidence of voided ones, update levels,
-    then the ambassador proposals of the schools whose teachers' levels changed."""
+    then the ambassador proposals of the schools whose teachers' levels changed.
+
+    `at`: a replay of past events (the demo's history), processed as of then: levels are computed for
+    that day and their changes dated `at`. Default: now."""
+    now = at or timezone.now()
     touched: set[tuple[int, int]] = set()
     withdrawn_modules: set[int] = set()
     if voided_ids:
@@ -204,7 +214,6 @@ def statements_process(*, statement_ids: list[str], voided_ids: list[str] = ()) 
         # The same rules in SQL: evidence in one statement, levels in another.
         pairs, module_users = evidence_sql.evidence_insert(derived_ids)
         touched |= pairs
-        now = timezone.now()
         history = evidence_sql.levels_update(touched, as_of=now.date(), now=now)
         changed, changed_users = len(history), set(history)
     else:
@@ -213,7 +222,7 @@ def statements_process(*, statement_ids: list[str], voided_ids: list[str] = ()) 
         _evidence_insert(items, modules)
         touched |= {(i.user_id, i.competency_id) for i in items}
         module_users = {m.user_id for m in modules}
-        changed = levels_update(pairs=touched, changed_users=changed_users)
+        changed = levels_update(pairs=touched, changed_users=changed_users, as_of=now.date(), now=now)
     # A module completed or withdrawn changes what the ambassador policies count.
     changed_users |= module_users | withdrawn_modules
     # The ambassador proposals of these teachers' schools (in this transaction) and the maps'

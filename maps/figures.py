@@ -23,6 +23,8 @@ FONT = {"family": "Marianne, Arial, sans-serif"}
 MARGIN = {"l": 10, "r": 10, "t": 10, "b": 10}  # every axis has automargin: labels push these out
 # Legends under the plot, where the modebar (top right) cannot cover them.
 LEGEND_BELOW = {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.12, "yanchor": "top"}
+# Above the plot for charts whose x labels turn on a phone (below, the legend would cover them).
+LEGEND_ABOVE = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
 # The level scale of the map and the heatmap: light = low, dark = high (DSFR blue France).
 LEVEL_SCALE = [[0, "#e3e3fd"], [1, "#000091"]]
 HIDDEN_COLOUR = "#bbbbbb"  # fewer than the minimum group size: grey everywhere, never a level
@@ -197,7 +199,7 @@ def distribution_figure(table) -> dict:
             "barmode": "stack",
             "margin": MARGIN,
             "height": 400,
-            "legend": LEGEND_BELOW,
+            "legend": LEGEND_ABOVE,
             "xaxis": {"type": "category", "automargin": True},
             "yaxis": {"title": {"text": _("enseignants")}, "automargin": True},
             "font": FONT,
@@ -225,7 +227,7 @@ def progress_figure(table, *, max_level: int) -> dict:
         "layout": {
             "margin": MARGIN,
             "height": 380,
-            "legend": LEGEND_BELOW,
+            "legend": LEGEND_ABOVE,
             "yaxis": {"title": {"text": _("niveau moyen")}, "rangemode": "tozero", "automargin": True},
             "xaxis": {"type": "category", "automargin": True},
             "font": FONT,
@@ -247,7 +249,7 @@ def activity_figure(table) -> dict:
             "barmode": "group",
             "margin": MARGIN,
             "height": 360,
-            "legend": LEGEND_BELOW,
+            "legend": LEGEND_ABOVE,
             "xaxis": {"type": "category", "automargin": True},
             "yaxis": {"title": {"text": _("nombre")}, "automargin": True, "rangemode": "tozero"},
             "font": FONT,

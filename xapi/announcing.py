@@ -17,8 +17,15 @@ commit, as before.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
 
 from celery import current_app
+from django.db import transaction
 
 from xapi.models import Statement
 from xapi.signals import statement_stored
@@ -33,8 +40,43 @@ LOCK_KEY = "relais:xapi:stored:drain"
 CHUNK_IDS = 2000
 
 
+@dataclass
+class _Held:
+    at: datetime | None
+    statement_ids: list[str] = field(default_factory=list)
+    voided_ids: list[str] = field(default_factory=list)
+    verb_ids: list[str] = field(default_factory=list)
+
+
+_held: ContextVar[_Held | None] = ContextVar("xapi_announcements_held", default=None)
+
+
+@contextmanager
+def statements_announced_together(*, at: datetime | None = None) -> Iterator[None]:
+    """Announce every statement stored inside the block once, after it, in one `statement_stored`.
+
+    For a replay of past events (the demo's history, an import): `at` says when they happened, and
+    receivers process them as of then (levels dated `at`). Use it outside any transaction, or the
+    announcement waits for the enclosing commit, like every other. The signal is sent in this
+    process, not through the drain: the replay's days must be processed in order."""
+    held = _Held(at)
+    token = _held.set(held)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+    if held.statement_ids or held.voided_ids:
+        transaction.on_commit(partial(_send, held.statement_ids, held.voided_ids, held.verb_ids, at=held.at))
+
+
 def statements_announce(*, statement_ids: list[str], voided_ids: list[str], verb_ids: list[str]) -> None:
     """Called after the store's commit: the signal now, or through the list and one drain task."""
+    held = _held.get()
+    if held is not None:
+        held.statement_ids += statement_ids
+        held.voided_ids += voided_ids
+        held.verb_ids += verb_ids
+        return
     publish = items_push_and_wake(LIST_KEY, [[statement_ids, voided_ids, verb_ids]], WAKE_KEY)
     if publish is None:
         _send(statement_ids, voided_ids, verb_ids)
@@ -77,10 +119,11 @@ def announced_drain() -> int:
     return taken
 
 
-def _send(statement_ids: list[str], voided_ids: list[str], verb_ids: list[str]) -> None:
+def _send(statement_ids: list[str], voided_ids: list[str], verb_ids: list[str], *, at: datetime | None = None) -> None:
+    extra = {"at": at} if at is not None else {}
     # The data is committed: a failing receiver must not turn the caller's success into an error.
     for receiver, response in statement_stored.send_robust(
-        sender=Statement, statement_ids=statement_ids, voided_ids=voided_ids, verb_ids=verb_ids
+        sender=Statement, statement_ids=statement_ids, voided_ids=voided_ids, verb_ids=verb_ids, **extra
     ):
         if isinstance(response, Exception):
             logger.error("statement_stored receiver %r failed", receiver, exc_info=response)

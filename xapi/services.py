@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xapi import versions
-from xapi.announcing import statements_announce
+from xapi.announcing import statements_announce, statements_announced_together  # noqa: F401 (the replay's entry point)
 from xapi.bulk import activity_rows_insert, agent_rows_insert, statements_insert
 from xapi.canonical import DEFAULT_VERSION, content_hash, format_time, normalize_for_storage
 from xapi.errors import StatementConflict, StatementForbidden, StatementValidationError

@@ -17,7 +17,7 @@ SESSION_TYPES = ("in_person_session", "virtual_class")
 
 def module_player(*, module: ModulePage, user) -> dict:
     """Every activity with the teacher's state; the player resumes at the first one not done."""
-    from .sessions import session_places_left
+    from .sessions import session_is_over, session_places_left
 
     progress = {p.block_id: p for p in ActivityProgress.objects.filter(user=user, module=module)}
     registrations = {r.block_id: r for r in SessionRegistration.objects.filter(user=user, module=module)}
@@ -43,6 +43,7 @@ def module_player(*, module: ModulePage, user) -> dict:
         }
         if block.block_type in SESSION_TYPES:
             step["places_left"] = session_places_left(module=module, block=block)
+            step["over"] = session_is_over(block)
         if block.block_type == "quiz":
             limit = block.value.get("max_attempts") or 0
             used = state.attempts if state else 0
@@ -77,7 +78,7 @@ def course_progress(*, course: CoursePage, user) -> CourseProgress:
 
 def course_sessions(*, course: CoursePage, user) -> list[dict]:
     """The course's sessions (in-person and virtual), soonest first, with places left and the user's place."""
-    from .sessions import session_places_left
+    from .sessions import session_is_over, session_places_left
 
     mine = set()
     if user.is_authenticated:
@@ -95,6 +96,7 @@ def course_sessions(*, course: CoursePage, user) -> list[dict]:
                         "module": module,
                         "block": block,
                         "places_left": session_places_left(module=module, block=block),
+                        "over": session_is_over(block),
                         "registered": (module.pk, block.id) in mine,
                     }
                 )

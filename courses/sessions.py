@@ -55,15 +55,23 @@ def _confirm(registration: SessionRegistration, module: ModulePage, block) -> No
 
 @transaction.atomic
 def session_register(
-    *, user, module: ModulePage, block_id: str, waitlist: bool = False
+    *, user, module: ModulePage, block_id: str, waitlist: bool = False, at: datetime | None = None
 ) -> tuple[SessionRegistration, bool]:
     """Take a place in a session (idempotent). A full session says so; with `waitlist`, the teacher joins
-    its waiting list instead."""
+    its waiting list instead. A session that is over takes no registration (`at`: when the teacher
+    registers, now unless a test records an earlier registration)."""
     block = step_block(module, block_id, SESSION_TYPES)
     enrollment_for(user=user, module=module)
     existing = SessionRegistration.objects.filter(user=user, module=module, block_id=block_id).first()
     if existing:
         return existing, False
+    end = session_end(block)
+    if (at or timezone.now()) >= end:
+        local = timezone.localtime(end)
+        raise LearningError(
+            _("Cette session est passée (elle s'est terminée le %(date)s à %(time)s) : on ne peut plus s'y inscrire.")
+            % {"date": formats.date_format(local, "j F Y"), "time": formats.time_format(local, "H:i")}
+        )
     # Lock the module row so that two teachers cannot take the last place at once.
     ModulePage.objects.select_for_update().filter(pk=module.pk).first()
     full = session_places_left(module=module, block=block) <= 0
@@ -119,6 +127,11 @@ def session_start(block) -> datetime:
 
 def session_end(block) -> datetime:
     return timezone.make_aware(datetime.combine(block.value["date"], block.value["end_time"]))
+
+
+def session_is_over(block) -> bool:
+    """A session whose end has passed takes no registration."""
+    return timezone.now() >= session_end(block)
 
 
 def attendance_opens(block) -> datetime | None:

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from courses.codesign import codesign_workflow_setup, trainer_group_for
 from courses.demo_codesign import every_block_activities
@@ -13,6 +14,8 @@ from tests.conftest import make_user
 from themes.models import Partner
 
 VERB = "http://adlnet.gov/expapi/verbs/"
+# When tests record a registration made before the (past) sessions of `full_module` took place.
+EARLIER = timezone.now() - timedelta(days=60)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from courses.demo import DEMO_DOMAIN, demo_load
 from courses.models import CoursePage, ModulePage
 from lms.models import User
 from tests.conftest import wagtail_root
+from tests.courses.conftest import EARLIER
 from tests.courses.test_site_pages import finish_module
 from tests.e2e.test_accessibility import blocking_violations, format_violations, login, new_context
 
@@ -34,7 +35,7 @@ def codesign_site():
     other = User.objects.filter(email__startswith="enseignant0").first()
     services.course_enroll(user=other, course=course)
     session = next(b for b in module.activities if b.block_type == "in_person_session")
-    sessions.session_register(user=other, module=module, block_id=session.id)
+    sessions.session_register(user=other, module=module, block_id=session.id, at=EARLIER)
     task = next(b for b in module.activities if b.block_type == "practical_task")
     submission = practice.task_submit(
         user=other, module=module, block_id=task.id, uploaded=SimpleUploadedFile("fiche.pdf", b"%PDF-1.4 x")

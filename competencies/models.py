@@ -1,13 +1,27 @@
 """Competency frameworks (CRCN, CRCN Édu), the evidence statements give, and levels derived from it."""
 
+import re
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
+
+
+def in_language(obj, field: str) -> str:
+    """`field` in the active language: its `<field>_en` twin in English when filled, else the French."""
+    if (get_language() or "fr").startswith("en"):
+        english = getattr(obj, f"{field}_en", "")
+        if english:
+            return english
+    return getattr(obj, field)
 
 
 class Framework(models.Model):
     slug = models.SlugField(_("identifiant"), max_length=40, unique=True)
     title = models.CharField(_("titre"), max_length=200)
+    title_en = models.CharField(_("titre (anglais)"), max_length=200, blank=True)
     short_name = models.CharField(_("nom court"), max_length=40)
     notes = models.TextField(_("notes"), blank=True)
 
@@ -18,6 +32,9 @@ class Framework(models.Model):
 
     def __str__(self):
         return self.short_name
+
+    def title_display(self) -> str:
+        return in_language(self, "title")
 
     @property
     def iri(self) -> str:
@@ -31,6 +48,8 @@ class Domain(models.Model):
     code = models.CharField(_("code"), max_length=10)
     name = models.CharField(_("nom"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    name_en = models.CharField(_("nom (anglais)"), max_length=200, blank=True)
+    description_en = models.TextField(_("description (anglais)"), blank=True)
 
     class Meta:
         ordering = ["framework", "code"]
@@ -41,6 +60,12 @@ class Domain(models.Model):
     def __str__(self):
         return f"{self.code}. {self.name}"
 
+    def name_display(self) -> str:
+        return in_language(self, "name")
+
+    def description_display(self) -> str:
+        return in_language(self, "description")
+
 
 class Competency(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="competencies")
@@ -48,6 +73,8 @@ class Competency(models.Model):
     code = models.CharField(_("code"), max_length=10)
     name = models.CharField(_("nom"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    name_en = models.CharField(_("nom (anglais)"), max_length=200, blank=True)
+    description_en = models.TextField(_("description (anglais)"), blank=True)
     lsu_code = models.CharField(_("code LSU"), max_length=20, blank=True)
     pix_label = models.CharField(_("libellé Pix"), max_length=200, blank=True)
     # The IRI statements carry in context.contextActivities.other.
@@ -62,6 +89,12 @@ class Competency(models.Model):
     def __str__(self):
         return f"{self.framework.short_name} {self.code} — {self.name}"
 
+    def name_display(self) -> str:
+        return in_language(self, "name")
+
+    def description_display(self) -> str:
+        return in_language(self, "description")
+
     @property
     def key(self) -> str:
         """`<framework slug>/<code>`, the value stored in course blocks."""
@@ -74,6 +107,9 @@ class Level(models.Model):
     label = models.CharField(_("libellé"), max_length=100)
     group = models.CharField(_("groupe"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)
+    label_en = models.CharField(_("libellé (anglais)"), max_length=100, blank=True)
+    group_en = models.CharField(_("groupe (anglais)"), max_length=100, blank=True)
+    description_en = models.TextField(_("description (anglais)"), blank=True)
 
     class Meta:
         ordering = ["framework", "number"]
@@ -83,6 +119,34 @@ class Level(models.Model):
 
     def __str__(self):
         return f"{self.framework.short_name} {self.number} — {self.label}"
+
+    def label_display(self) -> str:
+        return in_language(self, "label")
+
+    def group_display(self) -> str:
+        return in_language(self, "group")
+
+    def description_display(self) -> str:
+        return in_language(self, "description")
+
+    def name_display(self) -> str:
+        """« Niveau 3 — Indépendant », « Niveau 2 — Confirmé (Formation initiale) »: the number and its name."""
+        return level_name(self.number, self.label_display(), self.group_display())
+
+
+def level_name(number: int, label: str, group: str = "") -> str:
+    """A level by its number and name. A label that only repeats the number (the CRCN's « Novice –
+    niveau 1 ») gives way to its group; a label two levels share (CRCN Édu's « Confirmé ») is told apart
+    by its group."""
+    if re.search(r"(niveau|level)\s*\d", label, re.IGNORECASE) and group:
+        name = group
+    elif group and label != group and "(" not in label:
+        name = f"{label} ({group.lower()})"
+    else:
+        name = label
+    if not name:
+        return gettext_now("Niveau %(number)s") % {"number": number}
+    return gettext_now("Niveau %(number)s — %(name)s") % {"number": number, "name": name}
 
 
 class Evidence(models.Model):

@@ -112,7 +112,7 @@ def certificate_competencies(certificate: Certificate) -> list[CertifiedCompeten
         row = best.setdefault(item.competency_id, [item.competency, item.level, set()])
         row[1] = max(row[1], item.level)
         row[2].add(item.get_kind_display())
-    labels = {(lv.framework_id, lv.number): lv.label for lv in Level.objects.all()}
+    labels = {(lv.framework_id, lv.number): lv.label_display() for lv in Level.objects.all()}
     return sorted(
         (
             CertifiedCompetency(c, level, labels.get((c.framework_id, level), str(level)), sorted(kinds))

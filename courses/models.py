@@ -2,7 +2,9 @@
 
 import uuid
 
+from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -11,7 +13,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from .blocks import ActivityStreamBlock
+from .blocks import ActivityStreamBlock, level_choices
 
 
 class CatalogPage(Page):
@@ -84,6 +86,11 @@ class CoursePage(Page):
     format = models.CharField(_("format"), max_length=12, choices=Format.choices, default=Format.HYBRID)
     duration_hours = models.PositiveSmallIntegerField(_("durée (heures)"), default=3)
     prerequisites = models.TextField(_("prérequis"), blank=True)
+    objectives = models.TextField(
+        _("objectifs"),
+        blank=True,
+        help_text=_("Ce que l'enseignant saura faire à la fin du parcours : un objectif par ligne."),
+    )
     co_designers = ParentalManyToManyField(
         "themes.Partner", verbose_name=_("co-concepteurs"), blank=True, related_name="+"
     )
@@ -105,6 +112,7 @@ class CoursePage(Page):
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
+        FieldPanel("objectives"),
         FieldPanel("body"),
         MultiFieldPanel(
             [FieldPanel("audience"), FieldPanel("format"), FieldPanel("duration_hours"), FieldPanel("prerequisites")],
@@ -130,6 +138,10 @@ class CoursePage(Page):
     def modules(self):
         return ModulePage.objects.live().child_of(self).specific()
 
+    @property
+    def objectives_list(self) -> list[str]:
+        return [line.strip(" -•\t") for line in self.objectives.splitlines() if line.strip(" -•\t")]
+
     def get_context(self, request, *args, **kwargs):
         from .selectors import course_progress, course_sessions
 
@@ -138,12 +150,14 @@ class CoursePage(Page):
         context["modules"] = modules
         context["targets"] = targets = list(self.target_competencies.select_related("competency__framework"))
         if targets:
-            from competencies.models import Level
+            from competencies.models import Level, level_name
 
-            # Levels in words: "niveau 3 — Confirmé", not a bare number.
-            labels = {(lv.framework_id, lv.number): lv.label for lv in Level.objects.all()}
+            # Levels in words: "Niveau 3 — Confirmé (formation continue)", not a bare number.
+            names = {(lv.framework_id, lv.number): lv.name_display() for lv in Level.objects.all()}
             for target in targets:
-                target.level_label = labels.get((target.competency.framework_id, target.target_level), "")
+                target.level_name = names.get(
+                    (target.competency.framework_id, target.target_level), level_name(target.target_level, "")
+                )
         context["sessions"] = course_sessions(course=self, user=request.user)
         if request.user.is_authenticated:
             context["enrollment"] = Enrollment.objects.filter(user=request.user, course=self).first()
@@ -168,11 +182,27 @@ class CourseCompetency(Orderable):
     )
     target_level = models.PositiveSmallIntegerField(_("niveau visé"), default=3)
 
-    panels = [FieldPanel("competency"), FieldPanel("target_level")]
+    # The level chosen by name, in groups by framework (the competency's framework decides: see clean).
+    panels = [
+        FieldPanel("competency"),
+        FieldPanel("target_level", widget=forms.Select(choices=level_choices)),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("compétence visée")
         verbose_name_plural = _("compétences visées")
+
+    def clean(self):
+        super().clean()
+        if self.competency_id and self.target_level is not None:
+            framework = self.competency.framework
+            if not framework.levels.filter(number=self.target_level).exists():
+                raise ValidationError(
+                    {
+                        "target_level": _("Ce niveau n'existe pas dans le référentiel %(framework)s.")
+                        % {"framework": framework.short_name}
+                    }
+                )
 
 
 class ModulePage(Page):

@@ -16,6 +16,7 @@ from competencies.issuer import issuer_name
 
 from .models import Certificate, CoursePage, ModuleCompletion
 from .selectors import course_progress
+from .signature import signatory_current
 from .statements import module_iri
 
 # No 0/O, 1/I/L, U: a code read aloud or typed from paper is not misread.
@@ -53,10 +54,13 @@ def certificate_issue(*, course: CoursePage, user) -> Certificate:
         .select_related("module")
         .order_by("completed_at")
     )
+    signatory_name, signatory_title = signatory_current(course.get_site())
     for _attempt in range(5):
         try:
             with transaction.atomic():
                 return Certificate.objects.create(
+                    signatory_name=signatory_name,
+                    signatory_title=signatory_title,
                     user=user,
                     course=course,
                     code=_new_code(),

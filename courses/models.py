@@ -311,12 +311,14 @@ class ModuleCompletion(models.Model):
 
 
 from .records import Certificate, Cmi5Launch, JournalEntry, SessionRegistration, TaskSubmission  # noqa: E402
+from .signature import CertificateSettings  # noqa: E402
 from .workflow_tasks import PartnerApprovalTask  # noqa: E402
 
 __all__ = [
     "ActivityProgress",
     "CatalogPage",
     "Certificate",
+    "CertificateSettings",
     "Cmi5Launch",
     "CourseCompetency",
     "CoursePage",

@@ -65,3 +65,15 @@ def test_english_names_are_loaded_idempotently_and_shown_in_english_only():
         # A blank English name falls back to the French.
         searching.name_en = ""
         assert searching.name_display() == "Mener une recherche et une veille d'information"
+
+
+def test_case_package_has_an_english_variant(client):
+    frameworks_load_shipped()
+    french = client.get("/competencies/crcn/case.json").json()
+    english = client.get("/competencies/crcn/case.json?lang=en").json()
+    assert french["CFDocument"]["language"] == "fr" and english["CFDocument"]["language"] == "en"
+    assert english["CFDocument"]["title"] == "Digital competence reference framework (CRCN)"
+    statements = {item["humanCodingScheme"]: item["fullStatement"] for item in english["CFItems"]}
+    assert statements["1.1"] == "Browsing, searching and filtering data, information and digital content"
+    assert {item["identifier"] for item in english["CFItems"]} == {item["identifier"] for item in french["CFItems"]}
+    assert {i["humanCodingScheme"]: i["fullStatement"] for i in french["CFItems"]}["1.1"].startswith("Mener")

@@ -99,7 +99,8 @@ def rich_text(page, index, name, text):
 
 def align(page, index, code, level):
     field(page, index, "alignment-competencies").select_option([f"crcn-edu/{code}"])
-    field(page, index, "alignment-level").fill(str(level))
+    # Levels are chosen by name; the CRCN Édu group comes first in the list.
+    field(page, index, "alignment-level").select_option(str(level))
 
 
 def add_list_item(page, count_name):

@@ -16,7 +16,7 @@ def competency_choices():
     try:
         groups: dict[str, list] = {}
         for c in Competency.objects.select_related("framework").order_by("framework__slug", "code"):
-            groups.setdefault(c.framework.short_name, []).append((c.key, f"{c.code} — {c.name}"))
+            groups.setdefault(c.framework.short_name, []).append((c.key, f"{c.code} — {c.name_display()}"))
         return list(groups.items())
     except Exception:  # the table may not exist yet (first migrate)
         return []

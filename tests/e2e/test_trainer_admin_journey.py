@@ -90,7 +90,7 @@ def test_trainer_reaches_shared_courses_and_aligns_by_framework(browser, live_se
     assert level.evaluate("s => s.selectedOptions[0].text") == "Niveau 5 — Avancé"
     framework.select_option("crcn-edu")
     # The same number, named in CRCN Édu.
-    assert level.evaluate("s => s.selectedOptions[0].text") == "Niveau 5 — Expert"
+    assert level.evaluate("s => s.selectedOptions[0].text") == "Niveau 5 — Expert (formation continue)"
     assert len(level.evaluate(shown)) == 5
     level.select_option(label="Niveau 3 — Confirmé (formation continue)")
     # For the docs: the level list opened (a native list does not show in a screenshot, so it is unrolled).

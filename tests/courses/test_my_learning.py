@@ -136,7 +136,7 @@ def test_course_page_names_the_targeted_level(client, module):
         course=course, competency=Competency.objects.get(framework__slug="crcn-edu", code="3.1"), target_level=4
     )
     page = unescape(client.get(course.url).content.decode())
-    assert "(niveau 4 — Avancé)" in page
+    assert "(<strong>Niveau 4 — Avancé (formation continue)</strong>)" in page
 
 
 def test_my_competencies_shows_what_would_take_me_to_the_next_level(client, module, teacher):

@@ -8,10 +8,10 @@ certificate; every step's statement is in the LRS with the right verb and compet
 """
 
 import re
-from datetime import date, timedelta
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import timezone
 
 from competencies.models import Competency
 from courses.demo import DEMO_DOMAIN, demo_load
@@ -165,8 +165,8 @@ def build_module(page, base, course, session_day):
         add_block(page, index, label)
         field(page, index, "title").fill(f"{label} — classe mobile")
         field(page, index, "date").fill(session_day.isoformat())
-        field(page, index, "start_time").fill("14:00")
-        field(page, index, "end_time").fill("16:00")
+        field(page, index, "start_time").fill("00:00")
+        field(page, index, "end_time").fill("23:59")
         page.keyboard.press("Escape")
         field(page, index, "capacity").fill("10")
         field(page, index, extra[0]).fill(extra[1])
@@ -197,6 +197,7 @@ def build_module(page, base, course, session_day):
 def approve(page, base, module, comment=""):
     """Approve the module's current task from the editor's footer, with a comment when given."""
     page.goto(f"{base}/admin/pages/{module.pk}/edit/")
+    page.wait_for_load_state("networkidle")  # the editor's footer menu is set up by its scripts
     selector = 'button[data-workflow-action-name="approve"]'
     button = page.locator(
         selector + ("[data-workflow-action-modal-url]" if comment else ":not([data-workflow-action-modal-url])")
@@ -290,7 +291,8 @@ def test_trainer_partners_teacher_journey(browser, live_server, settings, tmp_pa
     demo_load(teachers_per_school=1, with_history=False)
     course = shell_course()
     base = live_server.url
-    session_day = date.today() - timedelta(days=1)  # attendance is taken once a session has begun
+    # Today, all day: it has begun (attendance can be taken) and is not over (registration is open).
+    session_day = timezone.localdate()
     upload = tmp_path / "fiche-seance.pdf"
     upload.write_bytes(b"%PDF-1.4\n% fiche de seance\n")
 

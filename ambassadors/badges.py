@@ -23,6 +23,7 @@ from .badge_signing import credential_sign
 from .badge_status import status_allocate, status_entry
 from .issuer import badges_base_url, issuer_profile
 from .models import AmbassadorBadge, AmbassadorDecision, AmbassadorProposal
+from .reasons import reasons_text_in
 
 OB_CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",
@@ -77,7 +78,7 @@ def badge_credential(
                     f"Enseignant reconnu par l'académie de {school.departement.academie} pour accompagner ses "
                     f"collègues de {school.name} ({school.uai}) dans les usages pédagogiques du numérique."
                 ),
-                "criteria": {"narrative": " ".join(proposal.reasons)},
+                "criteria": {"narrative": " ".join(reasons_text_in(proposal.reasons, "fr"))},
                 "alignment": [
                     {
                         "type": ["Alignment"],

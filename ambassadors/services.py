@@ -17,9 +17,8 @@ from datetime import timedelta
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from evidence.models import CompetencyState, CompletedModule, Evidence
 from frameworks.models import Competency, Framework
@@ -29,6 +28,7 @@ from xapi.models import Relation, Statement
 from .badge_status import badge_statuses_sync
 from .badges import badge_issue
 from .models import AmbassadorConsent, AmbassadorDecision, AmbassadorPolicy, AmbassadorProposal
+from .reasons import reasons_codes
 from .signals import coverage_changed
 
 FRAMEWORK = Framework.CRCN_EDU  # the policies' scale (Pix+ Édu)
@@ -134,28 +134,16 @@ def candidates_evaluate(
     return result
 
 
-def reasons_for(candidate: Candidate, *, policy: AmbassadorPolicy, competencies: dict[int, Competency]) -> list[str]:
-    """The reasons, in words a manager can check."""
-    level_label = AmbassadorPolicy.RequiredLevel(policy.required_level).label
-    listed = ", ".join(
-        f"{competencies[c].code} {competencies[c].name} ({lv})"
-        for c, lv in sorted(candidate.levels.items(), key=lambda i: competencies[i[0]].code)
+def reasons_for(candidate: Candidate, *, policy: AmbassadorPolicy, competencies: dict[int, Competency]) -> list[dict]:
+    """The reasons, as codes put in words at display time (reasons.reasons_text), in the reader's language."""
+    return reasons_codes(
+        levels=candidate.levels,
+        domains=candidate.domains,
+        modules=candidate.modules,
+        latest=candidate.latest,
+        required_level=policy.required_level,
+        competencies=competencies,
     )
-    reasons = [
-        ngettext(
-            "Niveau %(label)s ou plus dans %(n)s compétence CRCN Édu : %(list)s.",
-            "Niveau %(label)s ou plus dans %(n)s compétences CRCN Édu : %(list)s.",
-            len(candidate.levels),
-        )
-        % {"label": level_label, "n": len(candidate.levels), "list": listed},
-        ngettext("%(n)s domaine couvert (%(d)s).", "%(n)s domaines couverts (%(d)s).", len(candidate.domains))
-        % {"n": len(candidate.domains), "d": ", ".join(sorted(candidate.domains))},
-        ngettext("%(n)s module de formation terminé.", "%(n)s modules de formation terminés.", candidate.modules)
-        % {"n": candidate.modules},
-    ]
-    if candidate.latest:
-        reasons.append(_("Preuve la plus récente : %(d)s.") % {"d": formats.date_format(candidate.latest, "j F Y")})
-    return reasons
 
 
 @dataclass

@@ -6,7 +6,7 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 
-from frameworks.models import Competency
+from frameworks.models import Competency, Level
 from frameworks.selectors import max_levels
 
 from .questionnaire_blocks import QuestionnaireBlock
@@ -18,7 +18,20 @@ def competency_choices():
     try:
         groups: dict[str, list] = {}
         for c in Competency.objects.select_related("framework").order_by("framework__slug", "code"):
-            groups.setdefault(c.framework.short_name, []).append((c.key, f"{c.code} — {c.name}"))
+            groups.setdefault(c.framework.short_name, []).append((c.key, f"{c.code} — {c.name_display()}"))
+        return list(groups.items())
+    except Exception:  # the table may not exist yet (first migrate)
+        return []
+
+
+def level_choices():
+    """The levels by name, grouped by framework: ("CRCN Édu", [(3, "Niveau 3 — Confirmé (formation continue)"), …]).
+
+    The editor shows only the chosen framework's group (static/courses/js/alignment.js)."""
+    try:
+        groups: dict[str, list] = {}
+        for level in Level.objects.select_related("framework").order_by("-framework__slug", "number"):
+            groups.setdefault(level.framework.short_name, []).append((level.number, level.name_display()))
         return list(groups.items())
     except Exception:  # the table may not exist yet (first migrate)
         return []
@@ -33,8 +46,11 @@ class AlignmentBlock(blocks.StructBlock):
 
     framework = blocks.ChoiceBlock(choices=framework_choices, default="crcn-edu", label=_("Référentiel"))
     competencies = blocks.MultipleChoiceBlock(choices=competency_choices, label=_("Compétences"))
-    level = blocks.IntegerBlock(
-        min_value=1, max_value=8, label=_("Niveau visé"), help_text=_("CRCN Édu : 1 à 5 ; CRCN : 1 à 8.")
+    # Chosen by name; stored as the level's number (an int, as before).
+    level = blocks.ChoiceBlock(
+        choices=level_choices,
+        label=_("Niveau visé"),
+        help_text=_("Le niveau, par son nom, dans le référentiel choisi."),
     )
 
     class Meta:

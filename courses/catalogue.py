@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from frameworks.models import Competency, Level
+
 from .models import CatalogPage, CourseCompetency, CoursePage
 
 ALL_TERRITORIES = "tous"
@@ -79,8 +81,15 @@ def catalogue_search(*, catalogue: CatalogPage, params) -> CatalogueSearch:
             errors.append(_("Aucun parcours ne vise cette compétence : ce filtre est ignoré."))
             competency = ""
     if level:
-        if level.isdigit() and 1 <= int(level) <= 8:
-            targets = targets.filter(target_level=int(level))
+        slug, _sep, number = level.rpartition(":")
+        if (
+            number.isdigit()
+            and Level.objects.filter(number=int(number), **({"framework__slug": slug} if slug else {})).exists()
+        ):
+            # "crcn-edu:3" (a level by its name in one framework) or a bare number (older links).
+            targets = targets.filter(
+                target_level=int(number), **({"competency__framework__slug": slug} if slug else {})
+            )
         else:
             errors.append(_("Niveau inconnu : ce filtre est ignoré."))
             level = ""
@@ -90,10 +99,9 @@ def catalogue_search(*, catalogue: CatalogPage, params) -> CatalogueSearch:
         matching = {page.pk for page in CoursePage.objects.live().search(query, operator="and")}
         courses = courses.filter(pk__in=matching)
     competency_rows = (
-        CourseCompetency.objects.select_related("competency__framework")
-        .order_by("competency__framework__slug", "competency__code")
-        .values_list("competency__framework__slug", "competency__code", "competency__name")
-        .distinct()
+        Competency.objects.filter(pk__in=CourseCompetency.objects.values("competency_id"))
+        .select_related("framework")
+        .order_by("framework__slug", "code")
     )
     return CatalogueSearch(
         courses=list(courses.order_by("title").specific()),
@@ -105,13 +113,21 @@ def catalogue_search(*, catalogue: CatalogPage, params) -> CatalogueSearch:
             "format": format_,
             "public": audience,
         },
-        competency_options=[(f"{slug}/{code}", f"{code} — {name}") for slug, code, name in competency_rows],
-        level_options=[(str(n), str(n)) for n in range(1, 6)],
+        competency_options=[(c.key, f"{c.code} — {c.name_display()}") for c in competency_rows],
+        level_options=level_options(),
         format_options=list(CoursePage.Format.choices),
         audience_options=[c for c in CoursePage.Audience.choices if c[0] != CoursePage.Audience.ALL],
         territory_options=territory_options,
         errors=errors,
     )
+
+
+def level_options() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The levels by name, grouped by framework (CRCN Édu first): ("crcn-edu:3", "Niveau 3 — Confirmé …")."""
+    groups: dict[str, list] = {}
+    for lv in Level.objects.select_related("framework").order_by("-framework__slug", "number"):
+        groups.setdefault(lv.framework.short_name, []).append((f"{lv.framework.slug}:{lv.number}", lv.name_display()))
+    return list(groups.items())
 
 
 def _courses_under(catalogues) -> list[int]:

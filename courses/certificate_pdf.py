@@ -14,6 +14,7 @@ from fpdf import FPDF
 from .branding import site_issuer
 from .certificates import certificate_competencies
 from .models import Certificate, CoursePage
+from .signature import certificate_signatory
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 logger = logging.getLogger(__name__)
@@ -45,6 +46,29 @@ def _png(image) -> io.BytesIO | None:
 
 def _course_format(certificate: Certificate) -> str:
     return str(dict(CoursePage.Format.choices).get(certificate.format, certificate.format)).lower()
+
+
+def _signature(pdf: FPDF, signatory) -> None:
+    """The signatory's title, signature image and name, on the right."""
+    pdf.ln(6)
+    if pdf.get_y() > pdf.h - 75:
+        pdf.add_page()
+    x, width = 110, 80
+    pdf.set_x(x)
+    pdf.set_font("DejaVu", "", 10)
+    if signatory.title:
+        pdf.multi_cell(width, 5, signatory.title, align="C", new_x="LEFT", new_y="NEXT")
+    data = _png(signatory.image) if signatory.image is not None else None
+    if data is not None:
+        info = pdf.image(
+            data, x=x + 20, y=pdf.get_y() + 1, h=18, alt_text=_("Signature de %(name)s") % {"name": signatory.name}
+        )
+        pdf.set_y(pdf.get_y() + info.rendered_height + 2)
+    else:
+        pdf.ln(3)
+    pdf.set_x(x)
+    pdf.set_font("DejaVu", "B", 11)
+    pdf.multi_cell(width, 6, signatory.name, align="C", new_x="LMARGIN", new_y="NEXT")
 
 
 def certificate_pdf(*, certificate: Certificate, verify_url: str) -> bytes:
@@ -105,7 +129,7 @@ def certificate_pdf(*, certificate: Certificate, verify_url: str) -> bytes:
         pdf.multi_cell(
             0,
             6,
-            f"• {competency.framework.short_name} {competency.code} — {competency.name} : "
+            f"• {competency.framework.short_name} {competency.code} — {competency.name_display()} : "
             + _("niveau %(level)s (%(label)s)") % {"level": row.level, "label": row.level_label}
             + f" — {', '.join(row.kinds)}",
             new_x="LMARGIN",
@@ -121,6 +145,10 @@ def certificate_pdf(*, certificate: Certificate, verify_url: str) -> bytes:
             new_x="LMARGIN",
             new_y="NEXT",
         )
+
+    signatory = certificate_signatory(certificate)
+    if signatory is not None:
+        _signature(pdf, signatory)
 
     pdf.ln(6)
     top = pdf.get_y()

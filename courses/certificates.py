@@ -18,6 +18,7 @@ from frameworks.models import Level
 
 from .models import Certificate, CoursePage, ModuleCompletion
 from .selectors import course_progress
+from .signature import signatory_current
 from .statements import module_iri
 
 # No 0/O, 1/I/L, U: a code read aloud or typed from paper is not misread.
@@ -55,10 +56,13 @@ def certificate_issue(*, course: CoursePage, user) -> Certificate:
         .select_related("module")
         .order_by("completed_at")
     )
+    signatory_name, signatory_title = signatory_current(course.get_site())
     for _attempt in range(5):
         try:
             with transaction.atomic():
                 return Certificate.objects.create(
+                    signatory_name=signatory_name,
+                    signatory_title=signatory_title,
                     user=user,
                     course=course,
                     code=_new_code(),
@@ -113,7 +117,7 @@ def certificate_competencies(certificate: Certificate) -> list[CertifiedCompeten
         row = best.setdefault(item.competency_id, [item.competency, item.level, set()])
         row[1] = max(row[1], item.level)
         row[2].add(item.get_kind_display())
-    labels = {(lv.framework_id, lv.number): lv.label for lv in Level.objects.all()}
+    labels = {(lv.framework_id, lv.number): lv.label_display() for lv in Level.objects.all()}
     return sorted(
         (
             CertifiedCompetency(c, level, labels.get((c.framework_id, level), str(level)), sorted(kinds))

@@ -33,6 +33,7 @@ from . import demo_history
 from .codesign import codesign_workflow_setup, local_adaptation_create, trainer_group_for
 from .demo_codesign import PARTNERS, every_block_course, partners_load
 from .models import CatalogPage, CoursePage, Enrollment, ModulePage, SessionRegistration
+from .signature import CertificateSettings
 
 DEMO_PASSWORD = "relais-demo-2026"  # noqa: S105 (printed for the demo)
 DEMO_DOMAIN = "demo.relais.fr"
@@ -173,6 +174,12 @@ COURSES = [
         "slug": "enseigner-en-hybride",
         "title": "Enseigner en hybride : premiers pas",
         "summary": "Concevoir et animer une séquence qui articule temps en présence et temps à distance.",
+        "objectives": (
+            "Concevoir une séance qui articule temps en présence et temps à distance\n"
+            "Choisir les outils de l'ENT adaptés à chaque temps\n"
+            "Suivre le travail des élèves à distance"
+        ),
+        "prerequisites": "Savoir se connecter à l'ENT de son établissement.",
         "format": "hybride",
         "audience": "all",
         "hours": 6,
@@ -242,6 +249,10 @@ COURSES = [
         "slug": "evaluer-avec-le-numerique",
         "title": "Évaluer avec le numérique",
         "summary": "Construire des évaluations formatives avec des outils numériques et en exploiter les résultats.",
+        "objectives": (
+            "Construire une évaluation formative avec un outil numérique\n"
+            "Exploiter ses résultats pour ajuster l'enseignement"
+        ),
         "format": "distanciel",
         "audience": "2d",
         "hours": 3,
@@ -464,6 +475,8 @@ def _courses(catalogue: CatalogPage, published_at) -> list[CoursePage]:
                 format=data["format"],
                 audience=data["audience"],
                 duration_hours=data["hours"],
+                objectives=data.get("objectives", ""),
+                prerequisites=data.get("prerequisites", ""),
             )
             catalogue.add_child(instance=course)
             course.save_revision().publish()
@@ -907,6 +920,11 @@ def _territory_settings(catalogue: CatalogPage) -> None:
     if not settings_row.territory_name:
         settings_row.territory_name = "Val-d'Oise — Territoire numérique éducatif"
         settings_row.save()
+    signing = CertificateSettings.for_site(site)
+    if not signing.signatory_name:
+        signing.signatory_name = "Claire Martin"
+        signing.signatory_title = "La directrice académique du numérique"
+        signing.save()
 
 
 def _trainer_permissions(trainer, catalogue: CatalogPage) -> None:

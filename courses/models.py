@@ -3,7 +3,9 @@
 import uuid
 from collections.abc import Callable
 
+from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -14,9 +16,10 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from .blocks import ActivityStreamBlock
+from .blocks import ActivityStreamBlock, level_choices
 from .questionnaire_blocks import FollowUpQuestionnaireBlock
 from .records import Certificate, Cmi5Launch, JournalEntry, SessionRegistration, TaskSubmission
+from .signature import CertificateSettings
 from .workflow_tasks import PartnerApprovalTask
 
 
@@ -139,6 +142,11 @@ class CoursePage(ContextBuiltByViews, Page):
     format = models.CharField(_("format"), max_length=12, choices=Format.choices, default=Format.HYBRID)
     duration_hours = models.PositiveSmallIntegerField(_("durée (heures)"), default=3)
     prerequisites = models.TextField(_("prérequis"), blank=True)
+    objectives = models.TextField(
+        _("objectifs"),
+        blank=True,
+        help_text=_("Ce que l'enseignant saura faire à la fin du parcours : un objectif par ligne."),
+    )
     co_designers = ParentalManyToManyField(Partner, verbose_name=_("co-concepteurs"), blank=True, related_name="+")
     co_authors = ParentalManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("co-auteurs"), blank=True, related_name="co_authored_courses"
@@ -170,6 +178,7 @@ class CoursePage(ContextBuiltByViews, Page):
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
+        FieldPanel("objectives"),
         FieldPanel("body"),
         MultiFieldPanel(
             [FieldPanel("audience"), FieldPanel("format"), FieldPanel("duration_hours"), FieldPanel("prerequisites")],
@@ -198,6 +207,10 @@ class CoursePage(ContextBuiltByViews, Page):
     def modules(self):
         return ModulePage.objects.live().child_of(self).specific()
 
+    @property
+    def objectives_list(self) -> list[str]:
+        return [line.strip(" -•\t") for line in self.objectives.splitlines() if line.strip(" -•\t")]
+
 
 class CourseCompetency(Orderable):
     """A competency a course targets, and the level it aims at."""
@@ -208,11 +221,27 @@ class CourseCompetency(Orderable):
     )
     target_level = models.PositiveSmallIntegerField(_("niveau visé"), default=3)
 
-    panels = [FieldPanel("competency"), FieldPanel("target_level")]
+    # The level chosen by name, in groups by framework (the competency's framework decides: see clean).
+    panels = [
+        FieldPanel("competency"),
+        FieldPanel("target_level", widget=forms.Select(choices=level_choices)),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("compétence visée")
         verbose_name_plural = _("compétences visées")
+
+    def clean(self):
+        super().clean()
+        if self.competency_id and self.target_level is not None:
+            framework = self.competency.framework
+            if not framework.levels.filter(number=self.target_level).exists():
+                raise ValidationError(
+                    {
+                        "target_level": _("Ce niveau n'existe pas dans le référentiel %(framework)s.")
+                        % {"framework": framework.short_name}
+                    }
+                )
 
 
 class ModulePage(ContextBuiltByViews, Page):
@@ -312,6 +341,7 @@ __all__ = [
     "ActivityProgress",
     "CatalogPage",
     "Certificate",
+    "CertificateSettings",
     "Cmi5Launch",
     "CourseCompetency",
     "CoursePage",

@@ -147,6 +147,9 @@ class Certificate(models.Model):
     modules = models.JSONField(default=list)
     issuer_name = models.CharField(_("émetteur"), max_length=200)
     partner_names = models.JSONField(default=list)
+    # Who signed it, as the site's setting said the day it was issued (courses/signature.py).
+    signatory_name = models.CharField(_("signataire"), max_length=120, blank=True)
+    signatory_title = models.CharField(_("qualité du signataire"), max_length=200, blank=True)
     holder_display = models.CharField(
         _("nom affiché à la vérification"), max_length=10, choices=Holder.choices, default=Holder.PSEUDONYM
     )

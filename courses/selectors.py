@@ -7,7 +7,7 @@ from typing import NamedTuple
 from django.utils import timezone
 
 from evidence.models import CompetencyState, Evidence
-from frameworks.models import Level
+from frameworks.models import Level, level_name
 
 from .models import (
     ActivityProgress,
@@ -56,6 +56,11 @@ def session_end(block) -> datetime:
     return timezone.make_aware(datetime.combine(block.value["date"], block.value["end_time"]))
 
 
+def session_is_over(block, at: datetime | None = None) -> bool:
+    """A session whose end has passed (at `at`, default now) takes no registration."""
+    return (at or timezone.now()) >= session_end(block)
+
+
 def module_player(*, module: ModulePage, user) -> dict:
     """Every activity with the teacher's state; the player resumes at the first one not done."""
     progress = {p.block_id: p for p in ActivityProgress.objects.filter(user=user, module=module)}
@@ -82,6 +87,7 @@ def module_player(*, module: ModulePage, user) -> dict:
         }
         if block.block_type in SESSION_TYPES:
             step["places_left"] = session_places_left(module=module, block=block)
+            step["over"] = session_is_over(block)
         if block.block_type == "quiz":
             limit = block.value.get("max_attempts") or 0
             used = state.attempts if state else 0
@@ -132,6 +138,7 @@ def course_sessions(*, course: CoursePage, user) -> list[dict]:
                         "module": module,
                         "block": block,
                         "places_left": session_places_left(module=module, block=block),
+                        "over": session_is_over(block),
                         "registered": (module.pk, block.id) in mine,
                     }
                 )
@@ -224,12 +231,15 @@ def catalogue_progress(*, user, course_ids) -> dict[int, int]:
 
 
 def course_targets(*, course: CoursePage) -> list:
-    """The competencies the course aims at, each with `level_label`: "niveau 3 — Confirmé", not a bare number."""
+    """The competencies the course aims at, each with `level_name`: "Niveau 3 — Confirmé (formation
+    continue)", not a bare number."""
     targets = list(course.target_competencies.select_related("competency__framework"))
     if targets:
-        labels = {(lv.framework_id, lv.number): lv.label for lv in Level.objects.all()}
+        names = {(lv.framework_id, lv.number): lv.name_display() for lv in Level.objects.all()}
         for target in targets:
-            target.level_label = labels.get((target.competency.framework_id, target.target_level), "")
+            target.level_name = names.get(
+                (target.competency.framework_id, target.target_level), level_name(target.target_level, "")
+            )
     return targets
 
 

@@ -11,7 +11,7 @@ from xapi.services import statement_store
 from . import statements as st
 from .models import ActivityProgress, ModulePage, SessionRegistration
 from .reminders import promotion_notify
-from .selectors import SESSION_TYPES, is_module_trainer, session_places_left, session_start
+from .selectors import SESSION_TYPES, is_module_trainer, session_end, session_places_left, session_start
 from .services import LearningError, enrollment_for, module_context, step_block, step_done
 
 
@@ -37,12 +37,20 @@ def session_register(
     *, user, module: ModulePage, block_id: str, waitlist: bool = False, at: datetime | None = None
 ) -> tuple[SessionRegistration, bool]:
     """Take a place in a session (idempotent). A full session says so; with `waitlist`, the teacher joins
-    its waiting list instead. `at`: when (default now), for a replay of past events."""
+    its waiting list instead. A session that is over takes no registration. `at`: when the teacher registers
+    (default now), for a replay of past events or a test recording an earlier registration."""
     block = step_block(module, block_id, SESSION_TYPES)
     enrollment_for(user=user, module=module)
     existing = SessionRegistration.objects.filter(user=user, module=module, block_id=block_id).first()
     if existing:
         return existing, False
+    end = session_end(block)
+    if (at or timezone.now()) >= end:
+        local = timezone.localtime(end)
+        raise LearningError(
+            _("Cette session est passée (elle s'est terminée le %(date)s à %(time)s) : on ne peut plus s'y inscrire.")
+            % {"date": formats.date_format(local, "j F Y"), "time": formats.time_format(local, "H:i")}
+        )
     # Lock the module row so that two teachers cannot take the last place at once.
     ModulePage.objects.select_for_update().filter(pk=module.pk).first()
     full = session_places_left(module=module, block=block) <= 0

@@ -28,6 +28,7 @@ from .certificates import (
 from .models import CoursePage, ModulePage, SessionRegistration, TaskSubmission
 from .my_learning import my_learning as my_learning_data
 from .my_learning import session_ics
+from .signature import certificate_signatory
 
 
 def _module(module_id: int) -> ModulePage:
@@ -231,6 +232,7 @@ def certificate(request, course_id: int):
             "holder": certificate_holder(earned),
             "holder_choices": earned.Holder.choices,
             "verify_url": _verify_url(request, earned),
+            "signatory": certificate_signatory(earned),
             "title": course.title,
         },
     )
@@ -261,6 +263,7 @@ def certificate_verify(request, code: str = ""):
                 "competencies": certificate_competencies(found),
                 "holder": certificate_holder(found),
                 "logos": certificate_logos(found),
+                "signatory": certificate_signatory(found),
             }
         )
     status = 404 if code and not found else 200

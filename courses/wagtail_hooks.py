@@ -3,13 +3,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import path, reverse
-from django.utils.html import format_html, json_script
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
-
-from frameworks.models import Level
 
 from . import services, views_admin
 from .models import CoursePage, Enrollment, ModulePage
@@ -90,11 +88,5 @@ def codesign_listing_buttons(page, user, next_url=None):
 
 @hooks.register("insert_editor_js")
 def alignment_editor_js():
-    """The competency list limited to the chosen framework, and the level's name beside its number."""
-
-    names: dict[str, dict[int, str]] = {}
-    for level in Level.objects.select_related("framework"):
-        names.setdefault(level.framework.slug, {})[level.number] = level.label
-    return format_html(
-        '{}<script src="{}"></script>', json_script(names, "relais-level-names"), static("courses/js/alignment.js")
-    )
+    """The competency and level lists limited to the chosen framework (levels are chosen by name)."""
+    return format_html('<script src="{}"></script>', static("courses/js/alignment.js"))

@@ -35,27 +35,36 @@ def _changed(framework: Framework) -> str:
     return PUBLISHED
 
 
-def framework_case_package(framework: Framework) -> dict:
-    """A CFPackage: CFDocument, CFItems (domains, competencies, levels) and CFAssociations."""
+def _text(obj, field: str, language: str) -> str:
+    """`field` in `language`: the English twin (`<field>_en`) when asked and filled, else the French."""
+    if language == "en" and getattr(obj, f"{field}_en", ""):
+        return getattr(obj, f"{field}_en")
+    return getattr(obj, field)
+
+
+def framework_case_package(framework: Framework, language: str = "fr") -> dict:
+    """A CFPackage: CFDocument, CFItems (domains, competencies, levels) and CFAssociations.
+
+    `language` "en" gives the English variant (the names' English twins; French where none)."""
     doc_iri = framework_iri(framework.slug)
     changed = _changed(framework)
     document = {
         "identifier": case_identifier(doc_iri),
         "uri": doc_iri,
         "creator": CREATOR,
-        "title": framework.title,
+        "title": _text(framework, "title", language),
         "lastChangeDateTime": changed,
         "description": framework.notes,
-        "language": "fr",
+        "language": language,
         "adoptionStatus": "Adopted",
         "licenseURI": {
             "title": LICENCE,
             "identifier": case_identifier(LICENCE),
             "uri": "https://www.etalab.gouv.fr/licence-ouverte-open-licence",
         },
-        "CFPackageURI": _link(framework.title, doc_iri + "/case.json"),
+        "CFPackageURI": _link(_text(framework, "title", language), doc_iri + "/case.json"),
     }
-    doc_link = _link(framework.title, doc_iri)
+    doc_link = _link(_text(framework, "title", language), doc_iri)
     items, associations = [], []
 
     def associate(origin: dict, destination: dict, kind: str, sequence: int | None = None) -> None:
@@ -79,30 +88,35 @@ def framework_case_package(framework: Framework) -> dict:
             {
                 "identifier": case_identifier(d_iri),
                 "uri": d_iri,
-                "fullStatement": domain.name,
+                "fullStatement": _text(domain, "name", language),
                 "humanCodingScheme": domain.code,
                 "CFItemType": "Domaine",
-                "notes": domain.description,
-                "language": "fr",
+                "notes": _text(domain, "description", language),
+                "language": language,
                 "CFDocumentURI": doc_link,
                 "lastChangeDateTime": changed,
             }
         )
-        associate(_link(domain.name, d_iri), doc_link, "isChildOf", d_index)
+        associate(_link(_text(domain, "name", language), d_iri), doc_link, "isChildOf", d_index)
         for c_index, competency in enumerate(domain.competencies.order_by("code"), start=1):
-            items.append(competency_case_item(competency, changed=changed))
-            associate(_link(competency.name, competency.iri), _link(domain.name, d_iri), "isChildOf", c_index)
+            items.append(competency_case_item(competency, changed=changed, language=language))
+            associate(
+                _link(_text(competency, "name", language), competency.iri),
+                _link(_text(domain, "name", language), d_iri),
+                "isChildOf",
+                c_index,
+            )
     for level in Level.objects.filter(framework=framework).order_by("number"):
         l_iri = level_iri(framework.slug, level.number)
         items.append(
             {
                 "identifier": case_identifier(l_iri),
                 "uri": l_iri,
-                "fullStatement": level.label,
+                "fullStatement": _text(level, "label", language),
                 "humanCodingScheme": str(level.number),
                 "CFItemType": "Niveau",
-                "notes": level.description or level.group,
-                "language": "fr",
+                "notes": _text(level, "description", language) or _text(level, "group", language),
+                "language": language,
                 "CFDocumentURI": doc_link,
                 "lastChangeDateTime": changed,
             }
@@ -110,17 +124,17 @@ def framework_case_package(framework: Framework) -> dict:
     return {"CFDocument": document, "CFItems": items, "CFAssociations": associations}
 
 
-def competency_case_item(competency: Competency, *, changed: str | None = None) -> dict:
+def competency_case_item(competency: Competency, *, changed: str | None = None, language: str = "fr") -> dict:
     framework = competency.framework
     item = {
         "identifier": case_identifier(competency.iri),
         "uri": competency.iri,
-        "fullStatement": competency.name,
+        "fullStatement": _text(competency, "name", language),
         "humanCodingScheme": competency.code,
         "CFItemType": "Compétence",
-        "notes": competency.description,
-        "language": "fr",
-        "CFDocumentURI": _link(framework.title, framework_iri(framework.slug)),
+        "notes": _text(competency, "description", language),
+        "language": language,
+        "CFDocumentURI": _link(_text(framework, "title", language), framework_iri(framework.slug)),
         "lastChangeDateTime": changed or _changed(framework),
     }
     if competency.lsu_code:

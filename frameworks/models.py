@@ -1,10 +1,23 @@
 """Competency frameworks (CRCN, CRCN Édu): domains, competencies, levels."""
 
+import re
+
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from .alignment import framework_iri
+
+
+def in_language(obj, field: str) -> str:
+    """`field` in the active language: its `<field>_en` twin in English when filled, else the French."""
+    if (get_language() or "fr").startswith("en"):
+        english = getattr(obj, f"{field}_en", "")
+        if english:
+            return english
+    return getattr(obj, field)
 
 
 class Framework(models.Model):
@@ -26,6 +39,9 @@ class Framework(models.Model):
 
     def __str__(self):
         return self.short_name
+
+    def title_display(self) -> str:
+        return in_language(self, "title")
 
     @cached_property
     def max_level(self) -> int:
@@ -55,6 +71,12 @@ class Domain(models.Model):
     def __str__(self):
         return f"{self.code}. {self.name}"
 
+    def name_display(self) -> str:
+        return in_language(self, "name")
+
+    def description_display(self) -> str:
+        return in_language(self, "description")
+
 
 class Competency(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="competencies")
@@ -78,6 +100,12 @@ class Competency(models.Model):
 
     def __str__(self):
         return f"{self.framework.short_name} {self.code} — {self.name}"
+
+    def name_display(self) -> str:
+        return in_language(self, "name")
+
+    def description_display(self) -> str:
+        return in_language(self, "description")
 
     @property
     def key(self) -> str:
@@ -104,3 +132,31 @@ class Level(models.Model):
 
     def __str__(self):
         return f"{self.framework.short_name} {self.number} — {self.label}"
+
+    def label_display(self) -> str:
+        return in_language(self, "label")
+
+    def group_display(self) -> str:
+        return in_language(self, "group")
+
+    def description_display(self) -> str:
+        return in_language(self, "description")
+
+    def name_display(self) -> str:
+        """« Niveau 3 — Indépendant », « Niveau 2 — Confirmé (Formation initiale) »: the number and its name."""
+        return level_name(self.number, self.label_display(), self.group_display())
+
+
+def level_name(number: int, label: str, group: str = "") -> str:
+    """A level by its number and name. A label that only repeats the number (the CRCN's « Novice –
+    niveau 1 ») gives way to its group; a label two levels share (CRCN Édu's « Confirmé ») is told apart
+    by its group."""
+    if re.search(r"(niveau|level)\s*\d", label, re.IGNORECASE) and group:
+        name = group
+    elif group and label != group and "(" not in label:
+        name = f"{label} ({group.lower()})"
+    else:
+        name = label
+    if not name:
+        return gettext_now("Niveau %(number)s") % {"number": number}
+    return gettext_now("Niveau %(number)s — %(name)s") % {"number": number, "name": name}

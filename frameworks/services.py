@@ -36,7 +36,14 @@ def framework_load(*, slug: str, data: dict, short_name: str) -> FrameworkLoadRe
     """Create or update one framework from its JSON description; idempotent."""
     created = 0
     framework, new = _upsert(
-        Framework, {"slug": slug}, {"title": data["title"], "short_name": short_name, "notes": data.get("notes") or ""}
+        Framework,
+        {"slug": slug},
+        {
+            "title": data["title"],
+            "title_en": data.get("title_en") or "",
+            "short_name": short_name,
+            "notes": data.get("notes") or "",
+        },
     )
     created += new
     n_competencies = 0
@@ -44,7 +51,12 @@ def framework_load(*, slug: str, data: dict, short_name: str) -> FrameworkLoadRe
         domain, new = _upsert(
             Domain,
             {"framework": framework, "code": domain_data["code"]},
-            {"name": domain_data["name"], "description": domain_data.get("description") or ""},
+            {
+                "name": domain_data["name"],
+                "description": domain_data.get("description") or "",
+                "name_en": domain_data.get("name_en") or "",
+                "description_en": domain_data.get("description_en") or "",
+            },
         )
         created += new
         for item in domain_data["competencies"]:
@@ -55,6 +67,8 @@ def framework_load(*, slug: str, data: dict, short_name: str) -> FrameworkLoadRe
                     "domain": domain,
                     "name": item["name"],
                     "description": item.get("description") or "",
+                    "name_en": item.get("name_en") or "",
+                    "description_en": item.get("description_en") or "",
                     "lsu_code": item.get("lsu_code") or "",
                     "pix_label": item.get("pix_label") or "",
                     "iri": competency_iri(slug, item["code"]),
@@ -70,6 +84,9 @@ def framework_load(*, slug: str, data: dict, short_name: str) -> FrameworkLoadRe
                 "label": level_data["label"],
                 "group": level_data.get("group") or "",
                 "description": level_data.get("description") or "",
+                "label_en": level_data.get("label_en") or "",
+                "group_en": level_data.get("group_en") or "",
+                "description_en": level_data.get("description_en") or "",
             },
         )
         created += new

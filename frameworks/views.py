@@ -28,7 +28,11 @@ def framework_detail(request, slug: str):
 
 
 def framework_case(request, slug: str):
-    return JsonResponse(framework_case_package(get_object_or_404(Framework, slug=slug)), **JSON_PARAMS)
+    """The CASE package; `?lang=en` gives its English variant (names in English where the framework has them)."""
+    language = "en" if request.GET.get("lang") == "en" else "fr"
+    return JsonResponse(
+        framework_case_package(get_object_or_404(Framework, slug=slug), language=language), **JSON_PARAMS
+    )
 
 
 def framework_csv_download(request, slug: str):

@@ -475,7 +475,7 @@ def _matrix_table(p: Pilotage, framework: Framework, counts: dict) -> Table:
     table = Table(
         key,
         title % {"fw": framework.short_name},
-        [*first, _("Enseignants"), _("Part évaluée (%)")] + [f"{c.code} {c.name}" for c in p.competencies],
+        [*first, _("Enseignants"), _("Part évaluée (%)")] + [f"{c.code} {c.name_display()}" for c in p.competencies],
         note=note,
     )
     n_comp = len(p.competencies) or 1
@@ -510,7 +510,9 @@ def _distribution_table(p: Pilotage, framework: Framework, counts: dict) -> Tabl
         row = counts.get((None, competency.pk)) or LevelCounts(0, (0,) * MAX_STAT_LEVEL)
         by_level = row.by_level[: p.max_level]
         cells = [p.teachers - sum(by_level), *by_level]
-        table.rows.append([f"{competency.code} {competency.name}", *[c if _shown(c) else None for c in cells]])
+        table.rows.append(
+            [f"{competency.code} {competency.name_display()}", *[c if _shown(c) else None for c in cells]]
+        )
     return table
 
 
@@ -531,7 +533,9 @@ def _domain_means(p: Pilotage, counts: dict) -> dict[str, float]:
         return {}
     sums = _domain_sums(p, counts)
     return {
-        f"{d.code}. {d.name}": round(sums[d.pk][0] / (p.teachers * sums[d.pk][1]), 2) for d in p.domains if d.pk in sums
+        f"{d.code}. {d.name_display()}": round(sums[d.pk][0] / (p.teachers * sums[d.pk][1]), 2)
+        for d in p.domains
+        if d.pk in sums
     }
 
 
@@ -540,7 +544,7 @@ def _progress_table(p: Pilotage, framework: Framework, sl: Slice, counts: dict) 
     table = Table(
         "progression-domaines",
         _("Niveau moyen par domaine à la fin de chaque mois (%(fw)s)") % {"fw": framework.short_name},
-        [_("Mois")] + [f"{d.code}. {d.name}" for d in p.domains],
+        [_("Mois")] + [f"{d.code}. {d.name_display()}" for d in p.domains],
         note=_("Zone de moins de %(n)s enseignants : valeurs masquées.") % {"n": min_size()},
     )
     sums = _domain_sums(p, counts)

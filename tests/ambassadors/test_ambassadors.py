@@ -6,6 +6,7 @@ import json
 import pytest
 
 from ambassadors.models import AmbassadorDecision, AmbassadorPolicy, AmbassadorProposal
+from ambassadors.reasons import reasons_text_in
 from ambassadors.services import ambassadors_propose, consent_set, proposal_decide
 from lms.models import Academie, Departement, School
 from maps.coverage import ambassador_coverage
@@ -31,10 +32,24 @@ def test_proposes_qualified_consenting_teachers_with_reasons(frameworks, college
     ambassadors_propose()
     (proposal,) = AmbassadorProposal.objects.filter(school=college)
     assert proposal.user == strong and proposal.status == "proposed"
-    reasons = " ".join(proposal.reasons)
+    # Stored as codes with parameters, put in words in the reader's language.
+    assert [r["code"] for r in proposal.reasons][:3] == ["levels", "domains", "modules"]
+    reasons = " ".join(reasons_text_in(proposal.reasons, "fr"))
     assert "Niveau Avancé ou plus dans 3 compétences CRCN Édu" in reasons
     assert "3.1 Concevoir (5)" in reasons and "2 domaines couverts (2, 3)" in reasons
     assert "1 module de formation terminé" in reasons
+    english = " ".join(reasons_text_in(proposal.reasons, "en"))
+    assert "Level Advanced or above in 3 CRCN Édu competencies" in english
+    assert "3.1 Designing (5)" in english and "2 areas covered (2, 3)" in english
+    assert "1 training module completed." in english and "Most recent evidence:" in english
+    # Proposals computed before reasons were codes keep their French sentences until recomputed.
+    assert reasons_text_in(["Niveau Avancé ou plus dans 3 compétences CRCN Édu : …"], "en") == [
+        "Niveau Avancé ou plus dans 3 compétences CRCN Édu : …"
+    ]
+    AmbassadorProposal.objects.filter(pk=proposal.pk).update(reasons=["Ancienne raison."])
+    ambassadors_propose()
+    proposal.refresh_from_db()
+    assert proposal.reasons[0]["code"] == "levels"
 
 
 def test_each_policy_rule(frameworks, college, departement, django_capture_on_commit_callbacks):

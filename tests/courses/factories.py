@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
+from django.utils import timezone
 
 from courses import cmi5, practice, services, sessions
 from courses.demo_codesign import every_block_activities
@@ -12,6 +13,9 @@ from courses.models import Cmi5Launch, CoursePage, ModulePage
 from tests.conftest import block_ids
 from xapi.http.auth import client_authority
 from xapi.services import statement_store
+
+# When tests record a registration made before the (past) sessions of `full_module` took place.
+EARLIER = timezone.now() - timedelta(days=60)
 
 VERB = "http://adlnet.gov/expapi/verbs/"
 
@@ -79,7 +83,7 @@ def finish_module(module, user, trainer, tmp_files=True):
         elif kind == "journal":
             practice.journal_write(user=user, module=module, block_id=block.id, text="x" * 50)
         elif kind in sessions.SESSION_TYPES:
-            sessions.session_register(user=user, module=module, block_id=block.id)
+            sessions.session_register(at=EARLIER, user=user, module=module, block_id=block.id)
             sessions.attendance_record(trainer=trainer, module=module, block_id=block.id, present_user_ids={user.pk})
         elif kind == "external_xapi":
             cmi5_report_completed(module=module, user=user, block=block)

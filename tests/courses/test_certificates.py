@@ -130,3 +130,51 @@ def test_partners_and_codes(module, teacher, territory):
     assert code_normalised(" abcd-efgh jkmn ") == "ABCDEFGHJKMN"
     assert certificate_by_code("short") is None
     assert certificate_by_code(certificate.code_display.lower()) == certificate
+
+
+def test_the_certificate_is_signed_by_the_signatory_of_the_day(client, module, teacher, territory, settings, tmp_path):
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    from courses.signature import CertificateSettings
+
+    settings.MEDIA_ROOT = tmp_path
+    signing = CertificateSettings.for_site(Site.objects.get(is_default_site=True))
+    signing.signatory_name = "Claire Martin"
+    signing.signatory_title = "La directrice académique du numérique"
+    signing.signature_image = Image.objects.create(title="Signature", file=get_test_image_file(filename="sig.png"))
+    signing.save()
+    complete_course(module, teacher)
+    certificate = Certificate.objects.get(user=teacher)
+    assert (certificate.signatory_name, certificate.signatory_title) == (
+        "Claire Martin",
+        "La directrice académique du numérique",
+    )
+    assert client.login(email=teacher.email, password=PASSWORD)
+    course = module.course
+    page = client.get(f"/formations/parcours/{course.pk}/attestation/").content.decode()
+    assert '<p class="fr-mb-1w" data-signatory-title>La directrice académique du numérique</p>' in page
+    assert '<figcaption class="fr-text--bold" data-signatory-name>Claire Martin</figcaption>' in page
+    assert 'alt="Signature de Claire Martin"' in page
+    pdf = client.get(f"/formations/parcours/{course.pk}/attestation.pdf").content
+    assert pdf.count(b"/Subtype /Image") == 2  # the QR code and the signature
+    client.logout()
+    verify = client.get(f"/formations/attestations/verifier/{certificate.code_display}/").content.decode()
+    assert "data-signatory-name>Claire Martin<" in verify and 'alt="Signature de Claire Martin"' in verify
+
+    # A new signatory: the certificate keeps who signed it, without the new person's signature image.
+    signing.signatory_name = "Paul Durand"
+    signing.save()
+    verify = client.get(f"/formations/attestations/verifier/{certificate.code_display}/").content.decode()
+    assert "data-signatory-name>Claire Martin<" in verify and "Paul Durand" not in verify
+    assert 'alt="Signature de Claire Martin"' not in verify
+    assert client.login(email=teacher.email, password=PASSWORD)
+    pdf = client.get(f"/formations/parcours/{course.pk}/attestation.pdf").content
+    assert pdf.count(b"/Subtype /Image") == 1  # the QR code only
+
+
+def test_no_signatory_set_means_no_signature_block(client, module, teacher, territory):
+    complete_course(module, teacher)
+    assert client.login(email=teacher.email, password=PASSWORD)
+    page = client.get(f"/formations/parcours/{module.course.pk}/attestation/").content.decode()
+    assert "data-signature" not in page

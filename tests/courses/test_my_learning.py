@@ -8,7 +8,7 @@ import pytest
 from courses import selectors, services, sessions
 from courses.models import CoursePage
 from tests.conftest import PASSWORD, make_user
-from tests.courses.factories import block_of, complete_course, future_session_module
+from tests.courses.factories import EARLIER, block_of, complete_course, future_session_module
 
 pytestmark = pytest.mark.django_db
 
@@ -18,10 +18,10 @@ def test_in_progress_resumes_where_the_teacher_stopped_and_next_sessions_have_an
     services.content_step_complete(user=enrolled, module=full_module, block_id=content.id)
     upcoming = future_session_module(CoursePage.objects.get(pk=full_module.course.pk))
     session = upcoming.activities[0]
-    sessions.session_register(user=enrolled, module=upcoming, block_id=session.id)
+    sessions.session_register(at=EARLIER, user=enrolled, module=upcoming, block_id=session.id)
     # A past session the teacher attended is not "next".
     past = block_of(full_module, "in_person_session")
-    sessions.session_register(user=enrolled, module=full_module, block_id=past.id)
+    sessions.session_register(at=EARLIER, user=enrolled, module=full_module, block_id=past.id)
 
     assert client.login(email=enrolled.email, password=PASSWORD)
     home = client.get("/").content.decode()
@@ -66,15 +66,15 @@ def test_waiting_list_when_full_and_promotion_when_a_place_frees(client, full_mo
     course = CoursePage.objects.get(pk=full_module.course.pk)
     module = future_session_module(course)
     session = module.activities[0]
-    sessions.session_register(user=enrolled, module=module, block_id=session.id)
+    sessions.session_register(at=EARLIER, user=enrolled, module=module, block_id=session.id)
     for n in range(session.value["capacity"] - 1):
         other = make_user(f"prof{n}@example.fr")
         course_enroll(user=other, course=course)
-        sessions.session_register(user=other, module=module, block_id=session.id)
+        sessions.session_register(at=EARLIER, user=other, module=module, block_id=session.id)
     late = make_user("tard@example.fr", first_name="Alix")
     course_enroll(user=late, course=course)
     with pytest.raises(LearningError, match="liste d'attente"):
-        sessions.session_register(user=late, module=module, block_id=session.id)
+        sessions.session_register(at=EARLIER, user=late, module=module, block_id=session.id)
     # Through the player: the full session offers its waiting list.
     client.login(email=late.email, password=PASSWORD)
     assert "Rejoindre la liste d'attente" in client.get(module.url).content.decode()
@@ -109,7 +109,7 @@ def test_reminders_are_sent_once_before_a_session(full_module, enrolled, mailout
     tomorrow = future_session_module(course, days=1, slug="demain")
     later = future_session_module(course, days=21, slug="plus-tard")
     for module in (tomorrow, later):
-        sessions.session_register(user=enrolled, module=module, block_id=module.activities[0].id)
+        sessions.session_register(at=EARLIER, user=enrolled, module=module, block_id=module.activities[0].id)
     assert session_reminders_send.delay().get() == 1
     (mail,) = mailoutbox
     assert mail.to == [enrolled.email] and "Rappel" in mail.subject and tomorrow.title in mail.body
@@ -134,7 +134,7 @@ def test_course_page_names_the_targeted_level(client, module):
         course=course, competency=Competency.objects.get(framework__slug="crcn-edu", code="3.1"), target_level=4
     )
     page = unescape(client.get(course.url).content.decode())
-    assert "(niveau 4 — Avancé)" in page
+    assert "(<strong>Niveau 4 — Avancé (formation continue)</strong>)" in page
 
 
 def test_my_competencies_shows_what_would_take_me_to_the_next_level(client, module, teacher):

@@ -8,7 +8,7 @@ from courses.models import ActivityProgress, SessionRegistration, TaskSubmission
 from courses.services import course_enroll
 from evidence.models import Evidence
 from tests.conftest import PASSWORD, make_user
-from tests.courses.factories import VERB, block_of, future_session_module
+from tests.courses.factories import EARLIER, VERB, block_of, future_session_module
 from xapi.models import Statement
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +24,10 @@ def pdf(name="fiche.pdf", size=200):
 
 def test_registration_then_full_session_is_a_clear_message(full_module, enrolled):
     session = block_of(full_module, "in_person_session")
-    registration, created = sessions.session_register(user=enrolled, module=full_module, block_id=session.id)
-    again, created_again = sessions.session_register(user=enrolled, module=full_module, block_id=session.id)
+    registration, created = sessions.session_register(
+        at=EARLIER, user=enrolled, module=full_module, block_id=session.id
+    )
+    again, created_again = sessions.session_register(at=EARLIER, user=enrolled, module=full_module, block_id=session.id)
     assert created and not created_again and registration == again
     (registered,) = [p for p in payloads("registered") if p["object"]["id"].endswith(session.id)]
     assert registered["object"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/meeting"
@@ -33,11 +35,11 @@ def test_registration_then_full_session_is_a_clear_message(full_module, enrolled
     for n in range(11):
         other = make_user(f"prof{n}@example.fr")
         course_enroll(user=other, course=full_module.course)
-        sessions.session_register(user=other, module=full_module, block_id=session.id)
+        sessions.session_register(at=EARLIER, user=other, module=full_module, block_id=session.id)
     late = make_user("tard@example.fr")
     course_enroll(user=late, course=full_module.course)
     with pytest.raises(services.LearningError, match="complète"):
-        sessions.session_register(user=late, module=full_module, block_id=session.id)
+        sessions.session_register(at=EARLIER, user=late, module=full_module, block_id=session.id)
     assert SessionRegistration.objects.filter(block_id=session.id).count() == 12
 
 
@@ -45,7 +47,7 @@ def test_attendance_by_the_trainer_is_attended_with_instructor(
     full_module, enrolled, trainer, django_capture_on_commit_callbacks
 ):
     session = block_of(full_module, "in_person_session")
-    sessions.session_register(user=enrolled, module=full_module, block_id=session.id)
+    sessions.session_register(at=EARLIER, user=enrolled, module=full_module, block_id=session.id)
     with pytest.raises(services.LearningError, match="formateurs"):
         sessions.attendance_record(
             trainer=enrolled, module=full_module, block_id=session.id, present_user_ids={enrolled.pk}
@@ -150,7 +152,9 @@ def test_export_and_erasure_cover_sessions_tasks_and_journal(full_module, enroll
     from lms.privacy import user_data_export, user_erase
 
     settings.MEDIA_ROOT = tmp_path
-    sessions.session_register(user=enrolled, module=full_module, block_id=block_of(full_module, "virtual_class").id)
+    sessions.session_register(
+        at=EARLIER, user=enrolled, module=full_module, block_id=block_of(full_module, "virtual_class").id
+    )
     submission = practice.task_submit(
         user=enrolled, module=full_module, block_id=block_of(full_module, "practical_task").id, uploaded=pdf()
     )
@@ -169,7 +173,7 @@ def test_export_and_erasure_cover_sessions_tasks_and_journal(full_module, enroll
 def test_a_session_in_three_weeks_cannot_be_marked_attended(client, full_module, enrolled, trainer):
     module = future_session_module(full_module.course)
     session = module.activities[0]
-    sessions.session_register(user=enrolled, module=module, block_id=session.id)
+    sessions.session_register(at=EARLIER, user=enrolled, module=module, block_id=session.id)
     with pytest.raises(services.LearningError, match="à partir du début de la session"):
         sessions.attendance_record(trainer=trainer, module=module, block_id=session.id, present_user_ids={enrolled.pk})
     assert not payloads("attended")
@@ -196,7 +200,7 @@ def test_absent_and_excused_are_recorded_without_evidence(
     third = make_user("trois@example.fr")
     course_enroll(user=third, course=full_module.course)
     for user in (enrolled, other, third):
-        sessions.session_register(user=user, module=full_module, block_id=session.id)
+        sessions.session_register(at=EARLIER, user=user, module=full_module, block_id=session.id)
     assert client.login(email=trainer.email, password=PASSWORD)
     url = f"/formations/formateur/modules/{full_module.pk}/sessions/{session.id}/"
     with django_capture_on_commit_callbacks(execute=True):
@@ -220,3 +224,28 @@ def test_absent_and_excused_are_recorded_without_evidence(
             excused_user_ids={other.pk},
         )
     assert client.post(url, {"etat-abc": "present"}, follow=True).status_code == 200  # unreadable: a message
+
+
+def test_registration_for_a_past_session_is_refused_with_a_clear_message(client, full_module, enrolled):
+    from tests.conftest import PASSWORD
+
+    session = block_of(full_module, "in_person_session")  # 20 days ago
+    with pytest.raises(services.LearningError, match="Cette session est passée"):
+        sessions.session_register(user=enrolled, module=full_module, block_id=session.id)
+    with pytest.raises(services.LearningError, match="Cette session est passée"):
+        sessions.session_register(user=enrolled, module=full_module, block_id=session.id, waitlist=True)
+    assert client.login(email=enrolled.email, password=PASSWORD)
+    response = client.post(f"/formations/modules/{full_module.pk}/sessions/{session.id}/", follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Cette session est passée" in page and "on ne peut plus s&#x27;y inscrire" in page
+    assert not SessionRegistration.objects.filter(block_id=session.id).exists()
+    assert not [p for p in payloads("registered") if p["object"]["id"].endswith(session.id)]
+    # Neither the player nor the course page offers to register for it.
+    assert 'data-session-over="true"' in page
+    course_page = client.get(full_module.course.url).content.decode()
+    assert course_page.count('data-session-over="true"') == 2  # both sessions of the module are over
+    # A session in three weeks still takes registrations.
+    upcoming = future_session_module(full_module.course)
+    _, created = sessions.session_register(user=enrolled, module=upcoming, block_id=upcoming.activities[0].id)
+    assert created

@@ -11,7 +11,7 @@ from courses.demo import demo_load
 from courses.models import CatalogPage, CourseCompetency, CoursePage, ModulePage
 from frameworks.models import Competency
 from tests.conftest import PASSWORD, make_user, wagtail_root
-from tests.courses.factories import VERB, block_of, finish_module
+from tests.courses.factories import EARLIER, VERB, block_of, finish_module, future_session_module
 from xapi.models import Statement
 
 pytestmark = pytest.mark.django_db
@@ -73,8 +73,9 @@ def test_player_renders_every_activity_and_resumes(client, full_module, enrolled
 def test_session_and_task_views_answer_with_messages(client, full_module, enrolled, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     login(client, enrolled)
-    session = block_of(full_module, "in_person_session")
-    response = client.post(f"/formations/modules/{full_module.pk}/sessions/{session.id}/", follow=True)
+    upcoming = future_session_module(full_module.course)
+    session = upcoming.activities[0]
+    response = client.post(f"/formations/modules/{upcoming.pk}/sessions/{session.id}/", follow=True)
     assert "Vous êtes inscrit à la session" in html(response)
     task = block_of(full_module, "practical_task")
     response = client.post(
@@ -89,7 +90,7 @@ def test_session_and_task_views_answer_with_messages(client, full_module, enroll
 def test_trainer_space_attendance_and_review(client, full_module, enrolled, trainer, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     session = block_of(full_module, "in_person_session")
-    sessions.session_register(user=enrolled, module=full_module, block_id=session.id)
+    sessions.session_register(at=EARLIER, user=enrolled, module=full_module, block_id=session.id)
     task = block_of(full_module, "practical_task")
     submission = practice.task_submit(
         user=enrolled, module=full_module, block_id=task.id, uploaded=SimpleUploadedFile("fiche.pdf", b"%PDF-1.4 x")

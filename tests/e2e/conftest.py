@@ -14,7 +14,7 @@ from courses.models import CoursePage, ModulePage
 from courses.services import course_enroll
 from lms.models import User
 from tests.conftest import wagtail_root
-from tests.courses.factories import finish_module
+from tests.courses.factories import EARLIER, finish_module
 
 CHROMIUM = os.environ.get("RELAIS_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -165,7 +165,7 @@ def codesign_site():
     other = User.objects.filter(email__startswith="enseignant0").first()
     services.course_enroll(user=other, course=course)
     session = next(b for b in module.activities if b.block_type == "in_person_session")
-    sessions.session_register(user=other, module=module, block_id=session.id)
+    sessions.session_register(user=other, module=module, block_id=session.id, at=EARLIER)
     task = next(b for b in module.activities if b.block_type == "practical_task")
     submission = practice.task_submit(
         user=other, module=module, block_id=task.id, uploaded=SimpleUploadedFile("fiche.pdf", b"%PDF-1.4 x")

@@ -8,10 +8,10 @@ certificate; every step's statement is in the LRS with the right verb and compet
 """
 
 import re
-from datetime import date, timedelta
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import timezone
 
 from courses.demo import DEMO_DOMAIN, demo_load
 from courses.models import CatalogPage, CourseCompetency, CoursePage, ModulePage
@@ -99,7 +99,8 @@ def rich_text(page, index, name, text):
 
 def align(page, index, code, level):
     field(page, index, "alignment-competencies").select_option([f"crcn-edu/{code}"])
-    field(page, index, "alignment-level").fill(str(level))
+    # Levels are chosen by name; the CRCN Édu group comes first in the list.
+    field(page, index, "alignment-level").select_option(str(level))
 
 
 def add_list_item(page, count_name):
@@ -164,8 +165,8 @@ def build_module(page, base, course, session_day):
         add_block(page, index, label)
         field(page, index, "title").fill(f"{label} — classe mobile")
         field(page, index, "date").fill(session_day.isoformat())
-        field(page, index, "start_time").fill("14:00")
-        field(page, index, "end_time").fill("16:00")
+        field(page, index, "start_time").fill("00:00")
+        field(page, index, "end_time").fill("23:59")
         page.keyboard.press("Escape")
         field(page, index, "capacity").fill("10")
         field(page, index, extra[0]).fill(extra[1])
@@ -196,6 +197,7 @@ def build_module(page, base, course, session_day):
 def approve(page, base, module, comment=""):
     """Approve the module's current task from the editor's footer, with a comment when given."""
     page.goto(f"{base}/admin/pages/{module.pk}/edit/")
+    page.wait_for_load_state("networkidle")  # the editor's footer menu is set up by its scripts
     selector = 'button[data-workflow-action-name="approve"]'
     button = page.locator(
         selector + ("[data-workflow-action-modal-url]" if comment else ":not([data-workflow-action-modal-url])")
@@ -289,7 +291,8 @@ def test_trainer_partners_teacher_journey(browser, live_server, settings, tmp_pa
     demo_load(teachers_per_school=1, with_history=False)
     course = shell_course()
     base = live_server.url
-    session_day = date.today() - timedelta(days=1)  # attendance is taken once a session has begun
+    # Today, all day: it has begun (attendance can be taken) and is not over (registration is open).
+    session_day = timezone.localdate()
     upload = tmp_path / "fiche-seance.pdf"
     upload.write_bytes(b"%PDF-1.4\n% fiche de seance\n")
 

@@ -65,12 +65,12 @@ def test_trainer_reaches_shared_courses_and_aligns_by_framework(browser, live_se
     page.get_by_role("link", name="Espace formateur").click()
     page.get_by_role("heading", name="Espace formateur").first.wait_for()
 
-    # In the editor, the alignment's competency list follows the framework; the level is named.
+    # In the editor, the alignment's competency and level lists follow the framework; levels by name.
     module = ModulePage.objects.get(slug="differencier-module-complet")
     page.goto(f"{base}/admin/pages/{module.pk}/edit/")
     framework = page.locator('select[name$="-alignment-framework"]').first
     competencies = page.locator('select[name$="-alignment-competencies"]').first
-    level = page.locator('input[name$="-alignment-level"]').first
+    level = page.locator('select[name$="-alignment-level"]').first
     framework.scroll_into_view_if_needed()
     framework.select_option("crcn")
     competencies.focus()
@@ -78,9 +78,31 @@ def test_trainer_reaches_shared_courses_and_aligns_by_framework(browser, live_se
         "s => Array.from(s.options).filter(o => !o.hidden && !o.disabled).map(o => o.value)"
     )
     assert visible and all(value.startswith("crcn/") for value in visible), visible
-    level.fill("5")
-    assert "Avancé" in page.locator("[data-level-name]").first.inner_text()
+    shown = "s => Array.from(s.options).filter(o => o.value && !o.disabled && !o.parentNode.hidden).map(o => o.text)"
+    assert level.evaluate(shown) == [
+        f"Niveau {n} — {name}"
+        for n, name in enumerate(
+            ["Novice", "Novice", "Indépendant", "Indépendant", "Avancé", "Avancé", "Expert", "Expert"], start=1
+        )
+    ]
+    level.select_option(label="Niveau 5 — Avancé")
+    assert level.evaluate("s => s.selectedOptions[0].text") == "Niveau 5 — Avancé"
     framework.select_option("crcn-edu")
-    assert "Expert" in page.locator("[data-level-name]").first.inner_text()
+    # The same number, named in CRCN Édu.
+    assert level.evaluate("s => s.selectedOptions[0].text") == "Niveau 5 — Expert (formation continue)"
+    assert len(level.evaluate(shown)) == 5
+    level.select_option(label="Niveau 3 — Confirmé (formation continue)")
+    # For the docs: the level list opened (a native list does not show in a screenshot, so it is unrolled).
+    level.evaluate("s => { s.size = 6; }")
+    level.locator("xpath=ancestor::div[contains(@class, 'w-panel') or contains(@class, 'struct-block')][1]").screenshot(
+        path=str(SCREENSHOTS / "admin-level-chooser.png")
+    )
+    level.evaluate("s => { s.size = 0; }")
+    with page.expect_navigation():
+        page.locator("button.action-save").first.click()
+    page.wait_for_load_state("networkidle")
+    draft = ModulePage.objects.get(pk=module.pk).get_latest_revision_as_object()
+    levels = [block.value["alignment"]["level"] for block in draft.activities]
+    assert levels[0] == 3 and all(isinstance(n, int) for n in levels), levels
     context.close()
     assert not found, "axe-core found serious or critical violations:" + format_violations(found)

@@ -1,55 +1,25 @@
 """Statements with attachments: multipart/mixed in and out, hashes, and signed statements (JWS)."""
 
-import base64
-import hashlib
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.xapi import examples as ex
+from tests.xapi.http.attachments import (
+    CONTENT,
+    attachment_for,
+    jws,
+    part,
+    post_multipart,
+    sha,
+    signed_post,
+)
 from xapi.http.multipart import build_multipart, parse_multipart
 from xapi.models import Attachment, Statement
 
 pytestmark = pytest.mark.django_db
-
-SIGNATURE = "http://adlnet.gov/expapi/attachments/signature"
-CONTENT = "Bonjour, voici la pièce jointe.\n".encode()
-
-
-def sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def attachment_for(content: bytes, **overrides) -> dict:
-    data = {
-        "usageType": "http://adlnet.gov/expapi/attachments/example",
-        "display": {"fr-FR": "Exemple"},
-        "contentType": "text/plain",
-        "length": len(content),
-        "sha2": sha(content),
-    }
-    data.update(overrides)
-    return data
-
-
-def part(content: bytes, content_type="text/plain", *, hash_header=None, encoding="binary") -> tuple[dict, bytes]:
-    headers = {"Content-Type": content_type, "X-Experience-API-Hash": hash_header or sha(content)}
-    if encoding:
-        headers["Content-Transfer-Encoding"] = encoding
-    return headers, content
-
-
-def post_multipart(api, document, *parts):
-    body, content_type = build_multipart(
-        [({"Content-Type": "application/json"}, json.dumps(document).encode()), *parts]
-    )
-    return api.post(body, content_type=content_type)
 
 
 def test_statement_with_its_attachment_part_is_stored_with_the_content(api):
@@ -162,43 +132,6 @@ def test_query_with_attachments(api):
 
 
 # --- signed statements ---------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def signer():
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Relais test")])
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(1)
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    return key, base64.b64encode(certificate.public_bytes(serialization.Encoding.DER)).decode()
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def jws(payload: bytes, key, *, alg="RS256", x5c=None) -> bytes:
-    header = {"alg": alg}
-    if x5c:
-        header["x5c"] = [x5c]
-    signing_input = f"{b64url(json.dumps(header).encode())}.{b64url(payload)}"
-    digest = {"RS256": hashes.SHA256(), "RS384": hashes.SHA384(), "RS512": hashes.SHA512(), "HS256": hashes.SHA256()}
-    signature = key.sign(signing_input.encode(), padding.PKCS1v15(), digest[alg])
-    return f"{signing_input}.{b64url(signature)}".encode()
-
-
-def signed_post(api, statement, token: bytes, *, content_type="application/octet-stream"):
-    sent = {**statement, "attachments": [attachment_for(token, usageType=SIGNATURE, contentType=content_type)]}
-    return post_multipart(api, sent, part(token, content_type))
 
 
 @pytest.mark.parametrize("alg", ["RS256", "RS384", "RS512"])

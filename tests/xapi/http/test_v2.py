@@ -11,9 +11,8 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.xapi import examples as ex
+from tests.xapi.http.attachments import jws, signed_post
 from tests.xapi.http.doc_fixtures import Lrs, state_params
-from tests.xapi.http.test_statements_attachments import jws, signed_post
-from tests.xapi.http.test_statements_attachments import signer as signer  # the fixture
 from xapi.models import Statement
 
 pytestmark = pytest.mark.django_db

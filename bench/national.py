@@ -156,6 +156,11 @@ def history_backdate() -> None:
             " FROM competencies_competencystate s"
             " WHERE s.user_id = lc.user_id AND s.competency_id = lc.competency_id AND s.evidence_at IS NOT NULL"
         )
+    # The update leaves a dead copy of every change: gone, as the rebuild leaves its own tables.
+    from competencies.bulk import tables_vacuum
+    from competencies.models import LevelChange
+
+    tables_vacuum([LevelChange])
 
 
 def _analyze() -> None:
@@ -670,8 +675,43 @@ def incremental(rng: random.Random, *, samples: int) -> list[float]:
     return timings
 
 
-def run(*, quick: bool = False, regenerate: bool = False) -> list[tuple[str, str, str, str]]:
-    scale = 0.01 if quick else 1.0
+PG_SETTINGS = (
+    "autovacuum",
+    "random_page_cost",
+    "shared_buffers",
+    "work_mem",
+    "effective_cache_size",
+    "max_parallel_workers_per_gather",
+    "synchronous_commit",
+)
+
+
+def postgres_settings() -> dict[str, str]:
+    """The PostgreSQL settings the figures were measured with (issue #20), as SHOW gives them."""
+    from django.db import connection
+
+    found = {}
+    with connection.cursor() as cursor:
+        for name in PG_SETTINGS:
+            cursor.execute(f"SHOW {name}")
+            found[name] = cursor.fetchone()[0]
+        cursor.execute("SHOW server_version")
+        found["server_version"] = cursor.fetchone()[0]
+    return found
+
+
+def settings_row(prefix: str = "") -> tuple[str, str, str, str]:
+    shown = ", ".join(f"{k}={v}" for k, v in postgres_settings().items())
+    return (f"{prefix}PostgreSQL settings", shown, "—", "")
+
+
+def run(
+    *, quick: bool = False, regenerate: bool = False, scale: float | None = None, figures: dict | None = None
+) -> list[tuple[str, str, str, str]]:
+    """`scale` overrides the size (default 0.01 with `quick`, else 1); `figures`, when given, receives
+    the measures as numbers (for `bench.scaling`)."""
+    scale = scale if scale is not None else (0.01 if quick else 1.0)
+    figures = {} if figures is None else figures
     n = sizes(scale)
     name = database_name(scale)
     with _lock(name):
@@ -684,9 +724,20 @@ def run(*, quick: bool = False, regenerate: bool = False) -> list[tuple[str, str
         from competencies.stats import stats_refresh
 
         _log("rebuild")
+        phases: dict[str, float] = {}
+        clock = {"name": None, "at": 0.0}
+
+        def phase(name: str) -> None:
+            now = time.perf_counter()
+            if clock["name"]:
+                phases[clock["name"]] = now - clock["at"]
+            clock.update(name=name, at=now)
+            _log(f"rebuild: {name}")
+
         start = time.perf_counter()
-        competencies_rebuild(stats=False)
+        competencies_rebuild(stats=False, phase=phase)
         rebuild = time.perf_counter() - start
+        phases[clock["name"]] = time.perf_counter() - clock["at"]
         evidence, states = Evidence.objects.count(), CompetencyState.objects.count()
         history_backdate()
         _analyze()
@@ -711,14 +762,43 @@ def run(*, quick: bool = False, regenerate: bool = False) -> list[tuple[str, str
         _log("incremental")
         timings = incremental(random.Random(6), samples=50 if quick else 300)
         covered = AmbassadorProposal.objects.values("school").annotate(n=Count("pk")).count()  # schools with a proposal
+        pg = settings_row()
     size = f"{n['teachers']:,} teachers, {n['schools']:,} schools, {n['statements']:,} statements"
+    if not timings or not math.isfinite(harness.percentile(timings, 0.95)):
+        raise RuntimeError("no incremental sample")
     p50 = statistics.median(timings)
     p95 = harness.percentile(timings, 0.95)
+    figures.update(
+        {
+            "scale": scale,
+            **n,
+            "evidence_rows": evidence,
+            "level_rows": states,
+            "levels_per_teacher": states / n["teachers"],
+            "rebuild_s": rebuild,
+            **{f"rebuild_{name}_s": seconds for name, seconds in phases.items()},
+            "aggregates_s": aggregates,
+            "refresh_s": refresh,
+            "incremental_p50_ms": p50,
+            "incremental_p95_ms": p95,
+            "ambassadors_first_s": propose_first,
+            "ambassadors_again_s": propose_again,
+            "postgresql": postgres_settings_cached(pg),
+        }
+    )
+    level_target = LEVELS_FULL_MIN * scale
+    phase_text = ", ".join(f"{name} {seconds:.1f}" for name, seconds in phases.items())
     rows = [
-        ("national store", size, "850,000 / 58,000 / 5 M", "yes" if scale == 1.0 else "no (quick)"),
+        ("national store", size, "850,000 / 58,000 / 5 M", "yes" if scale == 1.0 else f"no (scale {scale})"),
         (
-            "full rebuild (evidence + levels)",
-            f"{rebuild:.0f} s ({evidence:,} evidence, {states:,} levels)",
+            "level rows (CompetencyState), per teacher",
+            f"{states:,} ({states / n['teachers']:.2f} per teacher)",
+            f"≥ {level_target:,.0f} (2 M at full scale)",
+            _met(states >= level_target),
+        ),
+        (
+            "full rebuild (evidence + levels + VACUUM ANALYZE)",
+            f"{rebuild:.0f} s ({evidence:,} evidence, {states:,} levels; {phase_text} s)",
             "≤ 600 s",
             _met(rebuild <= 600),
         ),
@@ -727,8 +807,8 @@ def run(*, quick: bool = False, regenerate: bool = False) -> list[tuple[str, str
         (
             "incremental per statement (p50 / p95 / mean)",
             f"{p50:.1f} / {p95:.1f} / {statistics.fmean(timings):.1f} ms",
-            "≤ 20 ms",
-            _met(statistics.fmean(timings) <= 20),
+            "≤ 20 ms p95",
+            _met(p95 <= 20),
         ),
         (
             "ambassador pass, all schools (first / again)",
@@ -736,10 +816,14 @@ def run(*, quick: bool = False, regenerate: bool = False) -> list[tuple[str, str
             "≤ 60 s",
             _met(max(propose_first, propose_again) <= 60),
         ),
+        pg,
     ]
-    if not math.isfinite(p95):
-        raise RuntimeError("no incremental sample")
     return rows
+
+
+def postgres_settings_cached(row: tuple[str, str, str, str]) -> dict[str, str]:
+    """The settings of `settings_row` back as a dict (read once, while the database was open)."""
+    return dict(item.split("=", 1) for item in row[1].split(", "))
 
 
 def _met(ok: bool) -> str:

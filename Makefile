@@ -56,6 +56,7 @@ test: install-test
 lint: install-test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install-test
 	$(PY) -m ruff format .

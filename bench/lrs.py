@@ -1,4 +1,11 @@
-"""The LRS benchmark: POST throughput by batch size, GET latency at 1 M statements, vs raw COPY."""
+"""The LRS benchmark: POST throughput by batch size, GET latency at 1 M statements, vs raw COPY.
+
+Single statements are compared with a trivial Django view (/bench/ping, routed for the benchmark
+only) served by the same gunicorn, the same way (same clients, same threads), measured in turns.
+Storage: the bytes each stored statement takes (the statement table and its two index tables:
+table, TOAST and every index) beside the average size of its JSON; after the read workload, the
+indexes of these tables that no query of it used (pg_stat_user_indexes).
+"""
 
 import base64
 import json
@@ -42,6 +49,58 @@ def post_throughput(base: str, headers: dict, *, batch: int, total: int, threads
     with ThreadPoolExecutor(threads) as pool:
         list(pool.map(send, chunks))
     return total / (time.perf_counter() - started)
+
+
+def trivial_rate(base: str, *, total: int, threads: int) -> float:
+    """Requests/s of the trivial view, by the same clients as post_throughput."""
+    import requests
+
+    def send(count: int) -> None:
+        with requests.Session() as session:
+            for _ in range(count):
+                response = session.get(base + "/bench/ping", timeout=60)
+                if response.status_code != 200:
+                    raise RuntimeError(f"GET /bench/ping failed: {response.status_code}")
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(send, [total // threads] * threads))
+    return total // threads * threads / (time.perf_counter() - started)
+
+
+TABLES = ("xapi_statement", "xapi_statementagent", "xapi_statementactivity")
+
+
+def storage_rows() -> list[tuple[str, str, str, str]]:
+    """Bytes per stored statement: table (with TOAST) and indexes of the store's three tables."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*), avg(octet_length(payload::text)) FROM xapi_statement")
+        count, json_size = cursor.fetchone()
+        cursor.execute(
+            """SELECT relname, pg_relation_size(oid) + coalesce(pg_total_relation_size(NULLIF(reltoastrelid, 0)), 0),
+                      pg_indexes_size(oid)
+               FROM pg_class WHERE relname = ANY(%s) AND relkind = 'r'""",
+            [list(TABLES)],
+        )
+        sizes = {name: (table, indexes) for name, table, indexes in cursor.fetchall()}
+    total = sum(table + indexes for table, indexes in sizes.values())
+    detail = ", ".join(f"{name[5:]} {t / count:,.0f} + {i / count:,.0f}" for name, (t, i) in sizes.items())
+    return [
+        ("average statement JSON (bytes)", f"{json_size:,.0f}", "—", ""),
+        (f"stored bytes per statement, tables + indexes ({detail})", f"{total / count:,.0f}", "—", ""),
+    ]
+
+
+def index_scans() -> dict[str, int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexrelname, idx_scan FROM pg_stat_user_indexes WHERE relname = ANY(%s)", [list(TABLES)]
+        )
+        return dict(cursor.fetchall())
 
 
 def raw_copy_rate(db_url: str, *, total: int, seed: int) -> float:
@@ -161,14 +220,29 @@ def run(*, statements: int = 1_000_000, quick: bool = False) -> list[tuple[str, 
     client, secret = client_create(name="bench", scopes=["all"])
     headers = _headers(client.key, secret)
     rows = []
-    sizes = {1: 2_000, 10: 10_000, 100: 50_000} if not quick else {1: 300, 10: 2_000, 100: 5_000}
+    sizes = {1: 2_000, 10: 10_000, 100: 50_000} if not quick else {1: 1_000, 10: 2_000, 100: 5_000}
     rates = {}
     with harness.gunicorn(db_url) as base:
+        # Single statements and the trivial view in turns, twice: the machine's load changes.
+        singles, trivials = [], []
+        for round_ in range(2):
+            trivials.append(trivial_rate(base, total=sizes[1], threads=6))
+            singles.append(post_throughput(base, headers, batch=1, total=sizes[1], threads=6, seed=1 + round_))
+        trivial = sum(trivials) / 2
         for batch, total in sizes.items():
-            rates[batch] = post_throughput(base, headers, batch=batch, total=total, threads=6, seed=batch)
+            if batch == 1:
+                rates[1] = sum(singles) / 2
+            else:
+                rates[batch] = post_throughput(base, headers, batch=batch, total=total, threads=6, seed=batch)
             target = "≥ 5,000/s" if batch == 100 else "—"
             met = ("yes" if rates[batch] >= 5000 else "no") if batch == 100 else ""
             rows.append((f"POST batches of {batch} (statements/s)", f"{rates[batch]:,.0f}", target, met))
+            if batch == 1:
+                ratio = rates[1] / trivial
+                rows.append(("trivial Django view, same gunicorn and clients (requests/s)", f"{trivial:,.0f}", "—", ""))
+                rows.append(
+                    ("single-statement POST / trivial view", f"{ratio:.2f}", "≥ 0.50", "yes" if ratio >= 0.5 else "no")
+                )
         raw = raw_copy_rate(db_url, total=sizes[100], seed=7)
         ratio = rates[100] / raw
         rows.append(("raw COPY of the same JSON, batches of 100 (statements/s)", f"{raw:,.0f}", "—", ""))
@@ -179,6 +253,8 @@ def run(*, statements: int = 1_000_000, quick: bool = False) -> list[tuple[str, 
 
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
+            cursor.execute("SELECT pg_stat_reset()")  # index scans counted from the read workload on
+        rows += storage_rows()
         page_sizes: list[int] = []
         timings = get_latencies(
             base,
@@ -200,4 +276,7 @@ def run(*, statements: int = 1_000_000, quick: bool = False) -> list[tuple[str, 
                     "yes" if p95 <= 20 else "no",
                 )
             )
+    time.sleep(1)  # gunicorn's database sessions have ended and flushed their statistics
+    unused = sorted(name for name, scans in index_scans().items() if not scans)
+    rows.append(("indexes the read workload did not use", ", ".join(unused) or "none", "—", ""))
     return rows

@@ -130,9 +130,9 @@ def _generated(name: str, scale: float, *, regenerate: bool) -> dict:
 
 def derive_all() -> dict[str, float]:
     """Rebuild, date the level history by its evidence, propose ambassadors; times in seconds."""
-    from competencies.ambassadors import ambassadors_propose
-    from competencies.services import competencies_rebuild
-    from competencies.stats import stats_refresh
+    from ambassadors.services import ambassadors_propose
+    from evidence.services import competencies_rebuild
+    from maps.stats import stats_refresh
 
     timings = {}
     start = time.perf_counter()
@@ -159,8 +159,8 @@ def history_backdate() -> None:
             " WHERE s.user_id = lc.user_id AND s.competency_id = lc.competency_id AND s.evidence_at IS NOT NULL"
         )
     # The update leaves a dead copy of every change: gone, as the rebuild leaves its own tables.
-    from competencies.bulk import tables_vacuum
-    from competencies.models import LevelChange
+    from evidence.models import LevelChange
+    from lms.bulk import tables_vacuum
 
     tables_vacuum([LevelChange])
 
@@ -434,7 +434,7 @@ def _statements_fill(seed: int, teachers: list[tuple[int, str]], count: int, wor
 
 def framework_iris() -> dict[str, list[str]]:
     """The competencies' IRIs of each framework the generator aligns to, in code order."""
-    from competencies.models import Competency
+    from frameworks.models import Competency
 
     return {
         slug: list(Competency.objects.filter(framework__slug=slug).order_by("code").values_list("iri", flat=True))
@@ -640,8 +640,8 @@ def incremental(rng: random.Random, *, samples: int) -> list[float]:
     from django.conf import settings
     from django.db import transaction
 
-    from competencies.models import Competency
-    from competencies.services import statements_process
+    from evidence.services import statements_process
+    from frameworks.models import Competency
     from lms.models import Membership
     from xapi.services import statement_store
     from xapi.signals import statement_stored
@@ -720,10 +720,11 @@ def run(
         state = _generated(name, scale, regenerate=regenerate)
         from django.db.models import Count
 
-        from competencies.ambassadors import ambassadors_propose
-        from competencies.models import AmbassadorProposal, CompetencyState, Evidence
-        from competencies.services import competencies_rebuild, levels_refresh
-        from competencies.stats import stats_refresh
+        from ambassadors.models import AmbassadorProposal
+        from ambassadors.services import ambassadors_propose
+        from evidence.models import CompetencyState, Evidence
+        from evidence.services import competencies_rebuild, levels_refresh
+        from maps.stats import stats_refresh
 
         _log("rebuild")
         phases: dict[str, float] = {}

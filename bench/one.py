@@ -29,6 +29,10 @@ def main() -> None:
         from . import national
 
         rows = national.run(quick=args.quick, regenerate=args.regenerate, scale=args.scale, figures=figures)
+    elif args.name == "evaluation":
+        from . import evaluation
+
+        rows = evaluation.run(quick=args.quick)
     else:
         from . import pages
 

@@ -36,7 +36,7 @@ def _cases():
     )
     school = School.objects.filter(departement=departement, kind="college").order_by("uai").first()
     overseas = Departement.objects.filter(code="971").first()
-    from competencies.pilotage import SCHOOL_ROWS_MAX
+    from maps.pilotage import SCHOOL_ROWS_MAX
 
     def keys(schools: int) -> tuple[str, str]:
         """The matrix and coverage tables an area shows: its schools, or its child areas when they are many."""
@@ -110,9 +110,9 @@ def run(*, quick: bool, scale: float | None = None, figures: dict | None = None)
     from django.db import connection
     from django.test import Client, override_settings
 
-    from competencies.models import SchoolCompetencyStat
-    from competencies.stats import stats_refresh
     from lms.models import Membership, School
+    from maps.models import SchoolCompetencyStat
+    from maps.stats import stats_refresh
 
     start = time.perf_counter()
     stats_refresh(None)
@@ -209,7 +209,7 @@ def _stable(name: str) -> str:
 
 def _derived_models() -> list:
     """The maps' derived tables (stats.py): the per-school ones and their roll-ups."""
-    from competencies.stats import ROLLUP
+    from maps.stats import ROLLUP
 
     return [*ROLLUP, *ROLLUP.values()]
 

@@ -3,15 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CompetenciesConfig(AppConfig):
+    """A shell that holds the migrations of the former `competencies` app (0001-0011).
+
+    Its models moved to `frameworks`, `evidence`, `ambassadors` and `maps` (0011 removes them from
+    this app's state; their tables keep their names). It stays installed because the other apps'
+    migrations depend on its history; it has no models and no code.
+    """
+
     name = "competencies"
     label = "competencies"
-    verbose_name = _("Compétences")
+    verbose_name = _("Compétences (historique des migrations)")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self):
-        from lms.privacy import eraser_register, exporter_register
-
-        from . import privacy, receivers  # noqa: F401  (receivers subscribes to xapi's statement_stored)
-
-        exporter_register("competences", privacy.export)
-        eraser_register("competences", privacy.erase)

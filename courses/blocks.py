@@ -6,10 +6,14 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 
+from frameworks.models import Competency
+from frameworks.selectors import max_levels
+
+from .questionnaire_blocks import QuestionnaireBlock
+
 
 def competency_choices():
     """The competencies grouped by framework (the editor shows only the chosen framework's group)."""
-    from competencies.models import Competency
 
     try:
         groups: dict[str, list] = {}
@@ -47,7 +51,7 @@ class AlignmentBlock(blocks.StructBlock):
                 _("Ces compétences n'appartiennent pas au référentiel choisi : %(keys)s"),
                 params={"keys": ", ".join(wrong)},
             )
-        max_level = 5 if framework == "crcn-edu" else 8
+        max_level = max_levels().get(framework) or 0
         if value.get("level") and value["level"] > max_level:
             errors["level"] = ValidationError(
                 _("Le niveau doit être compris entre 1 et %(max)s pour ce référentiel."), params={"max": max_level}
@@ -406,6 +410,7 @@ class ActivityStreamBlock(blocks.StreamBlock):
     in_person_session = InPersonSessionBlock()
     virtual_class = VirtualClassBlock()
     external_xapi = ExternalXapiBlock()
+    questionnaire = QuestionnaireBlock()
 
     class Meta:
         block_counts = {}

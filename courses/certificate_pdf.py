@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from .branding import site_issuer
 from .certificates import certificate_competencies
 from .models import Certificate, CoursePage
 
@@ -20,15 +21,12 @@ logger = logging.getLogger(__name__)
 
 def certificate_logos(certificate: Certificate) -> list:
     """The Wagtail images to show: the territory's operator first, then the course's partners."""
-    from themes.models import TerritorySettings
-
     images = []
     course = certificate.course
     site = course.get_site() if course is not None else None
-    if site is not None:
-        territory = TerritorySettings.for_site(site)
-        if territory.operator_logo_id:
-            images.append((territory.operator_name or territory.territory_name, territory.operator_logo))
+    issuer = site_issuer(site) if site is not None else None
+    if issuer is not None and issuer.logo is not None:
+        images.append((issuer.name, issuer.logo))
     if course is not None:
         images += [(p.name, p.logo) for p in course.co_designers.select_related("logo") if p.logo_id]
     return images

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from competencies.issuer import issuer_name
+from ambassadors.issuer import issuer_name
+from evidence.models import Evidence
+from frameworks.models import Level
 
 from .models import Certificate, CoursePage, ModuleCompletion
 from .selectors import course_progress
@@ -101,7 +103,6 @@ class CertifiedCompetency:
 def certificate_competencies(certificate: Certificate) -> list[CertifiedCompetency]:
     """The competencies evidenced in the certificate's modules up to the course's completion: the best
     level each reached, and how (graded assessment, attendance, validated task…)."""
-    from competencies.models import Evidence, Level
 
     prefixes = [m["iri"] for m in certificate.modules]
     best: dict[int, list] = {}

@@ -30,7 +30,7 @@ from xapi.services import statement_store
 
 from . import statements as st
 from .models import ActivityProgress, Cmi5Launch, ModulePage
-from .services import enrollment_for, module_context, step_block
+from .services import enrollment_for, step_block, step_done
 
 LAUNCH_LIFETIME = timedelta(hours=4)
 CMI5_SCOPES = [
@@ -350,25 +350,8 @@ def reported_verbs(*, launch: Cmi5Launch) -> set[str]:
 def _au_satisfied(*, launch: Cmi5Launch, block) -> bool:
     """Mark the step done and record Relais's aligned `completed`, once; then `satisfied` for the module."""
     module, user = launch.module.specific, launch.user
-    done = ActivityProgress.objects.filter(
-        user=user, module=module, block_id=block.id, status__in=ActivityProgress.DONE
-    ).exists()
-    if done:
+    if not step_done(user=user, module=module, block=block):
         return False
-    ActivityProgress.objects.update_or_create(
-        user=user, module=module, block_id=block.id, defaults={"status": ActivityProgress.Status.COMPLETED}
-    )
-    enrollment = enrollment_for(user=user, module=module)
-    statement_store(
-        data=st.build_statement(
-            user=user,
-            verb="completed",
-            obj=st.step_activity(module, block),
-            alignment=block.value["alignment"],
-            result={"completion": True},
-            **module_context(module=module, enrollment=enrollment),
-        )
-    )
     contents = [b.id for b in module.activities if b.block_type == "external_xapi"]
     finished = ActivityProgress.objects.filter(
         user=user, module=module, block_id__in=contents, status__in=ActivityProgress.DONE

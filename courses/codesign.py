@@ -2,9 +2,11 @@
 and local adaptation of a shared course (copy, origin kept, upstream changes shown)."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.models import GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
 
@@ -18,7 +20,7 @@ TRAINER_MODEL_PERMISSIONS = [
     ("wagtaildocs", "document", "choose_document"),
     ("wagtailimages", "image", "add_image"),
     ("wagtailimages", "image", "choose_image"),
-    ("themes", "partner", "view_partner"),
+    ("courses", "partner", "view_partner"),
 ]
 REVIEWER_MODEL_PERMISSIONS = [("wagtailadmin", "admin", "access_admin")]
 
@@ -124,6 +126,13 @@ def local_adaptation_create(*, course: CoursePage, catalogue: CatalogPage, user)
     return copy.specific
 
 
+class UpstreamModule(NamedTuple):
+    """A module of the shared course added or changed since the adaptation was copied."""
+
+    module: object
+    what: str
+
+
 @dataclass
 class UpstreamChange:
     label: str
@@ -153,11 +162,9 @@ def upstream_changes(*, adaptation: CoursePage) -> dict:
     for module in ModulePage.objects.child_of(origin).specific():
         latest = module.latest_revision
         if module.first_published_at and module.first_published_at > since:
-            modules.append((module, _("ajouté")))
+            modules.append(UpstreamModule(module, _("ajouté")))
         elif latest and latest.created_at > since:
-            modules.append((module, _("modifié")))
-    from django.urls import reverse
-
+            modules.append(UpstreamModule(module, _("modifié")))
     compare_url = None
     if latest_revision and latest_revision.pk != adaptation.origin_revision.pk:
         compare_url = reverse(

@@ -2,10 +2,11 @@
 
 from datetime import date, time, timedelta
 
-from django.apps import apps
 from django.conf import settings
 
-from .models import CatalogPage, CourseCompetency, CoursePage, ModulePage
+from frameworks.models import Competency
+
+from .models import CatalogPage, CourseCompetency, CoursePage, ModulePage, Partner
 
 
 def _alignment(competencies, level):
@@ -182,7 +183,6 @@ PARTNERS = [
 
 def partners_load() -> list:
     """Réseau Canopé, the DRANE and the Département as partner snippets (idempotent)."""
-    Partner = apps.get_model("themes", "Partner")
     partners = []
     for name, kind, url, _reviewer in PARTNERS:
         partner, _ = Partner.objects.get_or_create(name=name, defaults={"kind": kind, "url": url})
@@ -195,8 +195,6 @@ def partners_load() -> list:
 
 def every_block_course(catalogue: CatalogPage, partners) -> CoursePage:
     """The published demo course whose module holds every activity kind (idempotent)."""
-    from competencies.models import Competency
-
     data = EVERY_BLOCK_COURSE
     course = CoursePage.objects.child_of(catalogue).filter(slug=data["slug"]).first()
     if course is None:

@@ -1,20 +1,102 @@
 """The catalogue: Wagtail pages for courses and their modules, and each teacher's progress."""
 
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+from wagtail.snippets.models import register_snippet
 
 from .blocks import ActivityStreamBlock
+from .questionnaire_blocks import FollowUpQuestionnaireBlock
+from .records import Certificate, Cmi5Launch, JournalEntry, SessionRegistration, TaskSubmission
+from .workflow_tasks import PartnerApprovalTask
 
 
-class CatalogPage(Page):
+@register_snippet
+class Partner(models.Model):
+    """An organisation that works with the territory (Canopé, DRANE, a collectivité…), with its logo.
+
+    A snippet: courses name their co-designers among partners, whose reviewers approve them in the
+    co-design workflow; the themes app shows their logos in a territory's footer. It lived in themes
+    until migration courses 0010 (same rows, table renamed in 0011).
+    """
+
+    name = models.CharField(_("nom"), max_length=160)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    url = models.URLField(_("site web"), blank=True)
+
+    class Kind(models.TextChoices):
+        CANOPE = "canope", _("Réseau Canopé")
+        DANE = "dane", _("DANE / DRANE")
+        COLLECTIVITE = "collectivite", _("Collectivité")
+        ASSOCIATION = "association", _("Association")
+        OTHER = "autre", _("Autre")
+
+    kind = models.CharField(_("type de partenaire"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    reviewer_group = models.ForeignKey(
+        "auth.Group",
+        verbose_name=_("groupe de relecture"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Les membres de ce groupe relisent et approuvent les modules co-conçus au nom du partenaire."),
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("kind"),
+        FieldPanel("logo"),
+        FieldPanel("url"),
+        FieldPanel("reviewer_group"),
+    ]
+
+    class Meta:
+        verbose_name = _("partenaire")
+        verbose_name_plural = _("partenaires")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+PageContextBuilder = Callable[[Page, HttpRequest, dict], None]
+_page_context_builders: dict[type[Page], PageContextBuilder] = {}
+
+
+def page_context_register(page_class: type[Page], builder: PageContextBuilder) -> None:
+    """What a page shows beyond its fields is read in the view layer (courses.pages), which registers
+    its builders when the app is ready: the models do not import the selectors that read them."""
+    _page_context_builders[page_class] = builder
+
+
+class ContextBuiltByViews:
+    """A page whose template context is completed by the builder courses.pages registered for it."""
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        builder = _page_context_builders.get(type(self))
+        if builder is not None:
+            builder(self, request, context)
+        return context
+
+
+class CatalogPage(ContextBuiltByViews, Page):
     """A territory's catalogue of courses: the home page of its site."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -37,35 +119,8 @@ class CatalogPage(Page):
         verbose_name = _("catalogue")
         verbose_name_plural = _("catalogues")
 
-    def get_context(self, request, *args, **kwargs):
-        from .catalogue import catalogue_search
 
-        context = super().get_context(request, *args, **kwargs)
-        search = catalogue_search(catalogue=self, params=request.GET)
-        context["courses"] = search.courses
-        context["search"] = search
-        if request.user.is_authenticated:
-            context["enrolled_ids"] = set(
-                Enrollment.objects.filter(user=request.user).values_list("course_id", flat=True)
-            )
-            context["progress_by_course"] = self._progress(request.user, context["enrolled_ids"])
-        return context
-
-    @staticmethod
-    def _progress(user, course_ids) -> dict[int, int]:
-        """Percent of modules completed, per enrolled course (for the catalogue's cards)."""
-        modules = ModulePage.objects.live()
-        totals: dict[int, int] = {}
-        done: dict[int, int] = {}
-        completed = set(ModuleCompletion.objects.filter(user=user).values_list("module_id", flat=True))
-        for course in CoursePage.objects.filter(pk__in=course_ids):
-            ids = list(modules.child_of(course).values_list("pk", flat=True))
-            totals[course.pk] = len(ids)
-            done[course.pk] = sum(1 for pk in ids if pk in completed)
-        return {pk: round(100 * done[pk] / total) if total else 0 for pk, total in totals.items()}
-
-
-class CoursePage(Page):
+class CoursePage(ContextBuiltByViews, Page):
     """A course ("parcours"): a sequence of modules."""
 
     class Audience(models.TextChoices):
@@ -84,9 +139,7 @@ class CoursePage(Page):
     format = models.CharField(_("format"), max_length=12, choices=Format.choices, default=Format.HYBRID)
     duration_hours = models.PositiveSmallIntegerField(_("durée (heures)"), default=3)
     prerequisites = models.TextField(_("prérequis"), blank=True)
-    co_designers = ParentalManyToManyField(
-        "themes.Partner", verbose_name=_("co-concepteurs"), blank=True, related_name="+"
-    )
+    co_designers = ParentalManyToManyField(Partner, verbose_name=_("co-concepteurs"), blank=True, related_name="+")
     co_authors = ParentalManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("co-auteurs"), blank=True, related_name="co_authored_courses"
     )
@@ -102,6 +155,18 @@ class CoursePage(Page):
     origin_revision = models.ForeignKey(
         "wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Évaluation in itinere: what teachers do in class some weeks after completing the course.
+    follow_up = StreamField(
+        [("questionnaire", FollowUpQuestionnaireBlock())],
+        verbose_name=_("questionnaire de suivi"),
+        blank=True,
+        max_num=1,
+    )
+    follow_up_delay_weeks = models.PositiveSmallIntegerField(
+        _("délai avant le questionnaire de suivi (semaines)"),
+        default=6,
+        help_text=_("Envoyé par courriel ce nombre de semaines après la fin du parcours ; 0 : jamais."),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -112,6 +177,9 @@ class CoursePage(Page):
         ),
         InlinePanel("target_competencies", heading=_("Compétences visées"), label=_("compétence visée")),
         MultiFieldPanel([FieldPanel("co_designers"), FieldPanel("co_authors")], heading=_("Co-conception")),
+        MultiFieldPanel(
+            [FieldPanel("follow_up_delay_weeks"), FieldPanel("follow_up")], heading=_("Questionnaire de suivi")
+        ),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -130,41 +198,13 @@ class CoursePage(Page):
     def modules(self):
         return ModulePage.objects.live().child_of(self).specific()
 
-    def get_context(self, request, *args, **kwargs):
-        from .selectors import course_progress, course_sessions
-
-        context = super().get_context(request, *args, **kwargs)
-        modules = list(self.modules())
-        context["modules"] = modules
-        context["targets"] = targets = list(self.target_competencies.select_related("competency__framework"))
-        if targets:
-            from competencies.models import Level
-
-            # Levels in words: "niveau 3 — Confirmé", not a bare number.
-            labels = {(lv.framework_id, lv.number): lv.label for lv in Level.objects.all()}
-            for target in targets:
-                target.level_label = labels.get((target.competency.framework_id, target.target_level), "")
-        context["sessions"] = course_sessions(course=self, user=request.user)
-        if request.user.is_authenticated:
-            context["enrollment"] = Enrollment.objects.filter(user=request.user, course=self).first()
-            context["completed_module_ids"] = set(
-                ModuleCompletion.objects.filter(user=request.user, module__in=modules).values_list(
-                    "module_id", flat=True
-                )
-            )
-            if context["enrollment"]:
-                context["progress"] = course_progress(course=self, user=request.user)
-                # Earned once and kept, even when modules were published since.
-                context["certificate"] = Certificate.objects.filter(user=request.user, course=self).first()
-        return context
-
 
 class CourseCompetency(Orderable):
     """A competency a course targets, and the level it aims at."""
 
     course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="target_competencies")
     competency = models.ForeignKey(
-        "competencies.Competency", verbose_name=_("compétence"), on_delete=models.CASCADE, related_name="+"
+        "frameworks.Competency", verbose_name=_("compétence"), on_delete=models.CASCADE, related_name="+"
     )
     target_level = models.PositiveSmallIntegerField(_("niveau visé"), default=3)
 
@@ -175,7 +215,7 @@ class CourseCompetency(Orderable):
         verbose_name_plural = _("compétences visées")
 
 
-class ModulePage(Page):
+class ModulePage(ContextBuiltByViews, Page):
     """A module: ordered activities, each aligned to competencies."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -197,18 +237,6 @@ class ModulePage(Page):
     def activity(self, block_id: str):
         """The activity block with that id, or None."""
         return next((block for block in self.activities if block.id == block_id), None)
-
-    def get_context(self, request, *args, **kwargs):
-        """The player: every activity with the teacher's state; resumes at the first one not done.
-
-        Access (login, enrolment) and the "launched" statement are handled before serving, in
-        wagtail_hooks.before_serve_page.
-        """
-        from .selectors import module_player
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(module_player(module=self, user=request.user))
-        return context
 
 
 class Enrollment(models.Model):
@@ -280,9 +308,6 @@ class ModuleCompletion(models.Model):
         return f"{self.user} — {self.module}"
 
 
-from .records import Certificate, Cmi5Launch, JournalEntry, SessionRegistration, TaskSubmission  # noqa: E402
-from .workflow_tasks import PartnerApprovalTask  # noqa: E402
-
 __all__ = [
     "ActivityProgress",
     "CatalogPage",
@@ -294,6 +319,7 @@ __all__ = [
     "JournalEntry",
     "ModuleCompletion",
     "ModulePage",
+    "Partner",
     "PartnerApprovalTask",
     "SessionRegistration",
     "TaskSubmission",

@@ -7,7 +7,7 @@ from datetime import UTC
 from django.utils import timezone
 
 from .models import ActivityProgress, Certificate, Enrollment, ModuleCompletion, SessionRegistration
-from .sessions import SESSION_TYPES, session_end, session_start
+from .selectors import SESSION_TYPES, session_end, session_start
 
 
 @dataclass

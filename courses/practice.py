@@ -10,8 +10,8 @@ from xapi.services import statement_store
 
 from . import statements as st
 from .models import ActivityProgress, JournalEntry, ModulePage, TaskSubmission
-from .services import LearningError, enrollment_for, module_context, step_block
-from .sessions import is_module_trainer
+from .selectors import is_module_trainer
+from .services import LearningError, enrollment_for, module_context, step_block, step_done
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 EVIDENCE_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png", ".odt", ".odp", ".docx", ".pptx", ".txt", ".mp4", ".webm"}
@@ -132,18 +132,5 @@ def journal_write(*, user, module: ModulePage, block_id: str, text: str) -> Jour
     entry, _created = JournalEntry.objects.update_or_create(
         user=user, module=module, block_id=block_id, defaults={"text": text}
     )
-    _progress, first = ActivityProgress.objects.get_or_create(
-        user=user, module=module, block_id=block_id, defaults={"status": ActivityProgress.Status.COMPLETED}
-    )
-    if first:
-        statement_store(
-            data=st.build_statement(
-                user=user,
-                verb="completed",
-                obj=st.step_activity(module, block),
-                alignment=block.value["alignment"],
-                result={"completion": True},
-                **module_context(module=module, enrollment=enrollment),
-            )
-        )
+    step_done(user=user, module=module, block=block, enrollment=enrollment)
     return entry

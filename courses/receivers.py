@@ -4,11 +4,11 @@ from django.dispatch import receiver
 
 from xapi.signals import statement_stored
 
+from .cmi5 import AU_VERBS, cmi5_statements_stored
+
 
 @receiver(statement_stored, dispatch_uid="courses.cmi5")
 def on_statement_stored(sender, statement_ids, voided_ids=(), verb_ids=None, **kwargs):
-    from .cmi5 import AU_VERBS, cmi5_statements_stored
-
     if verb_ids is not None and not AU_VERBS.intersection(verb_ids):
         return  # nothing a cmi5 session reacts to: no query
 

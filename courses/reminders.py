@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from .models import SessionRegistration
 from .my_learning import session_ics
-from .sessions import SESSION_TYPES, session_start
+from .selectors import SESSION_TYPES, session_start
 
 logger = logging.getLogger(__name__)
 

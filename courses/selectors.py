@@ -1,24 +1,63 @@
 """Reads for the player, the course page, the certificate and "Mes compétences"."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
+
+from django.utils import timezone
+
+from evidence.models import CompetencyState, Evidence
+from frameworks.models import Level
 
 from .models import (
     ActivityProgress,
+    Certificate,
     CoursePage,
+    Enrollment,
     JournalEntry,
     ModuleCompletion,
     ModulePage,
     SessionRegistration,
     TaskSubmission,
 )
+from .statements import module_iri
 
 SESSION_TYPES = ("in_person_session", "virtual_class")
 
 
+def is_module_trainer(*, user, module: ModulePage) -> bool:
+    """Trainers who may edit the module (their territory's catalogue) take its attendance."""
+    if not (user.is_authenticated and (user.is_superuser or user.is_trainer)):
+        return False
+    return module.permissions_for_user(user).can_edit()
+
+
+def session_places_left(*, module: ModulePage, block) -> int:
+    taken = SessionRegistration.objects.filter(module=module, block_id=block.id, waitlisted=False).count()
+    return max(block.value["capacity"] - taken, 0)
+
+
+def waitlist_position(registration: SessionRegistration) -> int | None:
+    """1 for the next teacher to get a place; None when the registration holds a place."""
+    if not registration.waitlisted:
+        return None
+    ahead = SessionRegistration.objects.filter(
+        module_id=registration.module_id, block_id=registration.block_id, waitlisted=True, pk__lt=registration.pk
+    ).count()
+    return ahead + 1
+
+
+def session_start(block) -> datetime:
+    """When the session begins, in the site's time zone (the date and times a trainer typed are local)."""
+    return timezone.make_aware(datetime.combine(block.value["date"], block.value["start_time"]))
+
+
+def session_end(block) -> datetime:
+    return timezone.make_aware(datetime.combine(block.value["date"], block.value["end_time"]))
+
+
 def module_player(*, module: ModulePage, user) -> dict:
     """Every activity with the teacher's state; the player resumes at the first one not done."""
-    from .sessions import session_places_left
-
     progress = {p.block_id: p for p in ActivityProgress.objects.filter(user=user, module=module)}
     registrations = {r.block_id: r for r in SessionRegistration.objects.filter(user=user, module=module)}
     journals = {j.block_id: j for j in JournalEntry.objects.filter(user=user, module=module)}
@@ -77,8 +116,6 @@ def course_progress(*, course: CoursePage, user) -> CourseProgress:
 
 def course_sessions(*, course: CoursePage, user) -> list[dict]:
     """The course's sessions (in-person and virtual), soonest first, with places left and the user's place."""
-    from .sessions import session_places_left
-
     mine = set()
     if user.is_authenticated:
         mine = set(
@@ -101,6 +138,14 @@ def course_sessions(*, course: CoursePage, user) -> list[dict]:
     return sorted(sessions, key=lambda s: (s["block"].value["date"], s["block"].value["start_time"]))
 
 
+class ContributionItem(NamedTuple):
+    """One competency a module's activities evidenced, at what level, and how (graded, attended…)."""
+
+    competency: object
+    level: int
+    kind: str
+
+
 @dataclass
 class ModuleContribution:
     """What one completed module added to a teacher's competencies (from their evidence)."""
@@ -108,14 +153,11 @@ class ModuleContribution:
     module: ModulePage
     course: CoursePage
     completed_at: object
-    items: list = field(default_factory=list)  # (competency, level, kind label)
+    items: list[ContributionItem] = field(default_factory=list)
 
 
 def modules_added(*, user) -> list[ModuleContribution]:
     """For "Mes compétences": each module the teacher worked in, with the evidence its activities gave."""
-    from competencies.models import Evidence
-
-    from .statements import module_iri
 
     evidence = list(Evidence.objects.filter(user=user).select_related("competency__framework").order_by("-level"))
     if not evidence:
@@ -131,26 +173,73 @@ def modules_added(*, user) -> list[ModuleContribution]:
                 contribution = by_module.setdefault(
                     module.pk, ModuleContribution(module, module.course, completions.get(module.pk))
                 )
-                row = (item.competency, item.level, item.get_kind_display())
+                row = ContributionItem(item.competency, item.level, item.get_kind_display())
                 if row not in contribution.items:
                     contribution.items.append(row)
                 break
     return sorted(by_module.values(), key=lambda c: c.module.title)
 
 
-def certificate_competencies(*, course: CoursePage, user) -> list[tuple]:
-    """The competencies evidenced in the course's modules: (competency, best level, kinds)."""
-    contributions = [c for c in modules_added(user=user) if c.course.pk == course.pk]
-    best: dict = {}
-    for contribution in contributions:
-        for competency, level, kind in contribution.items:
-            current = best.get(competency.pk)
-            if current is None:
-                best[competency.pk] = [competency, level, {kind}]
-            else:
-                current[1] = max(current[1], level)
-                current[2].add(kind)
-    return sorted(
-        ((c, level, sorted(kinds)) for c, level, kinds in best.values()),
-        key=lambda row: (row[0].framework.slug, row[0].code),
-    )
+class NextLevelModule(NamedTuple):
+    module: ModulePage
+    level: int
+
+
+def next_level_modules(*, user) -> dict[str, list[NextLevelModule]]:
+    """For "Mes compétences": per competency key, the published modules whose activities evidence it
+    above the teacher's current level (what would take them to the next one), lowest level first."""
+    current = {
+        f"{s.competency.framework.slug}/{s.competency.code}": s.level
+        for s in CompetencyState.objects.filter(user=user).select_related("competency__framework")
+    }
+    found: dict[str, dict[int, NextLevelModule]] = {}
+    for module in ModulePage.objects.live().specific().order_by("path"):
+        for block in module.activities:
+            alignment = block.value.get("alignment") or {}
+            level = alignment.get("level") or 0
+            for key in alignment.get("competencies") or []:
+                if level > current.get(key, 0):
+                    best = found.setdefault(key, {})
+                    if module.pk not in best or level < best[module.pk].level:
+                        best[module.pk] = NextLevelModule(module, level)
+    return {
+        key: sorted(rows.values(), key=lambda row: (row.level, row.module.title))[:3] for key, rows in found.items()
+    }
+
+
+def enrolled_course_ids(*, user) -> set[int]:
+    return set(Enrollment.objects.filter(user=user).values_list("course_id", flat=True))
+
+
+def catalogue_progress(*, user, course_ids) -> dict[int, int]:
+    """Percent of modules completed, per enrolled course (for the catalogue's cards)."""
+    modules = ModulePage.objects.live()
+    completed = set(ModuleCompletion.objects.filter(user=user).values_list("module_id", flat=True))
+    percents = {}
+    for course in CoursePage.objects.filter(pk__in=course_ids):
+        ids = list(modules.child_of(course).values_list("pk", flat=True))
+        done = sum(1 for pk in ids if pk in completed)
+        percents[course.pk] = round(100 * done / len(ids)) if ids else 0
+    return percents
+
+
+def course_targets(*, course: CoursePage) -> list:
+    """The competencies the course aims at, each with `level_label`: "niveau 3 — Confirmé", not a bare number."""
+    targets = list(course.target_competencies.select_related("competency__framework"))
+    if targets:
+        labels = {(lv.framework_id, lv.number): lv.label for lv in Level.objects.all()}
+        for target in targets:
+            target.level_label = labels.get((target.competency.framework_id, target.target_level), "")
+    return targets
+
+
+def completed_module_ids(*, user, modules) -> set[int]:
+    return set(ModuleCompletion.objects.filter(user=user, module__in=modules).values_list("module_id", flat=True))
+
+
+def enrollment_of(*, user, course: CoursePage) -> Enrollment | None:
+    return Enrollment.objects.filter(user=user, course=course).first()
+
+
+def earned_certificate(*, user, course: CoursePage) -> Certificate | None:
+    return Certificate.objects.filter(user=user, course=course).first()

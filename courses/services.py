@@ -2,6 +2,7 @@
 
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from xapi.services import statement_store
 
 from . import statements as st
+from .certificates import certificate_issue
 from .models import ActivityProgress, CoursePage, Enrollment, ModuleCompletion, ModulePage
 
 
@@ -32,20 +34,29 @@ def _module_context(*, module: ModulePage, enrollment: Enrollment) -> dict:
 
 
 @transaction.atomic
-def course_enroll(*, user, course: CoursePage) -> tuple[Enrollment, bool]:
-    """Enrol `user` in `course` (idempotent). Returns the enrolment and whether it is new."""
+def course_enroll(*, user, course: CoursePage, at: datetime | None = None) -> tuple[Enrollment, bool]:
+    """Enrol `user` in `course` (idempotent). Returns the enrolment and whether it is new.
+
+    Every learning event takes `at`, when it happened (default: now), for a replay of past events."""
     enrollment, created = Enrollment.objects.get_or_create(user=user, course=course)
     if created:
+        if at is not None:
+            Enrollment.objects.filter(pk=enrollment.pk).update(enrolled_at=at)
+            enrollment.enrolled_at = at
         statement_store(
             data=st.build_statement(
-                user=user, verb="registered", obj=st.course_activity(course), registration=enrollment.registration
+                user=user,
+                verb="registered",
+                obj=st.course_activity(course),
+                registration=enrollment.registration,
+                at=at,
             )
         )
     return enrollment, created
 
 
 @transaction.atomic
-def module_launch(*, user, module: ModulePage) -> None:
+def module_launch(*, user, module: ModulePage, at: datetime | None = None) -> None:
     """Record that the teacher opened the module."""
     enrollment = _enrollment(user=user, course=module.course)
     statement_store(
@@ -55,6 +66,7 @@ def module_launch(*, user, module: ModulePage) -> None:
             obj=st.module_activity(module),
             registration=enrollment.registration,
             grouping=[st.course_activity(module.course)],
+            at=at,
         )
     )
 
@@ -67,25 +79,55 @@ def _activity_block(module: ModulePage, block_id: str, block_type: str):
 
 
 @transaction.atomic
-def content_step_complete(*, user, module: ModulePage, block_id: str) -> ActivityProgress:
+def content_step_complete(*, user, module: ModulePage, block_id: str, at: datetime | None = None) -> ActivityProgress:
     """Mark a text, video or resource done (idempotent: a second time records nothing new)."""
     block = step_block(module, block_id, ("content_step", "video", "resource"))
     enrollment = _enrollment(user=user, course=module.course)
+    step_done(user=user, module=module, block=block, enrollment=enrollment, at=at)
+    return ActivityProgress.objects.get(user=user, module=module, block_id=block_id)
+
+
+@transaction.atomic
+def step_done(
+    *,
+    user,
+    module: ModulePage,
+    block,
+    enrollment: Enrollment | None = None,
+    status: str = ActivityProgress.Status.COMPLETED,
+    verb: str = "completed",
+    instructor=None,
+    at: datetime | None = None,
+) -> bool:
+    """The one place a step becomes done: its progress takes `status` and its aligned statement (`completed`,
+    or `attended` for a session) is recorded, once. A step already done records nothing (content read twice,
+    a journal rewritten, a cmi5 content reporting again, attendance taken again). Returns whether the step
+    was newly done.
+
+    The progress row is created first, then locked: two requests at once record one statement."""
     progress, created = ActivityProgress.objects.get_or_create(
-        user=user, module=module, block_id=block_id, defaults={"status": ActivityProgress.Status.COMPLETED}
+        user=user, module=module, block_id=block.id, defaults={"status": status}
     )
-    if created:
-        statement_store(
-            data=st.build_statement(
-                user=user,
-                verb="completed",
-                obj=st.step_activity(module, block),
-                alignment=block.value["alignment"],
-                result={"completion": True},
-                **_module_context(module=module, enrollment=enrollment),
-            )
+    if not created:
+        progress = ActivityProgress.objects.select_for_update().get(pk=progress.pk)
+        if progress.done:
+            return False
+        progress.status = status
+        progress.save(update_fields=["status", "updated_at"])
+    enrollment = enrollment or _enrollment(user=user, course=module.course)
+    statement_store(
+        data=st.build_statement(
+            user=user,
+            verb=verb,
+            obj=st.step_activity(module, block),
+            alignment=block.value["alignment"],
+            result={"completion": True},
+            instructor=instructor,
+            at=at,
+            **_module_context(module=module, enrollment=enrollment),
         )
-    return progress
+    )
+    return True
 
 
 @dataclass
@@ -160,7 +202,9 @@ def quiz_grade(*, block_value, answers: dict[int, list]) -> QuizResult:
 
 
 @transaction.atomic
-def quiz_submit(*, user, module: ModulePage, block_id: str, answers: dict[int, list]) -> QuizResult:
+def quiz_submit(
+    *, user, module: ModulePage, block_id: str, answers: dict[int, list], at: datetime | None = None
+) -> QuizResult:
     """Grade a quiz attempt within its attempt limit, keep the best outcome, record each answer and then
     passed or failed with the score."""
     block = _activity_block(module, block_id, "quiz")
@@ -203,6 +247,7 @@ def quiz_submit(*, user, module: ModulePage, block_id: str, answers: dict[int, l
                 registration=enrollment.registration,
                 parents=[quiz_activity],
                 grouping=context["grouping"],
+                at=at,
             )
         )
     statement_store(
@@ -216,6 +261,7 @@ def quiz_submit(*, user, module: ModulePage, block_id: str, answers: dict[int, l
                 "success": outcome.passed,
                 "completion": True,
             },
+            at=at,
             **context,
         )
     )
@@ -223,7 +269,7 @@ def quiz_submit(*, user, module: ModulePage, block_id: str, answers: dict[int, l
 
 
 @transaction.atomic
-def module_complete(*, user, module: ModulePage) -> ModuleCompletion:
+def module_complete(*, user, module: ModulePage, at: datetime | None = None) -> ModuleCompletion:
     """Complete a module once every activity is done (content completed, quizzes passed, tasks validated,
     sessions attended); then record the course's progress, and its completion with the last module."""
     enrollment = _enrollment(user=user, course=module.course)
@@ -239,6 +285,9 @@ def module_complete(*, user, module: ModulePage) -> ModuleCompletion:
     if remaining:
         raise LearningError(_("Il reste des activités à terminer : %(titles)s.") % {"titles": ", ".join(remaining)})
     completion = ModuleCompletion.objects.create(user=user, module=module)
+    if at is not None:
+        ModuleCompletion.objects.filter(pk=completion.pk).update(completed_at=at)
+        completion.completed_at = at
     course = module.course
     statement_store(
         data=st.build_statement(
@@ -248,6 +297,7 @@ def module_complete(*, user, module: ModulePage) -> ModuleCompletion:
             registration=enrollment.registration,
             grouping=[st.course_activity(course)],
             result={"completion": True},
+            at=at,
         )
     )
     modules = list(course.modules())
@@ -260,11 +310,10 @@ def module_complete(*, user, module: ModulePage) -> ModuleCompletion:
             obj=st.course_activity(course),
             registration=enrollment.registration,
             result={"completion": percent >= 100, "extensions": {st.PROGRESS_EXTENSION: percent}},
+            at=at,
         )
     )
     if percent >= 100:
-        from .certificates import certificate_issue
-
         # Earned now and kept: a module published later will not take it back.
         certificate_issue(course=course, user=user)
     return completion

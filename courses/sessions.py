@@ -10,34 +10,12 @@ from xapi.services import statement_store
 
 from . import statements as st
 from .models import ActivityProgress, ModulePage, SessionRegistration
-from .services import LearningError, enrollment_for, module_context, step_block
-
-SESSION_TYPES = ("in_person_session", "virtual_class")
-
-
-def is_module_trainer(*, user, module: ModulePage) -> bool:
-    """Trainers who may edit the module (their territory's catalogue) take its attendance."""
-    if not (user.is_authenticated and (user.is_superuser or user.is_trainer)):
-        return False
-    return module.permissions_for_user(user).can_edit()
+from .reminders import promotion_notify
+from .selectors import SESSION_TYPES, is_module_trainer, session_places_left, session_start
+from .services import LearningError, enrollment_for, module_context, step_block, step_done
 
 
-def session_places_left(*, module: ModulePage, block) -> int:
-    taken = SessionRegistration.objects.filter(module=module, block_id=block.id, waitlisted=False).count()
-    return max(block.value["capacity"] - taken, 0)
-
-
-def waitlist_position(registration: SessionRegistration) -> int | None:
-    """1 for the next teacher to get a place; None when the registration holds a place."""
-    if not registration.waitlisted:
-        return None
-    ahead = SessionRegistration.objects.filter(
-        module_id=registration.module_id, block_id=registration.block_id, waitlisted=True, pk__lt=registration.pk
-    ).count()
-    return ahead + 1
-
-
-def _confirm(registration: SessionRegistration, module: ModulePage, block) -> None:
+def _confirm(registration: SessionRegistration, module: ModulePage, block, at: datetime | None = None) -> None:
     """The teacher holds a place: progress and the `registered` statement."""
     user = registration.user
     ActivityProgress.objects.get_or_create(
@@ -48,6 +26,7 @@ def _confirm(registration: SessionRegistration, module: ModulePage, block) -> No
             user=user,
             verb="registered",
             obj=st.step_activity(module, block),
+            at=at,
             **module_context(module=module, enrollment=enrollment_for(user=user, module=module)),
         )
     )
@@ -55,10 +34,10 @@ def _confirm(registration: SessionRegistration, module: ModulePage, block) -> No
 
 @transaction.atomic
 def session_register(
-    *, user, module: ModulePage, block_id: str, waitlist: bool = False
+    *, user, module: ModulePage, block_id: str, waitlist: bool = False, at: datetime | None = None
 ) -> tuple[SessionRegistration, bool]:
     """Take a place in a session (idempotent). A full session says so; with `waitlist`, the teacher joins
-    its waiting list instead."""
+    its waiting list instead. `at`: when (default now), for a replay of past events."""
     block = step_block(module, block_id, SESSION_TYPES)
     enrollment_for(user=user, module=module)
     existing = SessionRegistration.objects.filter(user=user, module=module, block_id=block_id).first()
@@ -72,8 +51,11 @@ def session_register(
             _("Cette session est complète : il n'y a plus de place. Vous pouvez rejoindre la liste d'attente.")
         )
     registration = SessionRegistration.objects.create(user=user, module=module, block_id=block_id, waitlisted=full)
+    if at is not None:
+        SessionRegistration.objects.filter(pk=registration.pk).update(registered_at=at)
+        registration.registered_at = at
     if not full:
-        _confirm(registration, module, block)
+        _confirm(registration, module, block, at)
     return registration, True
 
 
@@ -106,25 +88,14 @@ def session_unregister(*, user, module: ModulePage, block_id: str) -> SessionReg
     waiting.waitlisted = False
     waiting.save(update_fields=["waitlisted"])
     _confirm(waiting, module, block)
-    from .reminders import promotion_notify
-
     transaction.on_commit(lambda: promotion_notify(registration_id=waiting.pk))
     return waiting
 
 
-def session_start(block) -> datetime:
-    """When the session begins, in the site's time zone (the date and times a trainer typed are local)."""
-    return timezone.make_aware(datetime.combine(block.value["date"], block.value["start_time"]))
-
-
-def session_end(block) -> datetime:
-    return timezone.make_aware(datetime.combine(block.value["date"], block.value["end_time"]))
-
-
-def attendance_opens(block) -> datetime | None:
-    """None when attendance may be taken now; else when it may."""
+def attendance_opens(block, at: datetime | None = None) -> datetime | None:
+    """None when attendance may be taken now (or at `at`); else when it may."""
     start = session_start(block)
-    return start if timezone.now() < start else None
+    return start if (at or timezone.now()) < start else None
 
 
 @transaction.atomic
@@ -135,16 +106,17 @@ def attendance_record(
     block_id: str,
     present_user_ids: set[int],
     excused_user_ids: set[int] = frozenset(),
+    at: datetime | None = None,
 ) -> int:
     """Record who came, who was absent and whose absence is excused, once the session has begun.
 
     Each newly present teacher gets an `attended` statement naming the trainer as instructor; absent
     and excused teachers get none, so the certificate and the levels count only attendance. Returns
-    the number of new attendances."""
+    the number of new attendances. `at`: when it was taken (default now), for a replay of past events."""
     if not is_module_trainer(user=trainer, module=module):
         raise LearningError(_("Seuls les formateurs de ce parcours peuvent relever la présence."))
     block = step_block(module, block_id, SESSION_TYPES)
-    opens = attendance_opens(block)
+    opens = attendance_opens(block, at)
     if opens is not None:
         raise LearningError(
             _("La présence se relève à partir du début de la session, le %(date)s à %(time)s.")
@@ -163,7 +135,7 @@ def attendance_record(
     unknown = (set(present_user_ids) | set(excused_user_ids)) - {r.user_id for r in registrations}
     if unknown:
         raise LearningError(_("Certaines personnes cochées ne sont pas inscrites à cette session."))
-    now = timezone.now()
+    now = at or timezone.now()
     new = 0
     for registration in registrations:
         present = registration.user_id in present_user_ids
@@ -177,23 +149,13 @@ def attendance_record(
         registration.attendance_taken_at = now
         registration.save()
         if present and not was_present:
-            new += 1
-            ActivityProgress.objects.update_or_create(
+            new += step_done(
                 user=registration.user,
                 module=module,
-                block_id=block_id,
-                defaults={"status": ActivityProgress.Status.ATTENDED},
-            )
-            enrollment = enrollment_for(user=registration.user, module=module)
-            statement_store(
-                data=st.build_statement(
-                    user=registration.user,
-                    verb="attended",
-                    obj=st.step_activity(module, block),
-                    alignment=block.value["alignment"],
-                    result={"completion": True},
-                    instructor=trainer,
-                    **module_context(module=module, enrollment=enrollment),
-                )
+                block=block,
+                status=ActivityProgress.Status.ATTENDED,
+                verb="attended",
+                instructor=trainer,
+                at=at,
             )
     return new

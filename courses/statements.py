@@ -5,8 +5,8 @@ import uuid
 from django.conf import settings
 from django.utils import timezone
 
-from competencies.alignment import statement_alignment
-from competencies.models import Competency
+from frameworks.alignment import statement_alignment
+from frameworks.models import Competency
 
 VERBS = {
     "registered": "http://adlnet.gov/expapi/verbs/registered",
@@ -21,6 +21,7 @@ VERBS = {
     "initialized": "http://adlnet.gov/expapi/verbs/initialized",
     "terminated": "http://adlnet.gov/expapi/verbs/terminated",
     "experienced": "http://adlnet.gov/expapi/verbs/experienced",
+    "responded": "http://adlnet.gov/expapi/verbs/responded",
     # cmi5's LMS verbs (cmi5 §9.3.6, §9.3.9).
     "abandoned": "https://w3id.org/xapi/adl/verbs/abandoned",
     "satisfied": "https://w3id.org/xapi/adl/verbs/satisfied",
@@ -38,6 +39,7 @@ VERB_NAMES = {
     "initialized": "a commencé",
     "terminated": "a quitté",
     "experienced": "a consulté",
+    "responded": "a répondu à",
     "abandoned": "a abandonné",
     "satisfied": "a satisfait aux conditions de",
 }
@@ -54,6 +56,8 @@ ACTIVITY_TYPES = {
     "journal": "http://id.tincanapi.com/activitytype/reflection",
     "meeting": "http://adlnet.gov/expapi/activities/meeting",
     "external": "http://adlnet.gov/expapi/activities/lesson",
+    "survey": "http://adlnet.gov/expapi/activities/survey",
+    "survey_question": "http://adlnet.gov/expapi/activities/question",
 }
 BLOCK_ACTIVITY_TYPES = {
     "content_step": "content",
@@ -65,6 +69,7 @@ BLOCK_ACTIVITY_TYPES = {
     "in_person_session": "meeting",
     "virtual_class": "meeting",
     "external_xapi": "external",
+    "questionnaire": "survey",
 }
 
 
@@ -106,8 +111,11 @@ def build_statement(
     alignment: dict | None = None,
     result: dict | None = None,
     instructor=None,
+    at=None,
 ) -> dict:
-    """A complete statement about `user`, aligned to the competencies of `alignment` (a block's value)."""
+    """A complete statement about `user`, aligned to the competencies of `alignment` (a block's value).
+
+    `at` is when the event happened (default: now); a replay of past events (the demo's history) gives it."""
     context_activities: dict = {}
     extensions: dict = {}
     if alignment:
@@ -132,7 +140,7 @@ def build_statement(
         "verb": {"id": VERBS[verb], "display": {"fr-FR": VERB_NAMES[verb]}},
         "object": obj,
         "context": context,
-        "timestamp": timezone.now().isoformat(),
+        "timestamp": (at or timezone.now()).isoformat(),
     }
     if result is not None or extensions:
         statement["result"] = dict(result or {})

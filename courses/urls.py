@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_questionnaire
 
 app_name = "courses"
 urlpatterns = [
@@ -19,6 +19,13 @@ urlpatterns = [
     path("modules/<int:module_id>/cmi5/<str:block_id>/lancer/", views.cmi5_launch, name="cmi5_launch"),
     path("cmi5/fetch/<uuid:fetch_id>", views.cmi5_fetch, name="cmi5_fetch"),
     path("modules/<int:module_id>/terminer/", views.module_complete, name="module_complete"),
+    path(
+        "modules/<int:module_id>/questionnaire/<str:block_id>/",
+        views_questionnaire.questionnaire_submit,
+        name="questionnaire_submit",
+    ),
+    path("suivi/<str:token>/", views_questionnaire.follow_up, name="follow_up"),
+    path("parcours/<int:course_id>/suivi/merci/", views_questionnaire.follow_up_thanks, name="follow_up_thanks"),
     path("formateur/", views.trainer_home, name="trainer_home"),
     path("formateur/modules/<int:module_id>/sessions/<str:block_id>/", views.attendance, name="attendance"),
     path("formateur/productions/<int:submission_id>/", views.submission_review, name="submission_review"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import cmi5, practice, services, sessions
+from . import cmi5, practice, selectors, services, sessions
 from .certificate_pdf import certificate_logos, certificate_pdf
 from .certificates import (
     CertificateError,
@@ -269,7 +269,7 @@ def certificate_verify(request, code: str = ""):
 
 def _trainer_module(request, module_id: int) -> ModulePage:
     module = _module(module_id)
-    if not sessions.is_module_trainer(user=request.user, module=module):
+    if not selectors.is_module_trainer(user=request.user, module=module):
         raise PermissionDenied(_("Cet espace est réservé aux formateurs de ce parcours."))
     return module
 
@@ -280,10 +280,10 @@ def trainer_home(request):
         raise PermissionDenied(_("Cet espace est réservé aux formateurs."))
     rows = []
     for module in ModulePage.objects.live().specific().order_by("path"):
-        if not sessions.is_module_trainer(user=request.user, module=module):
+        if not selectors.is_module_trainer(user=request.user, module=module):
             continue
         for block in module.activities:
-            if block.block_type in sessions.SESSION_TYPES:
+            if block.block_type in selectors.SESSION_TYPES:
                 rows.append(
                     {
                         "module": module,
@@ -306,7 +306,7 @@ def trainer_home(request):
 def attendance(request, module_id: int, block_id: str):
     module = _trainer_module(request, module_id)
     block = module.activity(block_id)
-    if block is None or block.block_type not in sessions.SESSION_TYPES:
+    if block is None or block.block_type not in selectors.SESSION_TYPES:
         raise PermissionDenied(_("Cette session n'existe pas ou plus."))
     if request.method == "POST":
         try:
@@ -367,7 +367,7 @@ def submission_review(request, submission_id: int):
 def submission_file(request, submission_id: int):
     """The evidence file, for its author and the module's trainers only (never a public media URL)."""
     submission = get_object_or_404(TaskSubmission, pk=submission_id)
-    if submission.user_id != request.user.pk and not sessions.is_module_trainer(
+    if submission.user_id != request.user.pk and not selectors.is_module_trainer(
         user=request.user, module=submission.module.specific
     ):
         raise PermissionDenied(_("Ce fichier n'est visible que par son auteur et les formateurs du parcours."))
@@ -389,7 +389,7 @@ def session_calendar(request, module_id: int, block_id: str):
     """The session as an .ics file, for the teachers registered to it."""
     module = _module(module_id)
     block = module.activity(block_id)
-    if block is None or block.block_type not in sessions.SESSION_TYPES:
+    if block is None or block.block_type not in selectors.SESSION_TYPES:
         raise PermissionDenied(_("Cette session n'existe pas ou plus."))
     if not SessionRegistration.objects.filter(user=request.user, module=module, block_id=block_id).exists():
         raise PermissionDenied(_("Inscrivez-vous d'abord à cette session pour l'ajouter à votre agenda."))

@@ -9,6 +9,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
+from frameworks.models import Level
+
 from . import services, views_admin
 from .models import CoursePage, Enrollment, ModulePage
 
@@ -89,7 +91,6 @@ def codesign_listing_buttons(page, user, next_url=None):
 @hooks.register("insert_editor_js")
 def alignment_editor_js():
     """The competency list limited to the chosen framework, and the level's name beside its number."""
-    from competencies.models import Level
 
     names: dict[str, dict[int, str]] = {}
     for level in Level.objects.select_related("framework"):

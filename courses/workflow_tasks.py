@@ -16,7 +16,7 @@ class PartnerApprovalTask(AbstractGroupApprovalTask):
     """
 
     partner = models.ForeignKey(
-        "themes.Partner",
+        "courses.Partner",
         verbose_name=_("partenaire"),
         null=True,
         blank=True,

@@ -11,7 +11,7 @@ import codecs
 import csv
 import math
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -135,6 +135,7 @@ def schools_import(
     dry_run: bool = False,
     chunk_size: int = CHUNK_SIZE,
     expected_rows: int | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> SchoolsImportReport:
     """Create or update the schools of an Annuaire de l'éducation CSV, by UAI.
 
@@ -142,7 +143,7 @@ def schools_import(
     With `dry_run`, everything is computed and then rolled back.
     `expected_rows`: the number of rows the export announced; any other count means a truncated file.
     Raises SchoolsFileError when the file as a whole cannot be read, or looks truncated: then nothing
-    is imported.
+    is imported. ``progress`` is called with the number of rows read so far (lms.progress).
     """
     wanted = _wanted_departements(codes=departements)
     report = SchoolsImportReport(dry_run=dry_run)
@@ -171,6 +172,7 @@ def schools_import(
                 report=report,
                 chunk_size=chunk_size,
                 circonscriptions=circonscriptions,
+                progress=progress,
             )
             # Raised inside the transaction: a truncated file leaves the database as it was.
             if expected_rows is not None and report.rows != expected_rows:
@@ -184,6 +186,16 @@ def schools_import(
             if dry_run:
                 transaction.set_rollback(True)
     return report
+
+
+def rows_estimate(*, path: str | Path) -> int | None:
+    """About how many schools the file holds (its lines but the header), for a progress estimate."""
+    try:
+        with Path(path).open("rb") as raw:
+            lines = sum(block.count(b"\n") for block in iter(lambda: raw.read(1 << 20), b""))
+    except OSError:
+        return None
+    return max(lines - 1, 0) or None
 
 
 def _wanted_departements(*, codes: Iterable[str] | None) -> set[str] | None:
@@ -306,6 +318,7 @@ def _import_rows(
     report: SchoolsImportReport,
     chunk_size: int,
     circonscriptions: CirconscriptionCodes | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> None:
     departement_ids = dict(Departement.objects.values_list("code", "id"))
     territories_loaded = False
@@ -314,6 +327,8 @@ def _import_rows(
     last_row_short: RowIssue | None = None
     for line, row in _rows(reader=reader):
         report.rows += 1
+        if progress is not None:
+            progress(report.rows)
         values, issue = _school_values(row=row, line=line)
         # A row with too few fields is skipped; as the file's last row, it is where a download stopped.
         last_row_short = issue if issue and None in row.values() else None

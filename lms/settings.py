@@ -61,6 +61,10 @@ RELAIS_COMPETENCY_BASE_IRI = os.environ.get("RELAIS_COMPETENCY_BASE_IRI", RELAIS
 RELAIS_ISSUER_NAME = os.environ.get("RELAIS_ISSUER_NAME", "Relais")
 # Managers never see a group smaller than this.
 RELAIS_MIN_GROUP_SIZE = int(os.environ.get("RELAIS_MIN_GROUP_SIZE", "5"))
+# The follow-up questionnaire's e-mailed link works this many days; completions older than the course's
+# delay plus RELAIS_FOLLOW_UP_WINDOW_WEEKS are not asked any more (e.g. those before the feature existed).
+RELAIS_FOLLOW_UP_LINK_DAYS = int(os.environ.get("RELAIS_FOLLOW_UP_LINK_DAYS", "60"))
+RELAIS_FOLLOW_UP_WINDOW_WEEKS = int(os.environ.get("RELAIS_FOLLOW_UP_WINDOW_WEEKS", "8"))
 
 # --- LRS (/xapi) ----------------------------------------------------------------
 # Browser origins whose scripts may call the LRS with the visitor's cookies (CORS with credentials),
@@ -74,6 +78,10 @@ XAPI_MAX_BATCH = int(os.environ.get("XAPI_MAX_BATCH", "1000"))
 XAPI_DEFAULT_VERSION = os.environ.get("XAPI_DEFAULT_VERSION", "2.0.0")
 if XAPI_DEFAULT_VERSION not in {"1.0.3", "2.0.0"}:
     raise ImproperlyConfigured("XAPI_DEFAULT_VERSION must be 1.0.3 or 2.0.0.")
+# bench/lrs.py only: routes a trivial view at /bench/ping, the yardstick of the framework's own cost.
+RELAIS_BENCH_PING = env_bool("RELAIS_BENCH_PING", False)
+# Batches in flight at once per forwarding target, from one delivery task (xapi.forwarding.delivery).
+XAPI_FORWARDING_CONCURRENCY = int(os.environ.get("XAPI_FORWARDING_CONCURRENCY", "4"))
 # Failed HTTP Basic logins allowed (count, seconds) before 429, per client key and per address,
 # as allauth's "login_failed" defaults for the site's logins.
 XAPI_LOGIN_FAILURES_PER_KEY = (5, 300)
@@ -119,7 +127,13 @@ LOCAL_APPS = [
     "xapi",
     "xapi.forwarding",
     "competencies",
+    "frameworks",
+    "evidence",
+    "ambassadors",
+    "maps",
+    "evaluation",
     "courses",
+    "questionnaires",
     "themes",
 ]
 # themes first among local apps for template overrides (allauth, wagtail), then the rest.
@@ -320,8 +334,12 @@ CELERY_BEAT_SCHEDULE = {
     # Evidence ages: levels are recomputed for the new day.
     "competencies-levels-refresh": {"task": "competencies.levels_refresh", "schedule": crontab(hour=2, minute=30)},
     "competencies-ambassadors": {"task": "competencies.ambassadors_propose", "schedule": crontab(hour=3, minute=30)},
-    # Maps' aggregates of schools still marked after their batches' refresh (competencies.stats_queue).
+    # Maps' aggregates of schools still marked after their batches' refresh (maps.stats_queue).
+    # The evaluation's indicators (funnels, item analysis, effect on levels), after the levels' refresh.
+    "evaluation-refresh": {"task": "evaluation.refresh", "schedule": crontab(hour=4, minute=15)},
     "competencies-stats-pending": {"task": "competencies.stats_refresh_pending", "schedule": 60.0},
+    # Stored statements announced through Redis whose drain task was lost (xapi.announcing).
+    "xapi-announce-drain": {"task": "xapi.announce_drain", "schedule": 60.0},
     # Outbox rows whose delivery task was lost (worker killed, broker down), and due retries.
     "xapi-forwarding-sweep": {"task": "xapi_forwarding.sweep", "schedule": 60.0},
     # Each pull source has its own interval; this only looks for the ones that are due.
@@ -330,6 +348,8 @@ CELERY_BEAT_SCHEDULE = {
     "courses-cmi5-launches-expire": {"task": "courses.cmi5_launches_expire", "schedule": 900.0},
     # Reminders 48 hours before each session (each sent once).
     "courses-session-reminders": {"task": "courses.session_reminders_send", "schedule": crontab(minute=5)},
+    # The follow-up questionnaire, some weeks after each course completion (each sent once).
+    "courses-follow-ups": {"task": "courses.follow_ups_send", "schedule": crontab(hour=9, minute=15)},
 }
 
 # --- Wagtail ------------------------------------------------------------------------
@@ -386,7 +406,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [CSP_SELF, CSP_NONCE],
         # plotly.js puts its rules into an empty <style> through the CSSOM: the empty element's hash allows
         # that element only. It also writes two fixed style attributes (colour bars, heatmap images);
-        # their hashes allow those values only. tests/competencies/test_plotly_csp.py checks them.
+        # their hashes allow those values only. tests/maps/test_plotly_csp.py checks them.
         "style-src": [CSP_SELF, CSP_NONCE, PLOTLY_EMPTY_STYLE],
         "style-src-attr": ["'unsafe-hashes'", PLOTLY_EMPTY_STYLE, PLOTLY_IMAGE_RENDERING_STYLE],
         "img-src": [CSP_SELF, "data:"],

@@ -6,8 +6,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from ambassadors import urls as ambassadors_urls
+from ambassadors import urls_public as badges_urls
+from frameworks import urls as frameworks_urls
 from lms import views as lms_views
 from lms.sso import school_views
+from maps import urls as maps_urls
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -20,10 +24,15 @@ urlpatterns = [
     path("comptes/mes-donnees/supprimer/", lms_views.my_data_erase, name="my_data_erase"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("xapi/", include("xapi.urls")),
-    path("competences/", include("competencies.urls")),
-    path("competencies/", include("competencies.urls_public")),
+    # One namespace per prefix, as before the split of `competencies`: each app owns its routes.
+    path("competences/", include((ambassadors_urls.urlpatterns + maps_urls.urlpatterns, "competencies"))),
+    path("competencies/", include((badges_urls.urlpatterns + frameworks_urls.urlpatterns, "frameworks"))),
     path("formations/", include("courses.urls")),
+    path("evaluation/", include("evaluation.urls")),
 ]
+
+if settings.RELAIS_BENCH_PING:
+    urlpatterns += [path("bench/ping", lms_views.bench_ping)]
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

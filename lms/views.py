@@ -55,3 +55,9 @@ def my_data_erase(request):
     user_erase(user=user)
     messages.success(request, _("Votre compte et vos données ont été supprimés."))
     return redirect("/")
+
+
+def bench_ping(request):
+    """A trivial view through the whole middleware stack, routed only when RELAIS_BENCH_PING is set:
+    bench/lrs.py compares a single-statement POST with it, served by the same gunicorn."""
+    return HttpResponse(b"ok", content_type="text/plain")

@@ -4,7 +4,10 @@ Run with the project's venv: `.venv/bin/python scripts/screenshots.py [name pref
 the shots whose name starts with one, e.g. `pilotage ambassadors`). It builds a throw-away demo
 (its own SQLite file, the demo territory with its learning history), serves it on a free local port,
 drives Debian's Chromium (RELAIS_CHROMIUM to use another) and stops the server when done. Each shot is
-the first screen of the page, not the full page, to keep the PNGs small.
+the first screen of the page, not the full page, to keep the PNGs small. RELAIS_SCREENSHOTS_DB: a SQLite
+file where `load_demo` already ran (used as is, not rebuilt); RELAIS_SCREENSHOTS_PORT: the port to serve
+on (default: a free one); RELAIS_SCREENSHOTS_LANGUAGE=en: the English pages (to look at, into
+test-artifacts/screenshots-en/ so that the docs keep the French ones).
 """
 
 import os
@@ -17,10 +20,12 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "docs" / "screenshots"
+ENGLISH = os.environ.get("RELAIS_SCREENSHOTS_LANGUAGE") == "en"
+OUT = ROOT / "test-artifacts" / "screenshots-en" if ENGLISH else ROOT / "docs" / "screenshots"
 CHROMIUM = os.environ.get("RELAIS_CHROMIUM", "/usr/bin/chromium")
 TEACHER = "enseignante@demo.relais.fr"
 MANAGER = "gestionnaire@demo.relais.fr"
+ACADEMIE_MANAGER = "rectorat@demo.relais.fr"
 ADMIN = "admin@demo.relais.fr"
 PASSWORD = "relais-demo-2026"  # noqa: S105 (courses.demo.DEMO_PASSWORD, printed by `make demo`)
 SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 740}}
@@ -62,7 +67,7 @@ def shoot(browser, base, size_name, shots):
     for user, scheme, name, path in shots:
         key = (user, scheme)
         if key not in contexts:
-            context = browser.new_context(viewport=SIZES[size_name], locale="fr-FR")
+            context = browser.new_context(viewport=SIZES[size_name], locale="en-GB" if ENGLISH else "fr-FR")
             context.add_init_script(f"try {{ localStorage.setItem('scheme', '{scheme}'); }} catch (e) {{}}")
             page = context.new_page()
             if user:
@@ -83,18 +88,20 @@ def main() -> None:
 
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
+        ready = os.environ.get("RELAIS_SCREENSHOTS_DB")
         env = {
             **os.environ,
             "DJANGO_DEBUG": "1",
-            "DATABASE_URL": f"sqlite:///{tmp}/screenshots.sqlite3",
+            "DATABASE_URL": f"sqlite:///{ready or f'{tmp}/screenshots.sqlite3'}",
             "MEDIA_ROOT": f"{tmp}/media",
         }
-        print("Building the demo…")
-        manage(env, "migrate", "--noinput", stdout=subprocess.DEVNULL)
-        manage(env, "load_frameworks", stdout=subprocess.DEVNULL)
-        manage(env, "load_demo", stdout=subprocess.DEVNULL)
+        if not ready:
+            print("Building the demo…")
+            manage(env, "migrate", "--noinput", stdout=subprocess.DEVNULL)
+            manage(env, "load_frameworks", stdout=subprocess.DEVNULL)
+            manage(env, "load_demo", stdout=subprocess.DEVNULL)
         # The maps read derived tables; make sure they are current whatever path filled the levels.
-        refresh = "from competencies.stats import stats_refresh; stats_refresh(None)"
+        refresh = "from maps.stats import stats_refresh; stats_refresh(None)"
         manage(env, "shell", "-c", refresh, stdout=subprocess.DEVNULL)
         biggest = (
             "from django.db.models import Count; from lms.models import School; "
@@ -103,7 +110,7 @@ def main() -> None:
         )
         # The last line: Django 5.2's shell first says how many objects it imported.
         school_uai = manage(env, "shell", "-c", biggest, capture_output=True, text=True).stdout.strip().splitlines()[-1]
-        port = free_port()
+        port = int(os.environ.get("RELAIS_SCREENSHOTS_PORT") or free_port())
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(  # noqa: S603 (our own manage.py)
             [sys.executable, str(ROOT / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"],
@@ -151,6 +158,10 @@ def main() -> None:
                     (MANAGER, "light", "pilotage-ambassadors", "/competences/pilotage/#couverture"),
                     (MANAGER, "light", "pilotage-school", f"/competences/pilotage/?ecole={school_uai}"),
                     (ADMIN, "light", "pilotage-national", "/competences/pilotage/#carte"),
+                    # The académie's manager: both départements, then the drill into the Yvelines.
+                    (ACADEMIE_MANAGER, "light", "pilotage-academie", "/competences/pilotage/"),
+                    (ACADEMIE_MANAGER, "light", "pilotage-academie-heatmap", "/competences/pilotage/#competences"),
+                    (ACADEMIE_MANAGER, "light", "pilotage-yvelines", "/competences/pilotage/?departement=78#carte"),
                     (MANAGER, "light", "ambassadors", "/competences/ambassadeurs/"),
                     (MANAGER, "light", "ambassadors-close", "/competences/ambassadeurs/#proches"),
                     (

@@ -1,15 +1,34 @@
 """Fixtures shared by the whole suite: frameworks, a small catalogue, people in schools."""
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from wagtail.models import Page, Site
 
-from competencies.frameworks import frameworks_load_shipped
 from courses.models import CatalogPage, CoursePage, ModulePage
+from frameworks.services import frameworks_load_shipped
+from lms.celery import app
 from lms.models import Academie, Departement, Membership, School
 from tests.sso.oidc import oidc_provider  # noqa: F401  (one provider process per session, for tests/sso and tests/e2e)
 
 PASSWORD = "motdepasse-de-test-2026"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url_of_test_db() -> str:
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def reset_connection_pools():
+    # Pools made for the in-process broker must not be reused for Redis (and back).
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.fixture(autouse=True)

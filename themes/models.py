@@ -7,7 +7,9 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Orderable
-from wagtail.snippets.models import register_snippet
+
+from courses.branding import SiteIssuer
+from courses.models import Partner
 
 
 class AccentColour(models.TextChoices):
@@ -38,59 +40,6 @@ class AccessibilityCompliance(models.TextChoices):
     NONE = "non", _("non conforme")
     PARTIAL = "partiel", _("partiellement conforme")
     FULL = "total", _("totalement conforme")
-
-
-@register_snippet
-class Partner(models.Model):
-    """An organisation that works with the territory (Canopé, DRANE, a collectivité…), with its logo.
-
-    A snippet so that other apps (e.g. courses, for co-designed modules) can point to the same partners.
-    """
-
-    name = models.CharField(_("nom"), max_length=160)
-    logo = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("logo"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    url = models.URLField(_("site web"), blank=True)
-
-    class Kind(models.TextChoices):
-        CANOPE = "canope", _("Réseau Canopé")
-        DANE = "dane", _("DANE / DRANE")
-        COLLECTIVITE = "collectivite", _("Collectivité")
-        ASSOCIATION = "association", _("Association")
-        OTHER = "autre", _("Autre")
-
-    kind = models.CharField(_("type de partenaire"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    reviewer_group = models.ForeignKey(
-        "auth.Group",
-        verbose_name=_("groupe de relecture"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("Les membres de ce groupe relisent et approuvent les modules co-conçus au nom du partenaire."),
-    )
-
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("kind"),
-        FieldPanel("logo"),
-        FieldPanel("url"),
-        FieldPanel("reviewer_group"),
-    ]
-
-    class Meta:
-        verbose_name = _("partenaire")
-        verbose_name_plural = _("partenaires")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
 
 
 @register_setting(icon="site")
@@ -187,6 +136,14 @@ class TerritorySettings(ClusterableModel, BaseSiteSetting):
 
     def __str__(self):
         return self.territory_name or str(self.site)
+
+
+def territory_issuer(site) -> SiteIssuer | None:
+    """The operator a site's certificates name, with its logo (registered with courses in themes.apps)."""
+    territory = TerritorySettings.for_site(site)
+    if not territory.operator_logo_id:
+        return None
+    return SiteIssuer(name=territory.operator_name or territory.territory_name, logo=territory.operator_logo)
 
 
 class TerritoryPartner(Orderable):

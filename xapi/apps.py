@@ -9,4 +9,5 @@ class XapiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import trust  # noqa: F401  (a deleted client's statements stop counting: xapi.trust)
+        # tasks: registered in every process (the store queues its drain by name).
+        from . import tasks, trust  # noqa: F401  (a deleted client's statements stop counting: xapi.trust)

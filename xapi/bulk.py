@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 
 from django.db import connection
+from psycopg.types.json import Jsonb
 
 from xapi.json_codec import dumps
 from xapi.models import Statement, StatementActivity, StatementAgent
@@ -25,8 +26,6 @@ class _Json:
     """A value psycopg writes with the jsonb dumper (through ``dumps``: orjson's bytes, no re-encoding)."""
 
     def __init__(self):
-        from psycopg.types.json import Jsonb
-
         self.wrap = Jsonb
 
     def __call__(self, value):

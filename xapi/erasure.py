@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from .forwarding.models import ErasureNotice, ForwardTarget, OutboxEntry
 from .identity import agent_key, has_ifi
 from .indexing import statement_agents
 from .models import Client, Document, Statement, StatementAgent
@@ -85,8 +86,6 @@ def agent_erase(*, keys: set[str], strings: list[str], tombstone: dict) -> Erasu
     `strings` are identifiers that must not survive anywhere in a statement (an e-mail address,
     a pseudonym); `tombstone` is the account that replaces the agent (see `tombstone_for`).
     """
-    from .forwarding.models import ErasureNotice, ForwardTarget, OutboxEntry
-
     report = ErasureReport()
     scrubber = _Scrubber(set(keys), strings, tombstone)
     own = set(Statement.objects.filter(actor_key__in=keys).values_list("id", flat=True))

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xapi import versions
+from xapi.announcing import statements_announce, statements_announced_together  # noqa: F401 (the replay's entry point)
 from xapi.bulk import activity_rows_insert, agent_rows_insert, statements_insert
 from xapi.canonical import DEFAULT_VERSION, content_hash, format_time, normalize_for_storage
 from xapi.errors import StatementConflict, StatementForbidden, StatementValidationError
@@ -25,7 +26,6 @@ from xapi.forwarding.hook import forwarding_enqueue
 from xapi.identity import agent_key, anonymous_group_key, has_ifi
 from xapi.indexing import statement_activities, statement_agents
 from xapi.models import Statement, StatementActivity, StatementAgent
-from xapi.signals import statement_stored
 from xapi.validation import validate_statement
 from xapi.validation.agents import validate_authority
 from xapi.validation.fields import parse_timestamp
@@ -366,16 +366,9 @@ def _persist(
     voided_ids += [str(statement.id) for statement in statements if statement.voided]
     if statement_ids or voided_ids:
         verb_ids = [statement.verb_id for statement in statements]
-        transaction.on_commit(partial(_announce, statement_ids=statement_ids, voided_ids=voided_ids, verb_ids=verb_ids))
+        transaction.on_commit(
+            partial(statements_announce, statement_ids=statement_ids, voided_ids=voided_ids, verb_ids=verb_ids)
+        )
     # Outbox rows for external LRSs, in this transaction (a no-op without xapi.forwarding).
     forwarding_enqueue(statements=statements)
     return result
-
-
-def _announce(*, statement_ids: list[str], voided_ids: list[str], verb_ids: list[str]) -> None:
-    # The data is committed: a failing receiver must not turn the caller's success into an error.
-    for receiver, response in statement_stored.send_robust(
-        sender=Statement, statement_ids=statement_ids, voided_ids=voided_ids, verb_ids=verb_ids
-    ):
-        if isinstance(response, Exception):
-            logger.error("statement_stored receiver %r failed", receiver, exc_info=response)

@@ -7,8 +7,10 @@ from django.dispatch import Signal
 # voided_ids (list[str]: statements that became voided through this call, including new ones that
 # arrived already voided by an earlier voiding statement), and verb_ids (list[str]: the verb IRI of
 # each of statement_ids, in the same order, so that a receiver interested in some verbs only can
-# leave the others without a query). Receivers get ids only and reload what they need; an error
-# in a receiver is logged, never raised to the caller whose data is committed.
+# leave the others without a query), and, only for a replay of past events
+# (`services.statements_announced_together`), at (datetime): when they happened. Receivers get ids
+# only and reload what they need; an error in a receiver is logged, never raised to the caller whose
+# data is committed.
 statement_stored = Signal()
 
 # Sent after commit when one writer's statements may count differently as learning evidence: an

@@ -5,12 +5,12 @@ own ``authority`` is replaced (``services._prepare``), so a client cannot claim 
 Pix import or another client. Writers are told apart by the account of that authority:
 
 - Relais itself: ``{homePage: RELAIS_BASE_URL, name: "relais"}`` (``services.default_authority``),
-  and the Pix import (``{..., name: "import-pix"}``, written by ``competencies.pix_import``);
+  and the Pix import (``{..., name: "import-pix"}``, written by ``evidence.pix_import``);
 - an LRS client: ``{homePage: RELAIS_BASE_URL + "/xapi/clients", name: <client key>}``;
 - a pull source: ``{homePage: RELAIS_BASE_URL + "/xapi/sources", name: <source name>}``.
 
 Each client and source carries an evidence policy (``Client.Evidence``); what it means for
-learning evidence is the consumers' business (``competencies.trust``). This module only records a
+learning evidence is the consumers' business (``evidence.trust``). This module only records a
 change of policy and announces it after commit, so that a consumer can derive again what the
 writer's statements gave.
 """

@@ -1,8 +1,10 @@
 """Template tags other apps' templates may use without importing courses."""
 
 from django import template
+from django.utils.translation import gettext as _
 
 from courses.selectors import modules_added
+from courses.selectors import next_level_modules as next_level_modules_for
 
 register = template.Library()
 
@@ -18,8 +20,6 @@ def quiz_review(value, progress, attempts_left):
     """The latest attempt of a quiz, question by question, for the review shown beside each question:
     what was answered, right or wrong, the feedback, and the expected answer once no attempt is left
     (passed, or attempts spent). None before any attempt, or when the quiz changed since."""
-    from django.utils.translation import gettext as _
-
     attempt = (progress.last_attempt if progress else None) or {}
     questions = list(value["questions"])
     answers = attempt.get("answers") or []
@@ -73,25 +73,20 @@ def index(sequence, position):
 
 @register.simple_tag
 def next_level_modules(user) -> dict:
-    """For "Mes compétences": per competency key, the published modules whose activities evidence it
-    above the teacher's current level (what would take them to the next one), lowest level first."""
-    from competencies.models import CompetencyState
-    from courses.models import ModulePage
+    """For "Mes compétences": per competency key, the published modules that would take the teacher to
+    the next level (courses.selectors.next_level_modules)."""
+    return next_level_modules_for(user=user) if user.is_authenticated else {}
 
-    if not user.is_authenticated:
-        return {}
-    current = {
-        f"{s.competency.framework.slug}/{s.competency.code}": s.level
-        for s in CompetencyState.objects.filter(user=user).select_related("competency__framework")
-    }
-    found: dict[str, dict[int, tuple]] = {}
-    for module in ModulePage.objects.live().specific().order_by("path"):
-        for block in module.activities:
-            alignment = block.value.get("alignment") or {}
-            level = alignment.get("level") or 0
-            for key in alignment.get("competencies") or []:
-                if level > current.get(key, 0):
-                    best = found.setdefault(key, {})
-                    if module.pk not in best or level < best[module.pk][1]:
-                        best[module.pk] = (module, level)
-    return {key: sorted(rows.values(), key=lambda row: (row[1], row[0].title))[:3] for key, rows in found.items()}
+
+@register.filter
+def index_get(mapping, key):
+    """mapping[key] for a dict (questionnaire errors and answers by question index), or None."""
+    if not mapping:
+        return None
+    return mapping.get(key, mapping.get(str(key)))
+
+
+@register.simple_tag
+def questionnaire_form_state(request, block_id: str) -> dict:
+    """The errors and answers of a questionnaire just refused (kept once in the session by the view)."""
+    return request.session.pop(f"questionnaire-{block_id}", None) or {}

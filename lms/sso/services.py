@@ -1,5 +1,6 @@
 """What a sign-in through a provider writes: the school a teacher works in, what logout needs."""
 
+from allauth.socialaccount.models import SocialAccount
 from django.db import transaction
 
 from lms.models import Membership, School, User
@@ -41,8 +42,6 @@ def sso_sign_in_record(*, session, user: User, provider_id: str, id_token: str, 
 
 def sso_accounts_export(user: User) -> list[dict]:
     """The provider accounts linked to `user` and what they last said (for "Mes données")."""
-    from allauth.socialaccount.models import SocialAccount
-
     return [
         {
             "fournisseur": account.provider,

@@ -16,8 +16,8 @@ from django.conf import settings
 from django.core.management import call_command
 
 from bench import national
-from competencies.evidence import derive
-from competencies.levels import Proof, level_from
+from evidence.derive import derive
+from evidence.levels import Proof, level_from
 from xapi.services import default_authority
 
 pytestmark = pytest.mark.django_db

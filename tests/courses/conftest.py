@@ -7,12 +7,9 @@ from django.contrib.auth.models import Group
 
 from courses.codesign import codesign_workflow_setup, trainer_group_for
 from courses.demo_codesign import every_block_activities
-from courses.models import CatalogPage, CoursePage, ModulePage
+from courses.models import CatalogPage, ModulePage, Partner
 from courses.services import course_enroll
 from tests.conftest import make_user
-from themes.models import Partner
-
-VERB = "http://adlnet.gov/expapi/verbs/"
 
 
 @pytest.fixture
@@ -64,11 +61,3 @@ def reviewers(partners):
     b = make_user("relecteur-drane@example.fr", role="trainer")
     b.groups.add(Group.objects.get(pk=Partner.objects.get(pk=drane.pk).reviewer_group_id))
     return a, b
-
-
-def block_of(module, block_type):
-    return next(block for block in module.activities if block.block_type == block_type)
-
-
-def course_of(module) -> CoursePage:
-    return CoursePage.objects.get(pk=module.get_parent().pk)

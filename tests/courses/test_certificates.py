@@ -3,25 +3,13 @@
 import pytest
 from wagtail.models import Site
 
-from courses import services
 from courses.certificates import CODE_LENGTH, certificate_by_code, certificate_issue, code_normalised
-from courses.models import Certificate, CoursePage, ModulePage
-from tests.conftest import CONTENT, PASSWORD, block_ids
-from themes.models import Partner, TerritorySettings
+from courses.models import Certificate, CoursePage, ModulePage, Partner
+from tests.conftest import CONTENT, PASSWORD
+from tests.courses.factories import complete_course
+from themes.models import TerritorySettings
 
 pytestmark = pytest.mark.django_db
-
-
-def complete_course(module, user):
-    from django.test import TestCase
-
-    # The evidence is derived after commit, as in production.
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        services.course_enroll(user=user, course=module.course)
-        ids = block_ids(module)
-        services.content_step_complete(user=user, module=module, block_id=ids["content_step"])
-        services.quiz_submit(user=user, module=module, block_id=ids["quiz"], answers={0: [0], 1: [0, 2]})
-        services.module_complete(user=user, module=module)
 
 
 @pytest.fixture
@@ -77,8 +65,9 @@ def test_evidence_after_completion_is_not_added(module, teacher, territory):
     from datetime import timedelta
     from uuid import uuid4
 
-    from competencies.models import Competency, Evidence
     from courses.statements import module_iri
+    from evidence.models import Evidence
+    from frameworks.models import Competency
 
     Evidence.objects.create(
         statement_id=uuid4(),

@@ -11,7 +11,7 @@ from courses import cmi5, services
 from courses.models import ActivityProgress, Cmi5Launch, ModuleCompletion
 from tests.conftest import PASSWORD
 from tests.courses.cmi5_au import COMPLETED, FAILED, PASSED, TERMINATED, Au
-from tests.courses.conftest import VERB, block_of
+from tests.courses.factories import VERB, block_of
 from xapi.identity import agent_key
 from xapi.models import Client, Statement
 

@@ -8,13 +8,13 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from competencies.alignment import certification_iri, competency_iri, framework_iri, level_extension, level_iri
-from competencies.models import CompetencyState
 from courses import cmi5, services
 from courses.models import ActivityProgress
+from evidence.models import CompetencyState
+from frameworks.alignment import certification_iri, competency_iri, framework_iri, level_extension, level_iri
 from tests.conftest import block_ids, make_user
 from tests.courses.cmi5_au import COMPLETED, PASSED, TERMINATED, Au
-from tests.courses.conftest import VERB, block_of
+from tests.courses.factories import VERB, block_of
 from xapi.http.auth import client_create
 from xapi.models import Client, Document, Statement
 from xapi.services import statement_store

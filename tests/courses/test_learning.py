@@ -3,10 +3,10 @@
 import pytest
 from django.db import transaction
 
-from competencies.alignment import level_extension
-from competencies.models import CompetencyState, Evidence
 from courses import services
 from courses.models import ActivityProgress, Enrollment, ModuleCompletion
+from evidence.models import CompetencyState, Evidence
+from frameworks.alignment import level_extension
 from tests.conftest import block_ids
 from xapi.models import Statement
 

@@ -5,12 +5,10 @@ from html import unescape
 
 import pytest
 
-from courses import services, sessions
+from courses import selectors, services, sessions
 from courses.models import CoursePage
 from tests.conftest import PASSWORD, make_user
-from tests.courses.conftest import block_of
-from tests.courses.test_certificates import complete_course
-from tests.courses.test_sessions_and_practice import future_session_module
+from tests.courses.factories import block_of, complete_course, future_session_module
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +39,7 @@ def test_in_progress_resumes_where_the_teacher_stopped_and_next_sessions_have_an
     assert body.startswith("BEGIN:VCALENDAR\r\n") and "BEGIN:VEVENT" in body and "\r\nEND:VCALENDAR\r\n" in body
     from datetime import UTC
 
-    assert "DTSTART:" + sessions.session_start(session).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ") in body
+    assert "DTSTART:" + selectors.session_start(session).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ") in body
     assert "Atelier Canop" in body and "SUMMARY:" in body
     client.logout()
     other = make_user("autre@example.fr")
@@ -82,8 +80,8 @@ def test_waiting_list_when_full_and_promotion_when_a_place_frees(client, full_mo
     assert "Rejoindre la liste d'attente" in client.get(module.url).content.decode()
     client.post(f"/formations/modules/{module.pk}/sessions/{session.id}/", {"action": "attente"})
     waiting = SessionRegistration.objects.get(user=late)
-    assert waiting.waitlisted and sessions.waitlist_position(waiting) == 1
-    assert sessions.session_places_left(module=module, block=session) == 0
+    assert waiting.waitlisted and selectors.waitlist_position(waiting) == 1
+    assert selectors.session_places_left(module=module, block=session) == 0
     assert not ActivityProgress.objects.filter(user=late, module=module).exists()
     assert "Vous êtes sur la liste d'attente" in client.get("/formations/mes-formations/").content.decode()
 
@@ -128,8 +126,8 @@ def test_catalogue_cards_show_progress(client, module, teacher):
 
 
 def test_course_page_names_the_targeted_level(client, module):
-    from competencies.models import Competency
     from courses.models import CourseCompetency
+    from frameworks.models import Competency
 
     course = CoursePage.objects.get(pk=module.course.pk)
     CourseCompetency.objects.create(

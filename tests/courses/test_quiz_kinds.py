@@ -3,11 +3,11 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from competencies.alignment import level_extension
 from courses import services
 from courses.blocks import QuestionBlock
 from courses.models import ActivityProgress
-from tests.courses.conftest import VERB, block_of
+from frameworks.alignment import level_extension
+from tests.courses.factories import VERB, block_of
 from xapi.models import Statement
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from html import unescape
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.courses.conftest import block_of
+from tests.courses.factories import block_of
 
 pytestmark = pytest.mark.django_db
 

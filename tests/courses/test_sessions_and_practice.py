@@ -3,12 +3,12 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from competencies.models import Evidence
 from courses import practice, services, sessions
 from courses.models import ActivityProgress, SessionRegistration, TaskSubmission
 from courses.services import course_enroll
-from tests.conftest import make_user
-from tests.courses.conftest import VERB, block_of
+from evidence.models import Evidence
+from tests.conftest import PASSWORD, make_user
+from tests.courses.factories import VERB, block_of, future_session_module
 from xapi.models import Statement
 
 pytestmark = pytest.mark.django_db
@@ -166,27 +166,7 @@ def test_export_and_erasure_cover_sessions_tasks_and_journal(full_module, enroll
     assert not path.exists() and not TaskSubmission.objects.exists()
 
 
-def future_session_module(course, days=21, slug="atelier-a-venir"):
-    """A module whose only activity is an in-person session in three weeks."""
-    from datetime import date, timedelta
-
-    from courses.demo_codesign import every_block_activities
-    from courses.models import ModulePage
-
-    session = next(
-        b
-        for b in every_block_activities(session_day=date.today() + timedelta(days=days))
-        if b["type"] == "in_person_session"
-    )
-    module = ModulePage(title="Atelier à venir", slug=slug, activities=[session])
-    course.add_child(instance=module)
-    module.save_revision().publish()
-    return ModulePage.objects.get(pk=module.pk)
-
-
 def test_a_session_in_three_weeks_cannot_be_marked_attended(client, full_module, enrolled, trainer):
-    from tests.conftest import PASSWORD
-
     module = future_session_module(full_module.course)
     session = module.activities[0]
     sessions.session_register(user=enrolled, module=module, block_id=session.id)
@@ -210,8 +190,6 @@ def test_a_session_in_three_weeks_cannot_be_marked_attended(client, full_module,
 def test_absent_and_excused_are_recorded_without_evidence(
     client, full_module, enrolled, trainer, django_capture_on_commit_callbacks
 ):
-    from tests.conftest import PASSWORD
-
     session = block_of(full_module, "in_person_session")
     other = make_user("autre@example.fr", first_name="Lou", last_name="Martin")
     course_enroll(user=other, course=full_module.course)

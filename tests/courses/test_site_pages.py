@@ -5,13 +5,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 
-from competencies.models import Competency
 from courses import practice, services, sessions
 from courses.certificates import CertificateError, certificate_issue
 from courses.demo import demo_load
 from courses.models import CatalogPage, CourseCompetency, CoursePage, ModulePage
-from tests.conftest import PASSWORD, make_user
-from tests.courses.conftest import VERB, block_of
+from frameworks.models import Competency
+from tests.conftest import PASSWORD, make_user, wagtail_root
+from tests.courses.factories import VERB, block_of, finish_module
 from xapi.models import Statement
 
 pytestmark = pytest.mark.django_db
@@ -119,50 +119,6 @@ def test_trainer_space_attendance_and_review(client, full_module, enrolled, trai
     assert submission.status == "validated" and submission.reviewer == trainer
 
 
-def cmi5_report_completed(*, module, user, block):
-    """The content's `initialized` and `completed`, stored with its launch token's authority, then what the
-    store's after-commit hook does with them (called here: callers may hold the transaction open)."""
-    from courses import cmi5
-    from courses.models import Cmi5Launch
-    from xapi.http.auth import client_authority
-    from xapi.services import statement_store
-
-    cmi5.cmi5_launch(user=user, module=module, block_id=block.id)
-    launch = Cmi5Launch.objects.filter(user=user, block_id=block.id).latest("launched_at")
-    ids = []
-    for verb, result in (("initialized", None), ("completed", {"completion": True, "duration": "PT1M"})):
-        statement = cmi5.cmi5_statement(launch=launch, block=block, verb=verb, result=result)
-        if result:
-            statement["context"]["contextActivities"]["category"].append({"id": cmi5.CATEGORY_MOVEON})
-        ids.append(str(statement_store(data=statement, authority=client_authority(launch.client)).id))
-    cmi5.cmi5_statements_stored(statement_ids=ids)
-
-
-def finish_module(module, user, trainer, tmp_files=True):
-    """Do every activity of the every-block module, as the teacher and the trainer would."""
-    for block in module.activities:
-        kind = block.block_type
-        if kind in ("content_step", "video", "resource"):
-            services.content_step_complete(user=user, module=module, block_id=block.id)
-        elif kind == "quiz":
-            services.quiz_submit(
-                user=user, module=module, block_id=block.id, answers={0: [0], 1: [0, 1], 2: ["true"], 3: ["Pix"]}
-            )
-        elif kind == "practical_task":
-            submission = practice.task_submit(
-                user=user, module=module, block_id=block.id, uploaded=SimpleUploadedFile("f.pdf", b"%PDF-1.4 x")
-            )
-            practice.task_review(reviewer=trainer, submission=submission, criteria_met=[True, True])
-        elif kind == "journal":
-            practice.journal_write(user=user, module=module, block_id=block.id, text="x" * 50)
-        elif kind in sessions.SESSION_TYPES:
-            sessions.session_register(user=user, module=module, block_id=block.id)
-            sessions.attendance_record(trainer=trainer, module=module, block_id=block.id, present_user_ids={user.pk})
-        elif kind == "external_xapi":
-            cmi5_report_completed(module=module, user=user, block=block)
-    return services.module_complete(user=user, module=module)
-
-
 def test_certificate_after_the_course_lists_competencies(
     client, module, full_module, enrolled, trainer, django_capture_on_commit_callbacks, settings, tmp_path
 ):
@@ -206,8 +162,6 @@ def test_no_certificate_before_completion(module, teacher):
 
 
 def test_demo_has_every_block_partners_and_workflow(db):
-    from tests.conftest import wagtail_root
-
     wagtail_root()
     demo_load(teachers_per_school=1, with_history=False)
     demo_load(teachers_per_school=1, with_history=False)  # idempotent
@@ -227,7 +181,6 @@ def test_demo_has_every_block_partners_and_workflow(db):
 
 def test_territory_filter_reaches_another_catalogue(client, targeted, departement):
     from lms.models import Departement
-    from tests.conftest import wagtail_root
 
     aisne = Departement.objects.create(code="02", name="Aisne", academie=departement.academie, is_tne=True)
     other = CatalogPage(title="Catalogue de l'Aisne", slug="catalogue-aisne", territory=aisne)

@@ -5,72 +5,10 @@ axe-playwright-python ships axe-core's script in its wheel, so this runs offline
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from wagtail.models import Locale
 
-from courses.demo import DEMO_DOMAIN, DEMO_PASSWORD, demo_load
-from courses.models import CoursePage, ModulePage
-from courses.services import course_enroll
-from lms.models import User
-from tests.conftest import wagtail_root
+from tests.e2e.conftest import MANAGER, TEACHER, blocking_violations, demo_site, format_violations, login, new_context
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-TEACHER = f"enseignante@{DEMO_DOMAIN}"
-MANAGER = f"gestionnaire@{DEMO_DOMAIN}"
-BLOCKING = {"serious", "critical"}
-
-
-def demo_site(*, enrol=True):
-    """The demo territory and its first course and module; the teacher enrolled in it unless told not."""
-    Locale.objects.get_or_create(language_code="fr")  # a transactional test's flush removed Wagtail's
-    wagtail_root()
-    demo_load(teachers_per_school=5, with_history=False)
-    course = CoursePage.objects.live().order_by("path").first()
-    if enrol:
-        course_enroll(user=User.objects.get(email=TEACHER), course=course)
-    module = ModulePage.objects.live().child_of(course).order_by("path").first()
-    return course, module
-
-
-def new_context(browser, *, language="fr", scheme="light", width=1280, height=900, base=None):
-    """A fresh browser context in one language (Django's cookie) and one DSFR colour scheme."""
-    context = browser.new_context(
-        locale="fr-FR" if language == "fr" else "en-GB", viewport={"width": width, "height": height}
-    )
-    if base:
-        host = base.split("//", 1)[1].split(":")[0]
-        context.add_cookies([{"name": "django_language", "value": language, "domain": host, "path": "/"}])
-    # The DSFR reads the user's choice from localStorage["scheme"] when it starts.
-    context.add_init_script(f"try {{ localStorage.setItem('scheme', '{scheme}'); }} catch (e) {{}}")
-    context.set_default_timeout(15_000)
-    return context
-
-
-def login(page, base, email):
-    """Sign in through the allauth form, whatever the language."""
-    page.goto(f"{base}/comptes/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_load_state("networkidle")
-    assert "/comptes/login/" not in page.url, f"login failed for {email}"
-
-
-def format_violations(found):
-    lines = []
-    for label, violations in found:
-        lines.append(f"\n== {label}")
-        for violation in violations:
-            lines.append(f"  [{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})")
-            for node in violation["nodes"][:5]:
-                lines.append(f"      {' '.join(node['target'])}: {node.get('failureSummary', '').splitlines()[-1:]}")
-                lines.append(f"        {node['html'][:200]}")
-    return "\n".join(lines)
-
-
-def blocking_violations(axe, page):
-    results = axe.run(page)
-    return [v for v in results.response["violations"] if v["impact"] in BLOCKING]
 
 
 def audit_every_page_type(browser, base, course, module, *, language, scheme, width=1280):

@@ -4,44 +4,15 @@ attendance and review pages; at desktop width and on a phone."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.core.files.uploadedfile import SimpleUploadedFile
 
-from courses import practice, services, sessions
-from courses.demo import DEMO_DOMAIN, demo_load
-from courses.models import CoursePage, ModulePage
-from lms.models import User
-from tests.conftest import wagtail_root
-from tests.courses.test_site_pages import finish_module
-from tests.e2e.test_accessibility import blocking_violations, format_violations, login, new_context
+from courses.demo import DEMO_DOMAIN
+from tests.e2e.conftest import blocking_violations, codesign_site, format_violations, login, new_context
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 TEACHER = f"enseignante@{DEMO_DOMAIN}"
 TRAINER = f"formatrice@{DEMO_DOMAIN}"
 EXTERNAL_STUB = "<!DOCTYPE html><html lang='fr'><head><title>Vidéo</title></head><body><p>Vidéo</p></body></html>"
-
-
-def codesign_site():
-    """The demo; the teacher completed the every-block course; a second teacher left work to review."""
-    wagtail_root()
-    demo_load(teachers_per_school=1, with_history=False)
-    course = CoursePage.objects.get(slug="differencier-avec-le-numerique")
-    module = ModulePage.objects.child_of(course).get()
-    teacher = User.objects.get(email=TEACHER)
-    trainer = User.objects.get(email=TRAINER)
-    services.course_enroll(user=teacher, course=course)
-    finish_module(module, teacher, trainer)
-    other = User.objects.filter(email__startswith="enseignant0").first()
-    services.course_enroll(user=other, course=course)
-    session = next(b for b in module.activities if b.block_type == "in_person_session")
-    sessions.session_register(user=other, module=module, block_id=session.id)
-    task = next(b for b in module.activities if b.block_type == "practical_task")
-    submission = practice.task_submit(
-        user=other, module=module, block_id=task.id, uploaded=SimpleUploadedFile("fiche.pdf", b"%PDF-1.4 x")
-    )
-    # The player with work in progress: the second teacher, the text done only.
-    services.content_step_complete(user=other, module=module, block_id=module.activities[0].id)
-    return course, module, session, submission, other
 
 
 def audit_codesign_pages(browser, base, course, module, session, submission, other, *, width):

@@ -4,11 +4,11 @@ desktop, in French and English, light and dark, with no serious axe-core violati
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from competencies.ambassadors import ambassadors_propose, proposal_decide
-from competencies.models import AmbassadorProposal
-from tests.competencies.test_ambassadors import expert, teacher_in
+from ambassadors.models import AmbassadorProposal
+from ambassadors.services import ambassadors_propose, proposal_decide
 from tests.conftest import PASSWORD, make_school
-from tests.e2e.test_accessibility import blocking_violations, format_violations, new_context
+from tests.e2e.conftest import blocking_violations, format_violations, new_context
+from tests.factories import expert, teacher_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

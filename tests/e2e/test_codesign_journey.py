@@ -13,12 +13,12 @@ from datetime import date, timedelta
 import pytest
 from django.conf import settings as django_settings
 
-from competencies.models import Competency
 from courses.demo import DEMO_DOMAIN, demo_load
 from courses.models import CatalogPage, CourseCompetency, CoursePage, ModulePage
+from frameworks.models import Competency
 from lms.models import User
 from tests.conftest import wagtail_root
-from tests.e2e.test_accessibility import login
+from tests.e2e.conftest import login
 from xapi.models import Statement
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

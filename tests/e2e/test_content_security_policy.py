@@ -3,11 +3,11 @@ pages that need scripts still work (DSFR menus, plotly figures, the quiz, the Wa
 
 import pytest
 
-from competencies.stats import stats_refresh
 from courses.demo import DEMO_DOMAIN, DEMO_PASSWORD, demo_load
 from courses.models import CoursePage, ModulePage
 from courses.services import course_enroll
 from lms.models import User
+from maps.stats import stats_refresh
 from tests.conftest import wagtail_root
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

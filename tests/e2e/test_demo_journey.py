@@ -33,7 +33,7 @@ def dashboard_value(page, base, uai, domain_code):
 
     The maps read derived tables: refresh them as the level services do after a change.
     """
-    from competencies.stats import stats_refresh
+    from maps.stats import stats_refresh
 
     stats_refresh(None)
     page.goto(f"{base}/competences/pilotage/?ecole={uai}&referentiel=crcn-edu")

@@ -8,38 +8,9 @@ import re
 import pytest
 
 from courses.demo import DEMO_PASSWORD
-from tests.e2e.test_accessibility import TEACHER, demo_site, new_context
+from tests.e2e.conftest import FOCUSED, TEACHER, demo_site, new_context, tab_to
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-MAX_TABS = 120
-
-FOCUSED = """() => {
-    const el = document.activeElement;
-    if (!el || el === document.body) return null;
-    const style = getComputedStyle(el);
-    // An enlarged link (DSFR cards and tiles) draws its ring on ::before, around the whole card.
-    const before = getComputedStyle(el, '::before');
-    const ring = (s) => s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
-    return {
-        tag: el.tagName.toLowerCase(),
-        name: el.getAttribute('name') || '',
-        text: (el.innerText || el.value || '').trim(),
-        outline: ring(style) || (before.content !== 'none' && ring(before)),
-        shadow: style.boxShadow !== 'none',
-    };
-}"""
-
-
-def tab_to(page, matches, what):
-    """Press Tab until the focused element matches; check that its focus is visible."""
-    for _ in range(MAX_TABS):
-        focused = page.evaluate(FOCUSED)
-        if focused and matches(focused):
-            assert focused["outline"] or focused["shadow"], f"{what}: focus is not visible ({focused})"
-            return focused
-        page.keyboard.press("Tab")
-    pytest.fail(f"{what}: not reached after {MAX_TABS} presses of Tab")
 
 
 def text_is(pattern):

@@ -10,9 +10,16 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from courses.models import Certificate
-from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_accessibility import blocking_violations, format_violations, login, new_context
-from tests.e2e.test_accessibility_courses import TEACHER, codesign_site
+from tests.courses.factories import future_session_module
+from tests.e2e.conftest import (
+    ARTIFACTS,
+    TEACHER,
+    blocking_violations,
+    codesign_site,
+    format_violations,
+    login,
+    new_context,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -101,7 +108,6 @@ def test_certificate_verification_and_quiz_review(browser, live_server, settings
 
     # "Mes formations" from the site menu, with an upcoming session to add to a calendar.
     from courses import sessions
-    from tests.courses.test_sessions_and_practice import future_session_module
 
     upcoming = future_session_module(course)
     sessions.session_register(user=other, module=upcoming, block_id=upcoming.activities[0].id)

@@ -10,9 +10,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from openpyxl import load_workbook
 
-from competencies.stats import stats_refresh
-from courses.demo import demo_load
+from ambassadors.models import AmbassadorProposal
+from courses.demo import DEMO_DOMAIN, DEMO_PASSWORD, demo_load
 from lms.models import Academie, Departement, School
+from maps.stats import stats_refresh
 from tests.conftest import PASSWORD, make_user, wagtail_root
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -85,7 +86,7 @@ def login(page, base, email, password):
 @pytest.fixture
 def demo(live_server):
     wagtail_root()
-    demo_load(teachers_per_school=5, with_history=True)
+    demo_load(size="small")  # the demo's shape: two départements, 18 months, proposals decided or not
     stats_refresh(None)
     return live_server.url
 
@@ -186,10 +187,12 @@ def axe_blocking(page) -> list:
 
 def test_academie_manager_drills_down_and_back_and_both_pages_agree(page, demo):
     base = demo
-    manager = make_user("drill@demo.relais.fr", role="manager", scope_academie=Academie.objects.get(code="25"))
-    login(page, base, manager.email, PASSWORD)
+    # The demo's académie manager, on the demo's data: two départements, proposals in every state.
+    login(page, base, f"rectorat@{DEMO_DOMAIN}", DEMO_PASSWORD)
     page.goto(f"{base}/competences/pilotage/")
     page.wait_for_load_state("networkidle")
+    assert "Académie de Versailles" in page.locator("h1").inner_text()
+    assert page.locator("a.fr-tag", has_text="Val-d'Oise").count() and page.locator("a.fr-tag", has_text="Yvelines")
     assert not axe_blocking(page)
 
     # The heatmap, from its figure's data: categorical codes with short names, light → dark, cells apart.
@@ -216,7 +219,18 @@ def test_academie_manager_drills_down_and_back_and_both_pages_agree(page, demo):
         if trace["type"] == "heatmap":
             for main_row, row in zip(main["z"], trace["z"], strict=True):
                 assert all(m is None for m, v in zip(main_row, row, strict=True) if v is not None)
+    # Some cells are shown (a mean level), and what is hidden is hidden for a reason.
+    assert any(v is not None for row in main["z"] for v in row)
     pilotage_counts = tile_counts(page)
+    academie_schools = School.objects.filter(departement__academie__code="25")
+    pending = AmbassadorProposal.objects.filter(school__in=academie_schools, status="proposed").count()
+    assert pilotage_counts["proposals_pending"] == pending > 0
+    assert AmbassadorProposal.objects.filter(school__in=academie_schools, status="confirmed").exists()
+    assert sum(pilotage_counts[k] for k in ("covered", "circonscription", "pending", "uncovered")) == len(
+        academie_schools
+    )
+    # The heatmap's table, exported as XLSX (frozen header, numbers as numbers), equals the page.
+    assert_export_matches(page, "etablissements-competences")
 
     # The ambassadors page shows the same counts, from its link on the maps.
     page.locator('[data-count="proposals_pending"] a').click()

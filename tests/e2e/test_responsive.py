@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.test_accessibility import MANAGER, TEACHER, demo_site, login, new_context
+from tests.e2e.conftest import MANAGER, TEACHER, demo_site, login, new_context
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

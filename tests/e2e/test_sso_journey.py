@@ -13,9 +13,7 @@ from wagtail.models import Site
 from courses.models import CatalogPage
 from lms.models import Membership, User
 from tests.conftest import make_school, wagtail_root
-from tests.e2e.conftest import allow_form_action
-from tests.e2e.test_accessibility import blocking_violations, format_violations
-from tests.e2e.test_keyboard import tab_to
+from tests.e2e.conftest import allow_form_action, blocking_violations, format_violations, tab_to
 from tests.sso.oidc import providers_setting
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

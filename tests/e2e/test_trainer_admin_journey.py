@@ -13,8 +13,7 @@ from courses.demo import DEMO_DOMAIN, demo_load
 from courses.models import CatalogPage, CoursePage, ModulePage
 from lms.models import User
 from tests.conftest import wagtail_root
-from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_accessibility import blocking_violations, format_violations, login, new_context
+from tests.e2e.conftest import ARTIFACTS, blocking_violations, format_violations, login, new_context
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

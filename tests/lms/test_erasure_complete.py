@@ -8,11 +8,11 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 
-from competencies.ambassadors import ambassadors_propose, proposal_decide
-from competencies.badge_status import status_is_revoked
-from competencies.models import AmbassadorProposal, BadgeStatus
-from tests.competencies.test_ambassadors import expert, teacher_in
+from ambassadors.badge_status import status_is_revoked
+from ambassadors.models import AmbassadorProposal, BadgeStatus
+from ambassadors.services import ambassadors_propose, proposal_decide
 from tests.conftest import make_school, make_user
+from tests.factories import expert, teacher_in
 from xapi.forwarding.models import ErasureNotice, ForwardTarget, OutboxEntry
 from xapi.http.auth import client_create
 from xapi.identity import agent_key

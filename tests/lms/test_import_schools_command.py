@@ -21,6 +21,13 @@ def test_prints_a_summary_then_unchanged_on_the_second_run(capsys):
     assert "0 créés, 0 mis à jour, 613 inchangés" in capsys.readouterr().out
 
 
+def test_shows_its_progress_on_stderr(capsys):
+    call_command("import_schools", str(VAL_DE_MARNE))
+    err = capsys.readouterr().err
+    # The file's lines estimate the total; the last line says how long the import took.
+    assert "lignes lues : " in err and "terminé en " in err
+
+
 def test_prints_the_skip_reasons_with_lines(tmp_path, capsys):
     path = write_annuaire(
         tmp_path / "a.csv",

@@ -6,12 +6,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from competencies.ambassadors import ambassador_coverage
-from competencies.models import AmbassadorProposal, SchoolStat
-from competencies.scope import area_resolve, children
-from competencies.stats import stats_refresh
+from ambassadors.models import AmbassadorProposal
 from lms.models import Departement, School
 from lms.schools_import import SchoolsFileError, schools_import
+from lms.scope import area_resolve, children
+from maps.coverage import ambassador_coverage
+from maps.models import SchoolStat
+from maps.stats import stats_refresh
 from tests.conftest import make_user
 from tests.lms.annuaire import HEADER_2023, VAL_DE_MARNE
 from tests.lms.factories import SchoolFactory, uai_make

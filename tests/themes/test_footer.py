@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from wagtail.models import Page
 
-from themes.models import Partner, TerritoryPartner
+from courses.models import Partner
+from themes.models import TerritoryPartner
 
 PAGE = "/comptes/login/"
 

@@ -5,6 +5,11 @@ from __future__ import annotations
 import copy
 import uuid
 
+import pytest
+
+from xapi.errors import StatementValidationError
+from xapi.validation import validate_statement
+
 ACTIVITY = "http://relais.example/activities/module-1"
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
@@ -196,3 +201,10 @@ def set_path(data: dict, path: str, value) -> dict:
     else:
         target[tokens[-1]] = value
     return data
+
+
+def reject(data, path, rule):
+    with pytest.raises(StatementValidationError) as info:
+        validate_statement(data)
+    assert (info.value.path, info.value.rule) == (path, rule), info.value.message
+    assert info.value.message

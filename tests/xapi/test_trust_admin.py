@@ -6,8 +6,9 @@ import uuid
 import pytest
 from django.contrib.auth import get_user_model
 
-from competencies.alignment import statement_alignment
-from competencies.models import Competency, CompetencyState
+from evidence.models import CompetencyState
+from frameworks.alignment import statement_alignment
+from frameworks.models import Competency
 from tests.conftest import make_user
 from xapi.forwarding.models import PullSource
 from xapi.forwarding.pull import source_authority

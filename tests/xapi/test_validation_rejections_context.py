@@ -3,7 +3,7 @@
 import pytest
 
 from tests.xapi import examples as ex
-from tests.xapi.test_validation_rejections import reject
+from tests.xapi.examples import reject
 
 SCORE = "result.score"
 

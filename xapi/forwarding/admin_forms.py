@@ -5,6 +5,10 @@ from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from xapi.trust import announce_trust_changed
+
+from .pull import source_authority
+
 
 class RemoteLrsForm(WagtailAdminModelForm):
     secret = forms.CharField(
@@ -33,10 +37,6 @@ class PullSourceForm(RemoteLrsForm):
         changed = self.instance.pk is not None and "evidence" in self.changed_data
         source = super().save(commit=commit)
         if changed and commit:
-            from xapi.trust import announce_trust_changed
-
-            from .pull import source_authority
-
             announce_trust_changed(source_authority(source))
         return source
 

@@ -9,6 +9,7 @@ class ForwardingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import hook, outbox, trust  # noqa: F401  (trust: a deleted source's statements stop counting)
+        # tasks: registered in every process, so that the services can queue them by name.
+        from . import hook, outbox, tasks, trust  # noqa: F401  (trust: a deleted source's statements stop counting)
 
         hook.register(outbox.forwarding_enqueue)

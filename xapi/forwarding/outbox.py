@@ -12,17 +12,20 @@ import contextvars
 import logging
 import random
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from celery import current_app
 from django.db import transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
+from xapi.models import Statement
 from xapi.validation.verbs import VOIDED
+from xapi.wakeup import wake_needed
 
 from .models import ForwardTarget, OutboxEntry
 
@@ -79,40 +82,61 @@ def forwarding_enqueue(*, statements: Sequence) -> None:
         return
     OutboxEntry.objects.bulk_create(rows, batch_size=500)
     target_ids = sorted({row.target_id for row in rows})
-    transaction.on_commit(lambda: _deliver_later(target_ids))
+    transaction.on_commit(lambda: deliver_later(target_ids))
 
 
-def _deliver_later(target_ids: list[int], *, countdown: float | None = None) -> None:
-    from . import tasks
+def wake_key(target_id: int) -> str:
+    return f"relais:xapi-forwarding:queued:{target_id}"
 
-    if countdown and tasks.deliver.app.conf.task_always_eager:
+
+def deliver_later(target_ids: list[int], *, countdown: float | None = None, force: bool = False) -> None:
+    """Queue a delivery run per target: by name (the tasks module calls this one), and only when no
+    run is queued for the target yet (``xapi.wakeup``), so that a busy store publishes a handful of
+    tasks a second, not one per stored batch. Delayed runs (``countdown``) and ``force`` (the
+    sweeper) always publish."""
+    if countdown and current_app.conf.task_always_eager:
         # In-process mode has no broker to hold a delayed task: the next store or sweep retries.
         return
     for target_id in target_ids:
+        if not (countdown or force or wake_needed(wake_key(target_id))):
+            continue
         try:
-            if countdown:
-                tasks.deliver.apply_async((target_id,), countdown=countdown)
-            else:
-                tasks.deliver.delay(target_id)
+            signature = current_app.signature("xapi_forwarding.deliver", args=(target_id,))
+            signature.apply_async(countdown=countdown) if countdown else signature.delay()
         except Exception:
             # The rows are committed: the sweeper sends them when the broker is back.
             logger.warning("could not queue delivery to target %s", target_id, exc_info=True)
 
 
 def outbox_claim(*, target: ForwardTarget, limit: int, lease: timedelta) -> list[OutboxEntry]:
-    """Due rows of ``target``, now leased to the caller until ``now + lease``; oldest first."""
+    """Due rows of ``target``, now leased to the caller until ``now + lease``; oldest first.
+
+    Two statements per batch, whatever its size: the due rows locked (``SKIP LOCKED``: rows another
+    worker is claiming are left to it) with the columns the delivery needs, then their lease."""
     now = timezone.now()
     with transaction.atomic():
-        ids = list(
+        rows = list(
             OutboxEntry.objects.select_for_update(skip_locked=True)
             .filter(target=target, status=Status.PENDING, next_attempt_at__lte=now)
             .order_by("next_attempt_at", "id")
-            .values_list("id", flat=True)[:limit]
+            .values_list("id", "statement_id", "attempts", "created_at")[:limit]
         )
-        if not ids:
+        if not rows:
             return []
-        OutboxEntry.objects.filter(id__in=ids).update(next_attempt_at=now + lease)
-    return list(OutboxEntry.objects.filter(id__in=ids).order_by("id"))
+        until = now + lease
+        OutboxEntry.objects.filter(id__in=[row[0] for row in rows]).update(next_attempt_at=until)
+    return [
+        OutboxEntry(
+            id=pk,
+            target_id=target.pk,
+            statement_id=statement_id,
+            attempts=attempts,
+            created_at=created_at,
+            status=Status.PENDING,
+            next_attempt_at=until,
+        )
+        for pk, statement_id, attempts, created_at in sorted(rows)
+    ]
 
 
 @dataclass
@@ -123,6 +147,16 @@ class Outcome:
     failed: dict[uuid.UUID, str] = field(default_factory=dict)  # retried later
     rejected: dict[uuid.UUID, str] = field(default_factory=dict)  # parked now: sending again cannot help
     retry_at: datetime | None = None  # 429 / 503 Retry-After: the whole target waits
+    max_batch: int | None = None  # 413: the target takes batches of this size at most
+    put_each: bool = False  # the target refused the batch as a whole: send it one PUT per statement
+
+    def merge(self, other: Outcome) -> None:
+        self.delivered |= other.delivered
+        self.failed.update(other.failed)
+        self.rejected.update(other.rejected)
+        self.retry_at = other.retry_at or self.retry_at
+        if other.max_batch:
+            self.max_batch = min(self.max_batch or other.max_batch, other.max_batch)
 
     @property
     def error(self) -> str:
@@ -190,7 +224,8 @@ def outbox_sweep(*, keep_delivered: timedelta = timedelta(days=7)) -> list[int]:
         .values_list("target_id", flat=True)
         .distinct()
     )
-    _deliver_later(target_ids)
+    # Unconditionally: the task a wake-up flag stands for may be the one that was lost.
+    deliver_later(target_ids, force=True)
     OutboxEntry.objects.filter(status=Status.DELIVERED, delivered_at__lt=now - keep_delivered).delete()
     return target_ids
 
@@ -203,7 +238,7 @@ def outbox_replay(*, target: ForwardTarget, entry_ids: list[int] | None = None) 
     with transaction.atomic():
         count = rows.update(status=Status.PENDING, attempts=0, next_attempt_at=timezone.now())
         if count:
-            transaction.on_commit(lambda: _deliver_later([target.pk]))
+            transaction.on_commit(lambda: deliver_later([target.pk]))
     return count
 
 
@@ -246,28 +281,34 @@ class _Row:
     object_activity_id: str | None
 
 
-def target_backfill(*, target: ForwardTarget, since: datetime, chunk: int = 2000) -> int:
+def target_backfill(
+    *, target: ForwardTarget, since: datetime, chunk: int = 2000, progress: Callable[[int], None] | None = None
+) -> int:
     """Queue every stored statement since ``since`` that ``target`` wants; rows it already has are kept.
 
-    Returns the number of rows added. Delivery starts when the call returns.
+    Returns the number of rows added. Delivery starts when the call returns. ``progress`` is called
+    with the number of statements read so far, after each chunk (lms.progress).
     """
-    from xapi.models import Statement
-
-    added = 0
+    added = read = 0
     now = timezone.now()
     rows = Statement.objects.filter(stored__gte=since).order_by("stored", "id")
     batch: list[OutboxEntry] = []
     for statement_id, verb_id, activity_id in rows.values_list("id", "verb_id", "object_activity_id").iterator(
         chunk_size=chunk
     ):
+        read += 1
         if statement_matches(target, _Row(statement_id, verb_id, activity_id)):
             batch.append(OutboxEntry(target=target, statement_id=statement_id, next_attempt_at=now, created_at=now))
         if len(batch) >= chunk:
             added += _insert_new(target, batch)
             batch = []
+        if progress is not None and read % chunk == 0:
+            progress(read)
     added += _insert_new(target, batch)
+    if progress is not None:
+        progress(read)
     if added:
-        _deliver_later([target.pk])
+        deliver_later([target.pk])
     return added
 
 

@@ -5,7 +5,8 @@ from collections import Counter
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from lms.schools_import import RowIssue, SchoolsFileError, SchoolsImportReport, schools_import
+from lms.progress import Progress
+from lms.schools_import import RowIssue, SchoolsFileError, SchoolsImportReport, rows_estimate, schools_import
 
 # Beyond this many, only the counts per reason are printed (unless -v 2).
 DETAILS_SHOWN = 30
@@ -40,8 +41,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, departements, dry_run, expected_rows, verbosity, **options):
+        total = expected_rows or rows_estimate(path=file)
         try:
-            report = schools_import(path=file, departements=departements, dry_run=dry_run, expected_rows=expected_rows)
+            with Progress(total=total, label=_("lignes lues"), enabled=verbosity >= 1) as progress:
+                report = schools_import(
+                    path=file,
+                    departements=departements,
+                    dry_run=dry_run,
+                    expected_rows=expected_rows,
+                    progress=progress.update,
+                )
         except SchoolsFileError as error:
             raise CommandError(str(error)) from error
         self._print_report(report=report, verbosity=verbosity)

@@ -24,7 +24,7 @@ import requests
 from django.db import connection, connections
 
 from lms.celery import app
-from tests.test_celery_worker import database_url_of_test_db, reset_connection_pools
+from tests.conftest import database_url_of_test_db, reset_connection_pools
 
 ROOT = Path(__file__).resolve().parents[3]
 REDIS_URL = os.environ.get("RELAIS_TEST_FORWARDING_REDIS_URL", "redis://127.0.0.1:6379/13")

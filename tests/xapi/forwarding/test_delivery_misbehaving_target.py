@@ -33,6 +33,7 @@ class FakeLrs(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.mode = "ok"
         self.requests: list[tuple[str, str]] = []
+        self.sizes: list[int] = []  # statements per POST
         self.copy: dict | None = None  # what GET ?statementId= answers after a 409
 
     @property
@@ -60,7 +61,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         data = self._body()
         self.server.requests.append(("POST", self.path))
+        self.server.sizes.append(len(data))
         mode = self.server.mode
+        if mode == "413" and len(data) > 3:
+            return self._answer(413, b"batch too large: 3 at most")
         if mode == "500":
             return self._answer(500, b"boom")
         if mode == "timeout":
@@ -171,6 +175,23 @@ def test_429_with_retry_after_pauses_the_target_without_counting_an_attempt(fake
     sent = len(fake.requests)
     target_deliver(target_id=target.pk)  # paused: nothing sent before Retry-After
     assert len(fake.requests) == sent
+
+
+def test_a_batch_too_large_for_the_peer_is_split_and_the_smaller_size_kept(fake):
+    # The peer's XAPI_MAX_BATCH (3 here) is below the target's batch size: 413, never a dead end.
+    target = make_target(fake, batch_size=8)
+    statements_store(data=about(new_group(), 8))
+    fake.mode = "413"
+    assert target_deliver(target_id=target.pk) == 8
+    assert fake.sizes == [8, 4, 2, 2, 4, 2, 2]
+    assert {r.status for r in OutboxEntry.objects.filter(target=target)} == {Status.DELIVERED}
+    # The next run claims no more than the size the peer took.
+    fake.sizes.clear()
+    fake.requests.clear()
+    statements_store(data=about(new_group(), 5))
+    assert target_deliver(target_id=target.pk) == 5
+    assert sorted(fake.sizes) == [2, 2]  # and the fifth alone, as a PUT
+    assert sorted(method for method, _ in fake.requests) == ["POST", "POST", "PUT"]
 
 
 def test_409_is_delivered_when_the_target_has_the_same_statement(fake):

@@ -6,8 +6,9 @@ import uuid
 import pytest
 from django.core.management import call_command
 
-from competencies.alignment import statement_alignment
-from competencies.models import Competency, CompetencyState
+from evidence.models import CompetencyState
+from frameworks.alignment import statement_alignment
+from frameworks.models import Competency
 from xapi.forwarding.models import ForwardTarget, OutboxEntry, PullSource
 from xapi.models import Statement
 from xapi.services import statements_store
@@ -86,7 +87,7 @@ def test_pulled_statements_change_the_teachers_levels(frameworks, teacher, peer)
     assert Statement.objects.filter(id=later[0]["id"]).exists()
 
 
-def test_backfill_forwards_the_past_to_a_new_target(peer):
+def test_backfill_forwards_the_past_to_a_new_target(peer, capsys):
     group = new_group()
     past = about(group, 25)
     statements_store(data=past)
@@ -96,6 +97,8 @@ def test_backfill_forwards_the_past_to_a_new_target(peer):
 
     # In-process Celery here (no broker): the command's delivery runs before it returns.
     call_command("forward_backfill", "new-peer", "--since", "2026-01-01")
+    err = capsys.readouterr().err
+    assert "déclarations lues : " in err and "terminé en " in err  # its progress, on stderr
 
     ids = peer.ids_about(group)
     assert sorted(ids) == sorted(s["id"] for s in past)

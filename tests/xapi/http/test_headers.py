@@ -12,7 +12,7 @@ from datetime import datetime
 
 import pytest
 
-from tests.test_celery_worker import ROOT, database_url_of_test_db
+from tests.conftest import ROOT, database_url_of_test_db
 from tests.xapi import examples as ex
 from tests.xapi.http.conftest import basic
 from xapi.http.auth import client_create

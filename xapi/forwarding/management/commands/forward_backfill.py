@@ -7,8 +7,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from lms.progress import Progress
 from xapi.forwarding.models import ForwardTarget
 from xapi.forwarding.outbox import target_backfill
+from xapi.models import Statement
 
 
 class Command(BaseCommand):
@@ -18,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("target", help="Nom de la cible de transfert.")
         parser.add_argument("--since", required=True, help="Date (AAAA-MM-JJ) ou date et heure ISO 8601.")
 
-    def handle(self, *args, target, since, **options):
+    def handle(self, *args, target, since, verbosity, **options):
         try:
             forward_target = ForwardTarget.objects.get(name=target)
         except ForwardTarget.DoesNotExist:
@@ -31,7 +33,9 @@ class Command(BaseCommand):
             moment = datetime.combine(day, time.min)
         if timezone.is_naive(moment):
             moment = timezone.make_aware(moment)
-        added = target_backfill(target=forward_target, since=moment)
+        total = Statement.objects.filter(stored__gte=moment).count() if verbosity >= 1 else None
+        with Progress(total=total, label=_("déclarations lues"), enabled=verbosity >= 1) as progress:
+            added = target_backfill(target=forward_target, since=moment, progress=progress.update)
         self.stdout.write(
             _("%(count)d déclarations mises en file pour « %(name)s ».") % {"count": added, "name": target}
         )

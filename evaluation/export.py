@@ -1,0 +1,177 @@
+"""The evaluators' export: a pseudonymised dataset, one row per teacher × module, with its dictionary.
+
+Teachers are re-keyed for each export: HMAC-SHA256 of their pseudonym under a random key drawn for
+that export and never stored, so that two exports cannot be joined on the person (nor to the LRS's
+pseudonyms). Schools appear only by their type, département and TNE flag. Read from the derived
+`Participation` table (`refresh.py`).
+"""
+
+import csv
+import hashlib
+import hmac
+import io
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from lms.models import Membership
+
+from .models import Participation, ResponseStat
+
+KEY_BYTES = 32
+
+
+@dataclass
+class Dataset:
+    headers: list[str]
+    rows: list[list]
+    dictionary: list[tuple[str, str, str]]  # (column, type, meaning)
+
+
+def rekey(pseudonym: str, key: bytes) -> str:
+    """The export's identifier of one person: 16 hex digits of HMAC-SHA256 under the export's key."""
+    return hmac.new(key, pseudonym.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def dataset_build(
+    *, departement_ids: list[int] | None, course_id: int | None = None, key: bytes | None = None
+) -> Dataset:
+    """The rows for the teachers of these départements (all when None); `key` only for tests."""
+    key = key or secrets.token_bytes(KEY_BYTES)
+    participations = Participation.objects.select_related("user", "module__course").order_by(
+        "module__course__title", "module__position", "user_id"
+    )
+    if course_id is not None:
+        participations = participations.filter(module__course_id=course_id)
+    participations = list(participations)
+    places: dict[int, list[tuple[str, str, bool]]] = defaultdict(list)
+    users = sorted({p.user_id for p in participations})
+    for user, kind, code, tne, dep_id in Membership.objects.filter(user_id__in=users, role="teacher").values_list(
+        "user_id", "school__kind", "school__departement__code", "school__departement__is_tne", "school__departement_id"
+    ):
+        if departement_ids is None or dep_id in departement_ids:
+            places[user].append((kind, code, tne))
+    if departement_ids is not None:
+        participations = [p for p in participations if places.get(p.user_id)]
+    competencies = sorted({k for p in participations for k in (*p.levels_before, *p.levels_after)})
+    questions = sorted({q for p in participations for q in p.answers})
+    prompts = dict(ResponseStat.objects.filter(question_iri__in=questions).values_list("question_iri", "question"))
+    headers = [
+        "personne",
+        "parcours",
+        "module",
+        "type_etablissement",
+        "departement",
+        "tne",
+        "commence_le",
+        "termine_le",
+        "temps_minutes",
+        *[f"niveau_avant_{c}" for c in competencies],
+        *[f"niveau_apres_{c}" for c in competencies],
+        *[f"reponse_{i + 1}" for i in range(len(questions))],
+    ]
+    rows = []
+    for p in participations:
+        where = sorted(set(places.get(p.user_id, [])))
+        rows.append(
+            [
+                rekey(str(p.user.xapi_uuid), key),
+                p.module.course.title,
+                p.module.title,
+                "|".join(sorted({kind for kind, _code, _tne in where})),
+                "|".join(sorted({code for _kind, code, _tne in where})),
+                int(any(tne for _kind, _code, tne in where)) if where else "",
+                p.started_on.isoformat() if p.started_on else "",
+                p.completed_on.isoformat() if p.completed_on else "",
+                round(p.seconds / 60, 1) if p.seconds else "",
+                *[p.levels_before.get(c, "") for c in competencies],
+                *[p.levels_after.get(c, "") for c in competencies],
+                *[p.answers.get(q, "") for q in questions],
+            ]
+        )
+    dictionary = [
+        ("personne", "texte", _personne()),
+        ("parcours", "texte", _("Titre du parcours.")),
+        ("module", "texte", _("Titre du module.")),
+        ("type_etablissement", "texte", _("Types des établissements où la personne enseigne, séparés par |.")),
+        ("departement", "texte", _("Codes des départements de ces établissements, séparés par |.")),
+        ("tne", "0/1", _("1 si l'un de ces départements est un territoire numérique éducatif.")),
+        ("commence_le", "date", _("Jour de la première déclaration de la personne dans le module (UTC).")),
+        ("termine_le", "date", _("Jour où le module a été terminé ; vide s'il ne l'est pas.")),
+        ("temps_minutes", "nombre", _("Temps déclaré par les activités (result.duration), en minutes.")),
+    ]
+    for c in competencies:
+        meaning = _("Niveau en %(c)s (visée par le parcours) la veille du début ; 0 : aucun niveau attesté.")
+        dictionary.append((f"niveau_avant_{c}", "entier", meaning % {"c": c}))
+    for c in competencies:
+        meaning = _("Niveau en %(c)s trois mois après la fin du module ; vide si pas terminé ou pas encore venu.")
+        dictionary.append((f"niveau_apres_{c}", "entier", meaning % {"c": c}))
+    for i, q in enumerate(questions):
+        meaning = _("Réponse la plus récente à « %(prompt)s » (%(iri)s) ; plusieurs valeurs séparées par |.")
+        dictionary.append((f"reponse_{i + 1}", "texte", meaning % {"prompt": prompts.get(q, q), "iri": q}))
+    return Dataset(headers, rows, dictionary)
+
+
+def _personne() -> str:
+    return _(
+        "Identifiant de la personne propre à cet export (HMAC-SHA256 sous une clé tirée au hasard pour "
+        "l'export et jamais conservée) : deux exports ne peuvent pas être recoupés."
+    )
+
+
+def dataset_csv(dataset: Dataset) -> bytes:
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(dataset.headers)
+    writer.writerows(dataset.rows)
+    return out.getvalue().encode()
+
+
+def dictionary_csv(dataset: Dataset) -> bytes:
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([_("colonne"), _("type"), _("signification")])
+    writer.writerows(dataset.dictionary)
+    return out.getvalue().encode()
+
+
+def dictionary_markdown(dataset: Dataset) -> bytes:
+    lines = [
+        f"# {_('Dictionnaire des données')}",
+        "",
+        f"| {_('colonne')} | {_('type')} | {_('signification')} |",
+        "| --- | --- | --- |",
+    ]
+    for column, kind, meaning in dataset.dictionary:
+        escaped = meaning.replace("|", "\\|")
+        lines.append(f"| `{column}` | {kind} | {escaped} |")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def dataset_xlsx(dataset: Dataset) -> bytes:
+    workbook = Workbook(write_only=False)
+    sheet = workbook.active
+    sheet.title = _("donnees")[:31]
+    sheet.append(dataset.headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "B2"
+    for row in dataset.rows:
+        sheet.append(row)
+    dictionary = workbook.create_sheet(_("dictionnaire")[:31])
+    dictionary.append([_("colonne"), _("type"), _("signification")])
+    for cell in dictionary[1]:
+        cell.font = Font(bold=True)
+    dictionary.column_dimensions["A"].width = 28
+    dictionary.column_dimensions["C"].width = 100
+    for entry in dataset.dictionary:
+        dictionary.append(list(entry))
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

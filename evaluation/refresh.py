@@ -1,0 +1,589 @@
+"""Rebuild the evaluation's derived tables from the outlines, the statements and the evidence.
+
+Run by a Celery task (nightly, and on demand from the pages' "refresh" for administrators); pages
+read the tables only. Every indicator is computed for all teachers (département NULL) and for the
+teachers of each département's schools.
+
+Rules, one per indicator:
+- enrolled: a `registered` statement about the course; started (module): a `launched` statement
+  about it or any statement about one of its activities; completed: a `completed` statement about
+  the module (the course).
+- drop-off: per activity, the learners who reached it (any statement about it or its questions) and
+  finished it (completed, passed or attended); sessions: registered and attended.
+- time: per learner and activity (or module), the longest `result.duration` among its statements
+  (a closing statement's duration covers the session's earlier ones); per module, the sum.
+- item analysis (Moodle's quiz statistics): each learner's first answer to each question; facility
+  is the percentage right; discrimination the correlation (×100) of the item's score with the rest
+  of the test over the learners who answered every question; how many chose each choice.
+- effect: `effect.py`; each learner's levels before and after a module (`Participation`, the
+  evaluators' export): the day before their first statement in it, 3 months after its completion.
+"""
+
+import math
+import statistics
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_duration
+
+from lms.models import Membership
+from xapi.models import Statement
+
+from .effect import add_months, effect_rows
+from .level_history import levels_at
+from .models import (
+    Activity,
+    ActivityStat,
+    Course,
+    EffectStat,
+    Funnel,
+    ItemStat,
+    Module,
+    Participation,
+    Question,
+    Refresh,
+    ResponseStat,
+)
+from .outline import outlines_collect
+from .responses import responses_collect
+
+ADL = "http://adlnet.gov/expapi/verbs/"
+REGISTERED, LAUNCHED, COMPLETED = ADL + "registered", ADL + "launched", ADL + "completed"
+ANSWERED, ATTENDED, PASSED = ADL + "answered", ADL + "attended", ADL + "passed"
+DONE_VERBS = {COMPLETED, PASSED, ATTENDED, "http://activitystrea.ms/schema/1.0/attend"}
+SESSION_KINDS = ("in_person_session", "virtual_class")
+CHUNK = 900
+
+
+# --- outlines -------------------------------------------------------------------------------------
+
+
+def _sync(model, wanted: dict[str, dict], fields: list[str]) -> dict[str, object]:
+    """Bring `model`'s rows to `wanted` (IRI → field values) in a few statements; IRI → row."""
+    existing = {row.iri: row for row in model.objects.all()}
+    created, changed = [], []
+    for iri, values in wanted.items():
+        row = existing.get(iri)
+        if row is None:
+            created.append(model(iri=iri, **values))
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+            changed.append(row)
+    model.objects.filter(iri__in=[iri for iri in existing if iri not in wanted]).delete()
+    model.objects.bulk_create(created, batch_size=1000)
+    model.objects.bulk_update(changed, fields, batch_size=1000)
+    return {row.iri: row for row in model.objects.all()} if created else {**existing, **{r.iri: r for r in changed}}
+
+
+@transaction.atomic
+def outlines_sync() -> None:
+    """Bring Course, Module, Activity and Question to the registered outlines (by IRI): a few statements
+    whatever the number of courses, and no write when nothing changed."""
+    outlines = outlines_collect()
+    courses = _sync(
+        Course,
+        {
+            c.iri: {
+                "page_id": c.page_id,
+                "title": c.title[:255],
+                "co_designers": list(c.co_designers),
+                "departement_id": c.departement_id,
+            }
+            for c in outlines
+        },
+        ["page_id", "title", "co_designers", "departement_id"],
+    )
+    through = Course.competencies.through
+    wanted_links = {(courses[c.iri].pk, pk) for c in outlines for pk in c.competency_ids}
+    existing_links = set(through.objects.values_list("course_id", "competency_id"))
+    for course_id, competency_id in existing_links - wanted_links:
+        through.objects.filter(course_id=course_id, competency_id=competency_id).delete()
+    through.objects.bulk_create([through(course_id=a, competency_id=b) for a, b in wanted_links - existing_links])
+    modules = _sync(
+        Module,
+        {
+            m.iri: {"course_id": courses[c.iri].pk, "page_id": m.page_id, "title": m.title[:255], "position": i}
+            for c in outlines
+            for i, m in enumerate(c.modules)
+        },
+        ["course_id", "page_id", "title", "position"],
+    )
+    activities = _sync(
+        Activity,
+        {
+            a.iri: {"module_id": modules[m.iri].pk, "title": a.title[:255], "kind": a.kind, "position": i}
+            for c in outlines
+            for m in c.modules
+            for i, a in enumerate(m.activities)
+        },
+        ["module_id", "title", "kind", "position"],
+    )
+    _sync(
+        Question,
+        {
+            q.iri: {
+                "activity_id": activities[a.iri].pk,
+                "prompt": q.prompt,
+                "choices": list(q.choices),
+                "correct": list(q.correct),
+                "position": i,
+            }
+            for c in outlines
+            for m in c.modules
+            for a in m.activities
+            for i, q in enumerate(a.questions)
+        },
+        ["activity_id", "prompt", "choices", "correct", "position"],
+    )
+
+
+# --- reading the statements -----------------------------------------------------------------------
+
+
+def duration_seconds(value) -> int | None:
+    """An ISO 8601 duration (result.duration) in whole seconds; None when absent or unreadable."""
+    if not isinstance(value, str):
+        return None
+    parsed = parse_duration(value)
+    if parsed is None or parsed.total_seconds() < 0:
+        return None
+    return int(parsed.total_seconds())
+
+
+def actor_users(actor_keys) -> dict[str, int]:
+    """actor key → user id, for the pseudonymous accounts of this site's users."""
+    base = settings.RELAIS_BASE_URL.rstrip("/")
+    prefixes = (f"account:{base}|", f"account:{base}/|")  # a homePage with or without its final slash
+    by_uuid: dict[str, list[str]] = defaultdict(list)
+    for key in actor_keys:
+        for prefix in prefixes:
+            if key.startswith(prefix):
+                by_uuid[key[len(prefix) :].lower()].append(key)
+    found = {}
+    names = sorted(by_uuid)
+    for start in range(0, len(names), CHUNK):
+        for pk, uuid in (
+            get_user_model().objects.filter(xapi_uuid__in=names[start : start + CHUNK]).values_list("pk", "xapi_uuid")
+        ):
+            for key in by_uuid[str(uuid)]:
+                found[key] = pk
+    return found
+
+
+def user_departements(user_ids) -> dict[int, set[int]]:
+    """user id → the départements of the schools they teach in."""
+    result: dict[int, set[int]] = defaultdict(set)
+    ids = sorted(user_ids)
+    for start in range(0, len(ids), CHUNK):
+        rows = Membership.objects.filter(user_id__in=ids[start : start + CHUNK], role="teacher").values_list(
+            "user_id", "school__departement_id"
+        )
+        for user_id, departement_id in rows:
+            result[user_id].add(departement_id)
+    return result
+
+
+@dataclass
+class Row:
+    user: int
+    verb: str
+    iri: str
+    at: datetime
+    result: dict
+
+
+def statements_about(iris: list[str]) -> list[Row]:
+    """The statements (not voided) whose object is one of `iris`, with their actor as a user id."""
+    raw = []
+    for start in range(0, len(iris), CHUNK):
+        raw.extend(
+            Statement.objects.filter(object_activity_id__in=iris[start : start + CHUNK], voided=False, is_voiding=False)
+            .order_by()
+            .values_list("actor_key", "verb_id", "object_activity_id", "timestamp", "payload__result")
+        )
+    users = actor_users({row[0] for row in raw})
+    return [
+        Row(users[key], verb, iri, at, result if isinstance(result, dict) else {})
+        for key, verb, iri, at, result in raw
+        if key in users
+    ]
+
+
+# --- computing ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Counts:
+    """Sets of learners per indicator of one course, before they are split by département."""
+
+    enrolled: set = field(default_factory=set)
+    started: dict = field(default_factory=lambda: defaultdict(set))  # module id → users
+    completed: dict = field(default_factory=lambda: defaultdict(set))  # module id (None: course) → users
+    reached: dict = field(default_factory=lambda: defaultdict(set))  # activity id → users
+    done: dict = field(default_factory=lambda: defaultdict(set))
+    registered: dict = field(default_factory=lambda: defaultdict(set))
+    attended: dict = field(default_factory=lambda: defaultdict(set))
+    seconds: dict = field(default_factory=lambda: defaultdict(int))  # (user, iri) → longest duration
+    first_seen: dict = field(default_factory=dict)  # (user, module id) → first day of a statement in it
+    completed_on: dict = field(default_factory=dict)  # (user, module id) → first completion day
+
+
+def _median(values: list[int]) -> int | None:
+    return int(statistics.median(values)) if values else None
+
+
+def _split(users, departements: dict[int, set[int]]) -> dict:
+    """{None: users, département id: its users}."""
+    split = {None: set(users)}
+    for user in users:
+        for dep in departements.get(user, ()):
+            split.setdefault(dep, set()).add(user)
+    return split
+
+
+def pearson(xs: list[float], ys: list[float]) -> float | None:
+    n = len(xs)
+    if n < 2:
+        return None
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    if sxx == 0 or syy == 0:
+        return None
+    return sxy / math.sqrt(sxx * syy)
+
+
+def item_stats(questions: list[Question], answers: dict[tuple[int, str], tuple[datetime, dict]]) -> list[ItemStat]:
+    """Item analysis of one quiz's questions; `answers`: (user, question IRI) → (time, result) of the first answer."""
+    scores: dict[int, dict[int, float]] = defaultdict(dict)  # user → question id → 0/1
+    chosen: dict[int, list[int]] = {q.pk: [0] * len(q.choices) for q in questions}
+    for q in questions:
+        for (user, iri), (_at, result) in answers.items():
+            if iri != q.iri:
+                continue
+            scores[user][q.pk] = 1.0 if result.get("success") is True else 0.0
+            for value in str(result.get("response", "")).split("[,]"):
+                if value.isdigit() and int(value) < len(q.choices):
+                    chosen[q.pk][int(value)] += 1
+    complete = {user: s for user, s in scores.items() if len(s) == len(questions)}
+    stats = []
+    for q in questions:
+        answered = [s[q.pk] for s in scores.values() if q.pk in s]
+        item = [s[q.pk] for s in complete.values()]
+        rest = [sum(s.values()) - s[q.pk] for s in complete.values()]
+        r = pearson(item, rest)
+        stats.append(
+            ItemStat(
+                question=q,
+                attempts=len(answered),
+                facility=round(100 * sum(answered) / len(answered), 1) if answered else None,
+                discrimination=round(100 * r, 1) if r is not None else None,
+                chosen=chosen[q.pk],
+            )
+        )
+    return stats
+
+
+def course_compute(course: Course, rows: list[Row], iri_owner: dict) -> tuple[Counts, dict]:
+    """Counts of one course, and each learner's first answer per question."""
+    counts = Counts()
+    first_answers: dict[tuple[int, str], tuple[datetime, dict]] = {}
+    for row in rows:
+        kind, obj = iri_owner[row.iri]
+        if kind == "module":
+            module_id = obj.pk
+        elif kind == "activity":
+            module_id = obj.module_id
+        elif kind == "question":
+            module_id = obj.activity.module_id
+        else:
+            module_id = None
+        day = row.at.astimezone(UTC).date()
+        if module_id is not None and row.verb != REGISTERED:
+            key = (row.user, module_id)
+            counts.first_seen[key] = min(counts.first_seen.get(key, day), day)
+            if kind == "module" and row.verb == COMPLETED:
+                counts.completed_on[key] = min(counts.completed_on.get(key, day), day)
+        seconds = duration_seconds(row.result.get("duration"))
+        if seconds is not None and kind != "question":
+            key = (row.user, row.iri)
+            counts.seconds[key] = max(counts.seconds[key], seconds)
+        if kind == "course":
+            if row.verb == REGISTERED:
+                counts.enrolled.add(row.user)
+            elif row.verb == COMPLETED:
+                counts.completed[None].add(row.user)
+        elif kind == "module":
+            if row.verb == COMPLETED:
+                counts.completed[obj.pk].add(row.user)
+                counts.started[obj.pk].add(row.user)
+            elif row.verb == LAUNCHED:
+                counts.started[obj.pk].add(row.user)
+        elif kind == "activity":
+            counts.reached[obj.pk].add(row.user)
+            counts.started[obj.module_id].add(row.user)
+            if row.verb in DONE_VERBS:
+                counts.done[obj.pk].add(row.user)
+            if obj.kind in SESSION_KINDS:
+                if row.verb == REGISTERED:
+                    counts.registered[obj.pk].add(row.user)
+                elif row.verb in DONE_VERBS:
+                    counts.attended[obj.pk].add(row.user)
+        elif kind == "question":
+            counts.reached[obj.activity_id].add(row.user)
+            counts.started[obj.activity.module_id].add(row.user)
+            if row.verb == ANSWERED:
+                key = (row.user, row.iri)
+                if key not in first_answers or row.at < first_answers[key][0]:
+                    first_answers[key] = (row.at, row.result)
+    return counts, first_answers
+
+
+def _times(users, seconds_of) -> tuple[int, int, int | None]:
+    values = [seconds_of(user) for user in users]
+    values = [v for v in values if v]
+    return len(values), sum(values), _median(values)
+
+
+def course_rows(course: Course, counts: Counts, departements: dict[int, set[int]]) -> tuple[list, list]:
+    """Funnel and ActivityStat rows of one course, for all teachers and per département."""
+    modules = list(course.modules.all())
+    activities = {m.pk: list(m.activities.all()) for m in modules}
+    module_iris = {m.pk: [m.iri, *[a.iri for a in activities[m.pk]]] for m in modules}
+
+    def module_seconds(module_id):
+        return lambda user: sum(counts.seconds.get((user, iri), 0) for iri in module_iris[module_id])
+
+    def course_seconds(user):
+        return sum(module_seconds(m.pk)(user) for m in modules) + counts.seconds.get((user, course.iri), 0)
+
+    started_any = set().union(*counts.started.values())
+    enrolled_all = counts.enrolled | started_any | counts.completed[None]
+    funnels, stats = [], []
+    for dep, users in _split(enrolled_all, departements).items():
+        started = started_any & users
+        timed, total, median = _times(started, course_seconds)
+        funnels.append(
+            Funnel(
+                course=course,
+                module=None,
+                departement_id=dep,
+                enrolled=len(users),
+                started=len(started),
+                completed=len(counts.completed[None] & users),
+                timed=timed,
+                seconds_total=total,
+                seconds_median=median,
+            )
+        )
+        for m in modules:
+            m_started = counts.started[m.pk] & users
+            timed, total, median = _times(m_started, module_seconds(m.pk))
+            funnels.append(
+                Funnel(
+                    course=course,
+                    module=m,
+                    departement_id=dep,
+                    enrolled=len(users),
+                    started=len(m_started),
+                    completed=len(counts.completed[m.pk] & users),
+                    timed=timed,
+                    seconds_total=total,
+                    seconds_median=median,
+                )
+            )
+            for a in activities[m.pk]:
+                reached = counts.reached[a.pk] & users
+                timed, _total, median = _times(reached, lambda user, iri=a.iri: counts.seconds.get((user, iri), 0))
+                stats.append(
+                    ActivityStat(
+                        activity=a,
+                        departement_id=dep,
+                        reached=len(reached),
+                        done=len(counts.done[a.pk] & users),
+                        registered=len(counts.registered[a.pk] & users),
+                        attended=len(counts.attended[a.pk] & users),
+                        timed=timed,
+                        seconds_median=median,
+                    )
+                )
+    return funnels, stats
+
+
+def latest_responses(courses: list[Course], responses) -> dict:
+    """(actor key, question IRI) → (course, the person's latest answer), for the courses' questions."""
+    owner = {}
+    for course in courses:
+        owner[course.iri] = course
+        for module in course.modules.all():
+            owner[module.iri] = course
+    latest: dict[tuple[str, str], tuple] = {}  # one answer per person and question: their latest
+    for response in responses:
+        course = next((owner[iri] for iri in response.context_iris if iri in owner), None)
+        if course is None:
+            continue
+        key = (response.actor_key, response.question_iri)
+        if key in latest and latest[key][1].at >= response.at:
+            continue
+        latest[key] = (course, response)
+    return latest
+
+
+def response_rows(latest: dict) -> list[ResponseStat]:
+    """Questionnaire distributions per course and question (all territories)."""
+    by_question: dict[tuple[int, str], dict] = {}
+    for course, response in latest.values():
+        entry = by_question.setdefault(
+            (course.pk, response.question_iri),
+            {
+                "course": course,
+                "question": response.question,
+                "questionnaire": response.questionnaire,
+                "kind": response.kind,
+                "scale": [list(pair) for pair in response.scale],
+                "counts": defaultdict(int),
+                "respondents": 0,
+            },
+        )
+        entry["respondents"] += 1
+        if response.kind != "text":
+            for value in response.values:
+                entry["counts"][value] += 1
+    rows = []
+    for position, ((_course_id, iri), entry) in enumerate(sorted(by_question.items(), key=lambda kv: kv[0])):
+        rows.append(
+            ResponseStat(
+                course=entry["course"],
+                question_iri=iri,
+                question=entry["question"],
+                questionnaire=entry["questionnaire"][:255],
+                kind=entry["kind"],
+                scale=entry["scale"],
+                counts=dict(entry["counts"]),
+                respondents=entry["respondents"],
+                position=position,
+            )
+        )
+    return rows
+
+
+def participation_rows(
+    course: Course, counts: Counts, answers: dict[int, dict[str, list]], module_answers: dict, today
+) -> list[Participation]:
+    """One row per learner and module they started, with their levels in the course's competencies the
+    day before they started and 3 months after they completed it (when that day has come)."""
+    competencies = {c.pk: c.key for c in course.competencies.all()}
+    modules = {m.pk: m for m in course.modules.all()}
+    points, rows = [], []
+    for (user, module_id), started in counts.first_seen.items():
+        completed = counts.completed_on.get((user, module_id))
+        after = add_months(completed, 3) if completed else None
+        for competency in competencies:
+            points.append((user, competency, started - timedelta(days=1)))
+            if after and after <= today:
+                points.append((user, competency, after))
+        rows.append((user, module_id, started, completed, after))
+    levels = levels_at(points)
+    result = []
+    for user, module_id, started, completed, after in rows:
+        module = modules[module_id]
+        iris = [module.iri, *[a.iri for a in module.activities.all()]]
+        seconds = sum(counts.seconds.get((user, iri), 0) for iri in iris)
+        given = {**answers.get(user, {}), **module_answers.get((user, module.iri), {})}
+        result.append(
+            Participation(
+                user_id=user,
+                module=module,
+                started_on=started,
+                completed_on=completed,
+                seconds=seconds or None,
+                levels_before={
+                    key: levels[(user, pk, started - timedelta(days=1))] for pk, key in competencies.items()
+                },
+                levels_after={key: levels[(user, pk, after)] for pk, key in competencies.items()}
+                if after and after <= today
+                else {},
+                answers=given,
+            )
+        )
+    return result
+
+
+def evaluation_refresh(*, today=None) -> float:
+    """Rebuild every derived table; returns the seconds it took."""
+    started_at = time.monotonic()
+    today = today or timezone.now().date()
+    outlines_sync()
+    courses = list(Course.objects.prefetch_related("modules__activities__questions", "competencies__framework"))
+    latest = latest_responses(courses, responses_collect())
+    answerers = actor_users({actor for actor, _question in latest})
+    course_answers: dict[int, dict[int, dict]] = defaultdict(lambda: defaultdict(dict))  # course → user → answers
+    module_answers: dict[tuple[int, str], dict] = defaultdict(dict)  # (user, module IRI) → answers
+    for (actor, question_iri), (course, response) in latest.items():
+        if actor not in answerers:
+            continue
+        value = "|".join(response.values)
+        module_iris = {m.iri for m in course.modules.all()} & set(response.context_iris)
+        if module_iris:
+            for iri in module_iris:
+                module_answers[(answerers[actor], iri)][question_iri] = value
+        else:
+            course_answers[course.pk][answerers[actor]][question_iri] = value
+    funnels, activity_stats, items, effects, participations = [], [], [], [], []
+    for course in courses:
+        iri_owner: dict[str, tuple[str, object]] = {course.iri: ("course", course)}
+        questions_by_quiz: dict[int, list[Question]] = {}
+        for module in course.modules.all():
+            iri_owner[module.iri] = ("module", module)
+            for activity in module.activities.all():
+                iri_owner[activity.iri] = ("activity", activity)
+                questions = list(activity.questions.all())
+                if questions:
+                    questions_by_quiz[activity.pk] = questions
+                for question in questions:
+                    question.activity = activity
+                    iri_owner[question.iri] = ("question", question)
+        rows = statements_about(list(iri_owner))
+        counts, first_answers = course_compute(course, rows, iri_owner)
+        learners = {row.user for row in rows}
+        departements = user_departements(learners)
+        course_funnels, course_stats = course_rows(course, counts, departements)
+        funnels += course_funnels
+        activity_stats += course_stats
+        for questions in questions_by_quiz.values():
+            items += item_stats(questions, first_answers)
+        completions = {}
+        for row in rows:
+            if row.iri == course.iri and row.verb == COMPLETED:
+                day = row.at.astimezone(UTC).date()
+                completions[row.user] = min(completions.get(row.user, day), day)
+        participations += participation_rows(course, counts, course_answers[course.pk], module_answers, today)
+        effects += effect_rows(
+            course=course,
+            competency_ids=[c.pk for c in course.competencies.all()],
+            completions=completions,
+            takers=counts.enrolled | set().union(*counts.started.values()) | set(completions),
+            today=today,
+        )
+    responses = response_rows(latest)
+    with transaction.atomic():
+        for model in (Funnel, ActivityStat, ItemStat, ResponseStat, EffectStat, Participation):
+            model.objects.all().delete()
+        Funnel.objects.bulk_create(funnels, batch_size=2000)
+        ActivityStat.objects.bulk_create(activity_stats, batch_size=2000)
+        ItemStat.objects.bulk_create(items, batch_size=2000)
+        ResponseStat.objects.bulk_create(responses, batch_size=2000)
+        EffectStat.objects.bulk_create(effects, batch_size=2000)
+        Participation.objects.bulk_create(participations, batch_size=2000)
+        seconds = time.monotonic() - started_at
+        Refresh.objects.all().delete()
+        Refresh.objects.create(finished_at=timezone.now(), seconds=seconds)
+    return seconds

@@ -1,4 +1,5 @@
-"""`python -m bench [--quick] [--statements N] [--only NAME]`: runs the benchmarks on PostgreSQL, prints a table.
+"""`python -m bench [--quick] [--statements N] [--only NAME] [--scales 0.25,0.5,1]`: runs the benchmarks on
+PostgreSQL, prints a table. With `--scales`, national and pages run at each scale (`bench.scaling`).
 
 Each benchmark runs in a process of its own: each sets Django up on its own fresh database.
 """
@@ -7,8 +8,9 @@ import argparse
 import json
 import subprocess
 import sys
+from pathlib import Path
 
-from . import BENCHMARKS, harness
+from . import BENCHMARKS, harness, scaling
 
 
 def main() -> None:
@@ -19,7 +21,22 @@ def main() -> None:
     parser.add_argument(
         "--regenerate", action="store_true", help="generate the national database again even if it is there"
     )
+    parser.add_argument(
+        "--scales",
+        type=scaling.parse_scales,
+        help="national and pages at each of these scales (e.g. 0.25,0.5,1): every figure at every size, as JSON",
+    )
+    parser.add_argument("--plot", type=Path, help="with --scales: draw the plot into this PNG")
     args = parser.parse_args()
+    if args.scales:
+        # The national database's figures are the rebuild's and its pages': `--only national` runs both.
+        only = ("pages",) if args.only == "pages" else scaling.SCALABLE
+        results = scaling.measure(args.scales, only=only, quick=args.quick, regenerate=args.regenerate)
+        scaling.print_side_by_side(results)
+        print(f"\nresults: {scaling.write(results)}")
+        if args.plot:
+            print(f"plot: {scaling.plot(results, args.plot)}")
+        return
     rows = []
     for name in [args.only] if args.only else BENCHMARKS:
         command = [sys.executable, "-m", "bench.one", name, "--statements", str(args.statements)]

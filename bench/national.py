@@ -5,6 +5,9 @@ départements (overseas included), schools with their kind, sector, circonscript
 coordinates, teachers with their school and (40 %) ambassador consent, managers, and statements as
 the LRS stores them (through `xapi.services._prepare` and `xapi.bulk`, so the rows, hashes and
 index rows are the real ones), aligned to CRCN and CRCN Édu as Relais and other systems send them.
+The statements are teachers' histories like a TNE's (`histories`): several modules each, each
+module aligned to a few competencies, so that levels are many per teacher (about 2.75 per teacher,
+some 2.3 million at full scale; issue #20 asks at least 2 million).
 
 `run` then measures what issue #6 asks: the full rebuild of evidence and levels, the incremental
 update per new statement, and the ambassador pass over every school. `ensure` gives other
@@ -15,6 +18,7 @@ second `make bench` does not generate 5 M statements again; `--regenerate` force
 """
 
 import fcntl
+import itertools
 import json
 import math
 import random
@@ -26,6 +30,8 @@ from datetime import UTC, datetime, timedelta
 
 from . import harness
 
+# Kept in the database's state: a database made by another version of the generator is made again.
+GENERATOR = 2  # 2: TNE-like histories (issue #20)
 FULL = {"schools": 58_000, "teachers": 850_000, "statements": 5_000_000}
 # DEPP 2024: 47,790 écoles, 6,980 collèges, 3,700 lycées (about a quarter of them professional).
 KINDS = [("ecole", 0.817), ("college", 0.119), ("lycee", 0.048), ("lp", 0.016)]
@@ -39,20 +45,18 @@ CONSENT_SHARE = 0.4
 EXPERT_SHARE = 0.05
 HOME_VERBS = "http://adlnet.gov/expapi/verbs/"
 MODULE_TYPE = "http://adlnet.gov/expapi/activities/module"
-# (verb, share, evidence-giving shape)
-MIX = [
-    ("launched", 0.15, None),
-    ("initialized", 0.05, None),
-    ("progressed", 0.10, None),
-    ("answered", 0.10, None),
-    ("terminated", 0.05, None),
-    ("registered", 0.05, None),
-    ("completed", 0.15, "module"),
-    ("completed", 0.10, "task"),
-    ("passed", 0.15, "assessment"),
-    ("failed", 0.03, "assessment"),
-    ("attended", 0.07, "session"),
-]
+# Histories like a TNE's (Territoires numériques éducatifs): teachers follow several modules, each
+# aligned to a few competencies of one framework; the store's statements are spent module by module.
+MODULE_COUNT = 400
+MODULES_MEAN = 3.0
+MODULES_MAX = 12
+MODULE_COMPETENCIES = (4, 5, 5, 6)
+PASS_SHARE = 0.85
+SESSION_SHARE = 0.2
+HISTORY_DAYS = 3 * 365
+# Issue #20: at least 2 million levels (CompetencyState rows) for the 850,000 teachers.
+LEVELS_FULL_MIN = 2_000_000
+LEVELS_PER_TEACHER_MIN = LEVELS_FULL_MIN / FULL["teachers"]
 LEVEL_WEIGHTS = {"crcn-edu": [30, 30, 20, 14, 6], "crcn": [15, 25, 25, 15, 10, 6, 3, 1]}
 
 
@@ -116,7 +120,7 @@ def _generated(name: str, scale: float, *, regenerate: bool) -> dict:
     """Django set up on the national database, generated first unless it is there at this scale."""
     url = harness.database_url(name)
     state = {} if regenerate else _meta(url)
-    if state.get("scale") == scale and state.get("generated"):
+    if state.get("scale") == scale and state.get("generated") and state.get("generator") == GENERATOR:
         harness.django_setup(url)
         return state
     harness.database_recreate(name)
@@ -154,6 +158,11 @@ def history_backdate() -> None:
             " FROM competencies_competencystate s"
             " WHERE s.user_id = lc.user_id AND s.competency_id = lc.competency_id AND s.evidence_at IS NOT NULL"
         )
+    # The update leaves a dead copy of every change: gone, as the rebuild leaves its own tables.
+    from evidence.models import LevelChange
+    from lms.bulk import tables_vacuum
+
+    tables_vacuum([LevelChange])
 
 
 def _analyze() -> None:
@@ -189,7 +198,7 @@ def generate(scale: float, *, seed: int = 58) -> dict:
     _statements(rng, teachers, n["statements"])
     _log(f"{n['statements']} statements in {time.perf_counter() - started:.0f} s")
     _analyze()
-    state = {"scale": scale, "generated": True, "derived": False, **n}
+    state = {"scale": scale, "generated": True, "derived": False, "generator": GENERATOR, **n}
     _meta_set(state)
     return state
 
@@ -387,69 +396,138 @@ def _statements_fill(seed: int, teachers: list[tuple[int, str]], count: int, wor
     from django.conf import settings
     from django.db import transaction
 
-    from frameworks.models import Competency
+    from lms.progress import Progress
     from xapi.bulk import activity_rows_insert, agent_rows_insert, statements_insert
     from xapi.services import _prepare, default_authority
 
-    rng = random.Random(seed)
-    competencies = {
+    authority = default_authority()
+    stream = histories(
+        random.Random(seed),
+        teachers,
+        count,
+        competencies=framework_iris(),
+        base=settings.RELAIS_BASE_URL,
+        competency_base=settings.RELAIS_COMPETENCY_BASE_IRI,
+        now=datetime.now(tz=UTC),
+    )
+    # The workers share the work evenly: the first one's progress is the whole generation's.
+    with Progress(total=count, label=f"statements (worker {worker})", enabled=worker == 0) as progress:
+        while True:
+            pending = []
+            stored = datetime.now(tz=UTC)
+            for index, data in enumerate(itertools.islice(stream, batch)):
+                pending.append(
+                    _prepare(data, index=index, authority=authority, stored=stored + timedelta(microseconds=index))
+                )
+            if not pending:
+                break
+            with transaction.atomic():
+                statements_insert([p.statement for p in pending])
+                agent_rows_insert(
+                    [(p.statement.id, p.statement.stored, key, rel) for p in pending for key, rel in p.agents]
+                )
+                activity_rows_insert(
+                    [(p.statement.id, p.statement.stored, aid, rel) for p in pending for aid, rel in p.activities]
+                )
+            progress.advance(len(pending))
+
+
+def framework_iris() -> dict[str, list[str]]:
+    """The competencies' IRIs of each framework the generator aligns to, in code order."""
+    from frameworks.models import Competency
+
+    return {
         slug: list(Competency.objects.filter(framework__slug=slug).order_by("code").values_list("iri", flat=True))
         for slug in LEVEL_WEIGHTS
     }
-    base = settings.RELAIS_BASE_URL
-    competency_base = settings.RELAIS_COMPETENCY_BASE_IRI
-    authority = default_authority()
-    verbs, shares, shapes = zip(*MIX, strict=True)
-    # A few teachers do much, most do little; one in twenty is an expert in digital pedagogy.
-    weights = [random.Random(user_id).paretovariate(1.2) for user_id, _ in teachers]
-    experts = {user_id for user_id, _ in teachers if random.Random(user_id * 7).random() < EXPERT_SHARE}
-    cumulative = list(_accumulate(w * (4 if t[0] in experts else 1) for w, t in zip(weights, teachers, strict=True)))
-    now = datetime.now(tz=UTC)
-    start = now - timedelta(days=3 * 365)
-    span = (now - start).total_seconds()
-    for offset in range(0, count, batch):
-        size = min(batch, count - offset)
-        users = rng.choices(teachers, cum_weights=cumulative, k=size)
-        picks = rng.choices(range(len(MIX)), weights=shares, k=size)
-        pending = []
-        stored = datetime.now(tz=UTC)
-        for index in range(size):
-            k = picks[index]
-            expert = users[index][0] in experts
-            data = _statement(
-                rng,
-                actor_uuid=users[index][1],
-                verb=verbs[k],
-                shape=shapes[k],
-                base=base,
-                competency_base=competency_base,
-                competencies=competencies,
-                # Experts' evidence is recent: their levels hold.
-                timestamp=now - timedelta(seconds=rng.random() * span / 3)
-                if expert
-                else start + timedelta(seconds=rng.random() * span),
-                expert=expert,
-            )
-            pending.append(
-                _prepare(data, index=index, authority=authority, stored=stored + timedelta(microseconds=index))
-            )
-        with transaction.atomic():
-            statements_insert([p.statement for p in pending])
-            agent_rows_insert(
-                [(p.statement.id, p.statement.stored, key, rel) for p in pending for key, rel in p.agents]
-            )
-            activity_rows_insert(
-                [(p.statement.id, p.statement.stored, aid, rel) for p in pending for aid, rel in p.activities]
-            )
-        if (offset // batch) % 50 == 0:
-            _log(f"worker {worker}: {offset + size:,} of {count:,} statements")
 
 
-def _accumulate(values):
-    total = 0.0
-    for value in values:
-        total += value
-        yield total
+def module_plan(module: int, competencies: dict[str, list[str]]) -> tuple[str, list[str]]:
+    """The framework and the competencies one training module is aligned to (the same on every run)."""
+    plan = random.Random(module * 7919 + 1)
+    slug = "crcn-edu" if plan.random() < 0.6 else "crcn"
+    return slug, plan.sample(competencies[slug], min(len(competencies[slug]), plan.choice(MODULE_COMPETENCIES)))
+
+
+def histories(
+    rng: random.Random,
+    teachers: list[tuple[int, str]],
+    count: int,
+    *,
+    competencies: dict[str, list[str]],
+    base: str,
+    competency_base: str,
+    now: datetime,
+):
+    """Exactly `count` statements, as a TNE's teachers leave them: teacher after teacher (in a seeded
+    order), each following several modules (`MODULES_MEAN`, experts twice as many and more recent),
+    each module a short history (launched, progressed, a task done, an assessment passed or failed,
+    the module completed, sometimes a session attended, terminated) whose evidence names the
+    module's competencies. When every teacher has a history and statements remain, teachers take
+    more modules."""
+    plans = {}
+    order = list(teachers)
+    rng.shuffle(order)
+    produced = 0
+    while True:
+        for user_id, actor_uuid in order:
+            expert = random.Random(user_id * 7).random() < EXPERT_SHARE
+            modules = 1 + min(MODULES_MAX, int(rng.expovariate(1 / (MODULES_MEAN - 1))))
+            for _ in range(modules * (2 if expert else 1)):
+                module = rng.randrange(MODULE_COUNT)
+                if module not in plans:
+                    plans[module] = module_plan(module, competencies)
+                for data in _module_history(
+                    rng,
+                    actor_uuid=actor_uuid,
+                    module=module,
+                    plan=plans[module],
+                    base=base,
+                    competency_base=competency_base,
+                    now=now,
+                    expert=expert,
+                ):
+                    yield data
+                    produced += 1
+                    if produced >= count:
+                        return
+
+
+def _module_history(rng, *, actor_uuid, module, plan, base, competency_base, now, expert):
+    """The statements of one teacher following one module, over a few weeks."""
+    slug, chosen = plan
+    # TNE: three years of training, more of it recent; experts' evidence is recent, so their levels hold.
+    age = HISTORY_DAYS * rng.random() ** 2 * (0.3 if expert else 1.0)
+    start = now - timedelta(days=age)
+    weights = LEVEL_WEIGHTS[slug]
+    level = rng.choice((4, 4, 5)) if expert else rng.choices(range(1, len(weights) + 1), weights=weights)[0]
+    passed = expert or rng.random() < PASS_SHARE
+    steps = [("launched", None), ("initialized", None)]
+    steps += [("progressed", None)] * rng.choice((0, 1, 1, 2))
+    steps.append(("completed", "task"))
+    steps.append(("passed" if passed else "failed", "assessment"))
+    if passed:
+        steps.append(("completed", "module"))
+    if rng.random() < SESSION_SHARE:
+        steps.append(("attended", "session"))
+    if rng.random() < 0.5:
+        steps.append(("terminated", None))
+    at = start
+    for verb, shape in steps:
+        yield _statement(
+            rng,
+            actor_uuid=actor_uuid,
+            verb=verb,
+            shape=shape,
+            base=base,
+            competency_base=competency_base,
+            competencies=None,
+            timestamp=min(at, now),
+            module=module,
+            plan=(slug, chosen),
+            level=level,
+        )
+        at += timedelta(hours=rng.uniform(1, 24 * 4))
 
 
 def _indexes_drop(tables: tuple[str, ...]) -> list[str]:
@@ -469,7 +547,23 @@ def _indexes_drop(tables: tuple[str, ...]) -> list[str]:
     return [definition for _name, definition in found]
 
 
-def _statement(rng, *, actor_uuid, verb, shape, base, competency_base, competencies, timestamp, expert=False) -> dict:
+def _statement(
+    rng,
+    *,
+    actor_uuid,
+    verb,
+    shape,
+    base,
+    competency_base,
+    competencies,
+    timestamp,
+    expert=False,
+    module=None,
+    plan=None,
+    level=None,
+) -> dict:
+    """One statement; `module`, `plan` (framework slug, competency IRIs) and `level` fix what a
+    module's history repeats, else they are drawn."""
     data = {
         "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
         "actor": {"objectType": "Agent", "account": {"homePage": base, "name": actor_uuid}},
@@ -477,7 +571,8 @@ def _statement(rng, *, actor_uuid, verb, shape, base, competency_base, competenc
         "timestamp": timestamp.isoformat().replace("+00:00", "Z"),
         "context": {"platform": "Relais", "language": "fr-FR"},
     }
-    module = rng.randrange(400)
+    if module is None:
+        module = rng.randrange(MODULE_COUNT)
     if shape == "module" or shape is None:
         data["object"] = {
             "objectType": "Activity",
@@ -485,10 +580,10 @@ def _statement(rng, *, actor_uuid, verb, shape, base, competency_base, competenc
             "definition": {"name": {"fr-FR": f"Module {module}"}, "type": MODULE_TYPE},
         }
     else:
-        activity = rng.randrange(4000)
+        activity = module * 10 + rng.randrange(10)
         data["object"] = {
             "objectType": "Activity",
-            "id": f"{base}/formations/modules/{activity % 400}/activites/{activity}",
+            "id": f"{base}/formations/modules/{module}/activites/{activity}",
             "definition": {
                 "name": {"fr-FR": f"Activité {activity}"},
                 "type": "http://adlnet.gov/expapi/activities/"
@@ -502,11 +597,15 @@ def _statement(rng, *, actor_uuid, verb, shape, base, competency_base, competenc
     }
     if shape is None:
         return data
-    slug = "crcn-edu" if expert or rng.random() < 0.6 else "crcn"
-    level = rng.choices(range(1, len(LEVEL_WEIGHTS[slug]) + 1), weights=LEVEL_WEIGHTS[slug])[0]
-    if expert:
-        level = rng.choice((4, 4, 5))
-    chosen = rng.sample(competencies[slug], rng.choice((1, 1, 2, 3)))
+    if plan is None:
+        slug = "crcn-edu" if expert or rng.random() < 0.6 else "crcn"
+        chosen = rng.sample(competencies[slug], rng.choice((1, 1, 2, 3)))
+    else:
+        slug, chosen = plan
+    if level is None:
+        level = rng.choices(range(1, len(LEVEL_WEIGHTS[slug]) + 1), weights=LEVEL_WEIGHTS[slug])[0]
+        if expert:
+            level = rng.choice((4, 4, 5))
     data["context"]["contextActivities"]["category"] = [{"objectType": "Activity", "id": f"{competency_base}/{slug}"}]
     data["context"]["contextActivities"]["other"] = [
         {
@@ -578,8 +677,43 @@ def incremental(rng: random.Random, *, samples: int) -> list[float]:
     return timings
 
 
-def run(*, quick: bool = False, regenerate: bool = False) -> list[tuple[str, str, str, str]]:
-    scale = 0.01 if quick else 1.0
+PG_SETTINGS = (
+    "autovacuum",
+    "random_page_cost",
+    "shared_buffers",
+    "work_mem",
+    "effective_cache_size",
+    "max_parallel_workers_per_gather",
+    "synchronous_commit",
+)
+
+
+def postgres_settings() -> dict[str, str]:
+    """The PostgreSQL settings the figures were measured with (issue #20), as SHOW gives them."""
+    from django.db import connection
+
+    found = {}
+    with connection.cursor() as cursor:
+        for name in PG_SETTINGS:
+            cursor.execute(f"SHOW {name}")
+            found[name] = cursor.fetchone()[0]
+        cursor.execute("SHOW server_version")
+        found["server_version"] = cursor.fetchone()[0]
+    return found
+
+
+def settings_row(prefix: str = "") -> tuple[str, str, str, str]:
+    shown = ", ".join(f"{k}={v}" for k, v in postgres_settings().items())
+    return (f"{prefix}PostgreSQL settings", shown, "—", "")
+
+
+def run(
+    *, quick: bool = False, regenerate: bool = False, scale: float | None = None, figures: dict | None = None
+) -> list[tuple[str, str, str, str]]:
+    """`scale` overrides the size (default 0.01 with `quick`, else 1); `figures`, when given, receives
+    the measures as numbers (for `bench.scaling`)."""
+    scale = scale if scale is not None else (0.01 if quick else 1.0)
+    figures = {} if figures is None else figures
     n = sizes(scale)
     name = database_name(scale)
     with _lock(name):
@@ -593,9 +727,20 @@ def run(*, quick: bool = False, regenerate: bool = False) -> list[tuple[str, str
         from maps.stats import stats_refresh
 
         _log("rebuild")
+        phases: dict[str, float] = {}
+        clock = {"name": None, "at": 0.0}
+
+        def phase(name: str) -> None:
+            now = time.perf_counter()
+            if clock["name"]:
+                phases[clock["name"]] = now - clock["at"]
+            clock.update(name=name, at=now)
+            _log(f"rebuild: {name}")
+
         start = time.perf_counter()
-        competencies_rebuild(stats=False)
+        competencies_rebuild(stats=False, phase=phase)
         rebuild = time.perf_counter() - start
+        phases[clock["name"]] = time.perf_counter() - clock["at"]
         evidence, states = Evidence.objects.count(), CompetencyState.objects.count()
         history_backdate()
         _analyze()
@@ -620,14 +765,43 @@ def run(*, quick: bool = False, regenerate: bool = False) -> list[tuple[str, str
         _log("incremental")
         timings = incremental(random.Random(6), samples=50 if quick else 300)
         covered = AmbassadorProposal.objects.values("school").annotate(n=Count("pk")).count()  # schools with a proposal
+        pg = settings_row()
     size = f"{n['teachers']:,} teachers, {n['schools']:,} schools, {n['statements']:,} statements"
+    if not timings or not math.isfinite(harness.percentile(timings, 0.95)):
+        raise RuntimeError("no incremental sample")
     p50 = statistics.median(timings)
     p95 = harness.percentile(timings, 0.95)
+    figures.update(
+        {
+            "scale": scale,
+            **n,
+            "evidence_rows": evidence,
+            "level_rows": states,
+            "levels_per_teacher": states / n["teachers"],
+            "rebuild_s": rebuild,
+            **{f"rebuild_{name}_s": seconds for name, seconds in phases.items()},
+            "aggregates_s": aggregates,
+            "refresh_s": refresh,
+            "incremental_p50_ms": p50,
+            "incremental_p95_ms": p95,
+            "ambassadors_first_s": propose_first,
+            "ambassadors_again_s": propose_again,
+            "postgresql": postgres_settings_cached(pg),
+        }
+    )
+    level_target = LEVELS_FULL_MIN * scale
+    phase_text = ", ".join(f"{name} {seconds:.1f}" for name, seconds in phases.items())
     rows = [
-        ("national store", size, "850,000 / 58,000 / 5 M", "yes" if scale == 1.0 else "no (quick)"),
+        ("national store", size, "850,000 / 58,000 / 5 M", "yes" if scale == 1.0 else f"no (scale {scale})"),
         (
-            "full rebuild (evidence + levels)",
-            f"{rebuild:.0f} s ({evidence:,} evidence, {states:,} levels)",
+            "level rows (CompetencyState), per teacher",
+            f"{states:,} ({states / n['teachers']:.2f} per teacher)",
+            f"≥ {level_target:,.0f} (2 M at full scale)",
+            _met(states >= level_target),
+        ),
+        (
+            "full rebuild (evidence + levels + VACUUM ANALYZE)",
+            f"{rebuild:.0f} s ({evidence:,} evidence, {states:,} levels; {phase_text} s)",
             "≤ 600 s",
             _met(rebuild <= 600),
         ),
@@ -636,8 +810,8 @@ def run(*, quick: bool = False, regenerate: bool = False) -> list[tuple[str, str
         (
             "incremental per statement (p50 / p95 / mean)",
             f"{p50:.1f} / {p95:.1f} / {statistics.fmean(timings):.1f} ms",
-            "≤ 20 ms",
-            _met(statistics.fmean(timings) <= 20),
+            "≤ 20 ms p95",
+            _met(p95 <= 20),
         ),
         (
             "ambassador pass, all schools (first / again)",
@@ -645,10 +819,14 @@ def run(*, quick: bool = False, regenerate: bool = False) -> list[tuple[str, str
             "≤ 60 s",
             _met(max(propose_first, propose_again) <= 60),
         ),
+        pg,
     ]
-    if not math.isfinite(p95):
-        raise RuntimeError("no incremental sample")
     return rows
+
+
+def postgres_settings_cached(row: tuple[str, str, str, str]) -> dict[str, str]:
+    """The settings of `settings_row` back as a dict (read once, while the database was open)."""
+    return dict(item.split("=", 1) for item in row[1].split(", "))
 
 
 def _met(ok: bool) -> str:

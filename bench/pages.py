@@ -8,6 +8,7 @@ a warm-up.
 """
 
 import os
+import re
 import statistics
 import time
 
@@ -87,7 +88,7 @@ def _time(client, path: str, *, warmup: int, samples: int) -> list[float]:
     for _i in range(warmup):
         response = client.get(path)
         if response.status_code != 200:
-            raise RuntimeError(f"{path}: HTTP {response.status_code}")
+            raise RuntimeError(f"{path}: HTTP {response.status_code} {response.get('Location', '')}")
     timings, cpu = [], []
     for _i in range(samples):
         start, start_cpu = time.perf_counter(), time.process_time()
@@ -98,9 +99,11 @@ def _time(client, path: str, *, warmup: int, samples: int) -> list[float]:
     return timings, cpu
 
 
-def run(*, quick: bool, scale: float | None = None) -> list[tuple[str, str, str, str]]:
-    """`scale` overrides the national database's size (default 0.02 with `quick`, else 1)."""
+def run(*, quick: bool, scale: float | None = None, figures: dict | None = None) -> list[tuple[str, str, str, str]]:
+    """`scale` overrides the national database's size (default 0.02 with `quick`, else 1); `figures`,
+    when given, receives the measures as numbers (for `bench.scaling`)."""
     scale = scale if scale is not None else (0.02 if quick else 1.0)
+    figures = {} if figures is None else figures
     national.ensure(scale)
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -148,6 +151,14 @@ def run(*, quick: bool, scale: float | None = None) -> list[tuple[str, str, str,
             "",
         ),
     ]
+    figures.update(
+        {
+            "scale": scale,
+            "stats_refresh_s": refresh,
+            "stats_refresh_one_p95_ms": harness.percentile(incremental, 0.95),
+            "postgresql": national.postgres_settings(),
+        }
+    )
     load_before = os.getloadavg()[0]
     users = get_user_model().objects
     clients = {}
@@ -157,13 +168,17 @@ def run(*, quick: bool, scale: float | None = None) -> list[tuple[str, str, str,
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], STORAGES=storages):
+    # In process, plain HTTP: no redirect to HTTPS (production settings when DJANGO_DEBUG is unset).
+    with override_settings(
+        ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], STORAGES=storages, SECURE_SSL_REDIRECT=False
+    ):
         for name, email, path in _cases():
             if email not in clients:
                 clients[email] = Client()
                 clients[email].force_login(users.get(email=email))
             timings, cpu = _time(clients[email], path, warmup=warmup, samples=samples)
             p50, p95 = statistics.median(timings), harness.percentile(timings, 0.95)
+            figures.setdefault("pages_p95_ms", {})[_stable(name)] = p95
             rows.append(
                 (
                     f"maps: {name}",
@@ -180,7 +195,16 @@ def run(*, quick: bool, scale: float | None = None) -> list[tuple[str, str, str,
             "",
         )
     )
+    rows.append(national.settings_row("maps: "))
+    figures["load_average"] = [load_before, os.getloadavg()[0]]
     return rows
+
+
+def _stable(name: str) -> str:
+    """A case's name without what depends on the scale (which académie is largest, its départements'
+    codes), so that the figures line up from one scale to the next."""
+    name = re.sub(r" \([^)]*, largest\)", ", largest", name)
+    return re.sub(r"→ département \S+", "→ its largest département", name)
 
 
 def _derived_models() -> list:

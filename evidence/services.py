@@ -17,15 +17,15 @@ what SQLite runs, and the reference the SQL is tested against.
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from lms.bulk import is_postgresql, table_clear
+from lms.bulk import is_postgresql, table_clear, tables_vacuum
 from xapi.identity import agent_key
 from xapi.models import Relation, Statement, StatementAgent
 
@@ -261,14 +261,32 @@ def writer_evidence_rederive(*, authority: dict, chunk: int = _CHUNK) -> int:
         last = found[-1]
 
 
-@transaction.atomic
-def competencies_rebuild(*, as_of: date | None = None, stats: bool = True) -> int:
-    """Derive all evidence again from every stored statement, then every level (and, with
-    `stats`, the maps' aggregates).
+REBUILD_PHASES = ("evidence", "levels", "stats", "vacuum")
 
-    Levels are recomputed in place, so the history records only real differences.
+
+def competencies_rebuild(
+    *, as_of: date | None = None, stats: bool = True, phase: Callable[[str], None] | None = None
+) -> int:
+    """Derive all evidence again from every stored statement, then every level (and, with
+    `stats`, the maps' aggregates); then, on PostgreSQL and outside a transaction, `VACUUM ANALYZE`
+    of the tables it rewrote, so that they are read as production will read them.
+
+    Levels are recomputed in place, so the history records only real differences. `phase` is
+    called with each phase's name (`REBUILD_PHASES`) as it starts (progress of a long command).
     """
+    phase = phase or (lambda name: None)
+    changed = _rebuild(as_of=as_of, stats=stats, phase=phase)
+    if is_postgresql() and not connection.in_atomic_block:
+        phase("vacuum")
+        # This app's tables; the maps' aggregates (rewritten through `levels_changed`) are theirs.
+        tables_vacuum([Evidence, CompletedModule, CompetencyState, LevelChange])
+    return changed
+
+
+@transaction.atomic
+def _rebuild(*, as_of: date | None, stats: bool, phase: Callable[[str], None]) -> int:
     now = timezone.now()
+    phase("evidence")
     if is_postgresql():
         # Reads go on; writers (the incremental path) wait for the rebuild to commit.
         evidence_sql.derived_tables_lock()
@@ -282,8 +300,10 @@ def competencies_rebuild(*, as_of: date | None = None, stats: bool = True) -> in
         trust = Trust.load()
         for rows in _evidence_statements():
             _evidence_insert(*derive(rows, users=users, competencies=competencies, trust=trust))
+    phase("levels")
     changed = _levels_recompute_all(as_of=as_of or now.date(), now=now)
     if stats:
+        phase("stats")
         levels_changed.send(sender=__name__, user_ids=None, evidence_user_ids=None)
     return changed
 

@@ -20,6 +20,14 @@ def _latest() -> list[tuple[str, str]]:
     return _executor().loader.graph.leaf_nodes()
 
 
+@pytest.fixture(autouse=True)
+def _back_to_latest():
+    """Whatever happens, the next tests find the database at the latest migrations."""
+    latest = _latest()
+    yield
+    _executor().migrate(latest)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_filled_database_keeps_its_partners_through_the_move():
     latest = _latest()
@@ -37,12 +45,14 @@ def test_a_filled_database_keeps_its_partners_through_the_move():
     TerritorySettings = old.get_model("themes", "TerritorySettings")
     TerritoryPartner = old.get_model("themes", "TerritoryPartner")
 
+    # A transactional test before this one may have flushed the root collection the data migration made.
+    collection = Collection.objects.first() or Collection.objects.create(name="Root", path="0001", depth=1, numchild=0)
     logo = Image.objects.create(
         title="Logo Canopé",
         file="original_images/canope.png",
         width=120,
         height=60,
-        collection=Collection.objects.first(),
+        collection=collection,
     )
     reviewers = Group.objects.create(name="Relecteurs — Réseau Canopé")
     canope = OldPartner.objects.create(

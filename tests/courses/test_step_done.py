@@ -7,7 +7,7 @@ import pytest
 from courses import cmi5, practice, services, sessions
 from courses.models import ActivityProgress
 from tests.courses.cmi5_au import COMPLETED, Au
-from tests.courses.factories import VERB, block_of
+from tests.courses.factories import EARLIER, VERB, block_of
 from xapi.models import Statement
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_cmi5_content_reporting_twice_is_completed_once(
 
 def test_attendance_taken_twice_is_attended_once(full_module, enrolled, trainer, django_capture_on_commit_callbacks):
     block = block_of(full_module, "in_person_session")
-    sessions.session_register(user=enrolled, module=full_module, block_id=block.id)
+    sessions.session_register(user=enrolled, module=full_module, block_id=block.id, at=EARLIER)
     with django_capture_on_commit_callbacks(execute=True):
         counts = [
             sessions.attendance_record(

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 
 from django.db import connection
+from django.db.models import QuerySet
 
 from ambassadors.models import AmbassadorPolicy, AmbassadorProposal
 from evidence.models import CompetencyState, CompletedModule, Evidence, LevelChange
@@ -295,3 +296,19 @@ def pending_take(lock_key: int) -> set[int] | None:
                 return None
         cursor.execute(f"DELETE FROM {table} RETURNING school_id")  # noqa: S608
         return {row[0] for row in cursor.fetchall()}
+
+
+def school_and_zone_sums(queryset: QuerySet, aliases: list[str]) -> list[tuple]:
+    """One scan of per-school competency rows (`queryset`, with `school_id`, `competency_id`,
+    `level_sum`, `evaluated` and the zone columns `aliases`), grouped both per school and per zone ×
+    competency (PostgreSQL GROUPING SETS). Rows: (is_school_row, school_id, competency_id, level_sum,
+    evaluated, *zone values)."""
+    inner, params = queryset.query.sql_with_params()
+    keys = ", ".join(f"x.{alias}" for alias in aliases)
+    statement = (
+        f"SELECT GROUPING(x.school_id), x.school_id, x.competency_id, SUM(x.level_sum), SUM(x.evaluated),"  # noqa: S608
+        f" {keys} FROM ({inner}) x GROUP BY GROUPING SETS ((x.school_id), ({keys}, x.competency_id))"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall()

@@ -252,23 +252,17 @@ def level_sums_and_school_sums(sl: Slice, *, competency_ids: list[int], by: str)
         .values("school_id", "competency_id", "level_sum", "evaluated", *aliases)
         .order_by()
     )
-    inner, params = queryset.query.sql_with_params()
-    keys = ", ".join(f"x.{alias}" for alias in aliases)
-    sql = (
-        f"SELECT GROUPING(x.school_id), x.school_id, x.competency_id, SUM(x.level_sum), SUM(x.evaluated),"  # noqa: S608
-        f" {keys} FROM ({inner}) x GROUP BY GROUPING SETS ((x.school_id), ({keys}, x.competency_id))"
-    )
     groups: dict = defaultdict(lambda: [0, 0])
     schools: dict = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for zone_row, school_id, competency_id, level_sum, evaluated, *values in cursor.fetchall():
-            if not zone_row:
-                schools[school_id] = LevelSums(level_sum or 0, evaluated or 0)
-                continue
-            key = _group_key(dict(zip(fields, values, strict=True)), fields)
-            groups[(key, competency_id)][0] += level_sum or 0
-            groups[(key, competency_id)][1] += evaluated or 0
+    for zone_row, school_id, competency_id, level_sum, evaluated, *values in sql.school_and_zone_sums(
+        queryset, aliases
+    ):
+        if not zone_row:
+            schools[school_id] = LevelSums(level_sum or 0, evaluated or 0)
+            continue
+        key = _group_key(dict(zip(fields, values, strict=True)), fields)
+        groups[(key, competency_id)][0] += level_sum or 0
+        groups[(key, competency_id)][1] += evaluated or 0
     return {key: LevelSums(*values) for key, values in groups.items()}, schools
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
-from wagtail.models import Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from courses.models import CatalogPage, CoursePage, ModulePage
 from frameworks.services import frameworks_load_shipped
@@ -115,10 +115,11 @@ CONTENT = {
 
 
 def wagtail_root() -> Page:
-    """The tree's root; transactional tests flush the one (and the Locale) Wagtail's migrations made."""
-    from wagtail.models import Locale
-
+    """The tree's root; transactional tests flush the one (and the Locale and root collection) Wagtail's
+    migrations made."""
     Locale.objects.get_or_create(language_code="fr")
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     root = Page.get_first_root_node()
     if root is None:
         root = Page.add_root(title="Root", slug="root")

@@ -28,6 +28,7 @@ from frameworks.models import Competency
 from frameworks.services import frameworks_load_shipped
 from lms.models import UAI_LETTERS, Departement, Membership, School
 from lms.territories import territories_load
+from questionnaires.models import FollowUpInvitation, Kind, QuestionnaireResponse
 from xapi.models import Statement
 
 from . import demo_history, demo_questionnaires
@@ -467,13 +468,13 @@ def _targets(data: dict) -> list[tuple[str, int]]:
     return sorted(levels.items())
 
 
-def _courses(catalogue: CatalogPage, published_at) -> list[CoursePage]:
-    """The Val-d'Oise's courses; every module ends with the reaction questionnaire and every course has
-    the follow-up one, six weeks on (the French default question sets)."""
+def _courses(catalogue: CatalogPage, published_at, partners) -> list[CoursePage]:
+    """The Val-d'Oise's courses, each co-designed by two of the partners; every module ends with the reaction
+    questionnaire and every course has the follow-up one, six weeks on (the French default question sets)."""
     with translation.override("fr"):
         reaction, follow_up = reaction_default(), follow_up_default()
     courses = []
-    for data in COURSES:
+    for number, data in enumerate(COURSES):
         course = CoursePage.objects.child_of(catalogue).filter(slug=data["slug"]).first()
         if course is None:
             course = CoursePage(
@@ -486,6 +487,7 @@ def _courses(catalogue: CatalogPage, published_at) -> list[CoursePage]:
                 follow_up=[{"type": "questionnaire", "value": follow_up}],
                 follow_up_delay_weeks=demo_questionnaires.FOLLOW_UP_DELAY_WEEKS,
             )
+            course.co_designers = [p for i, p in enumerate(partners) if (number + i) % 3 != 2]
             for key, level in _targets(data):
                 competency = Competency.objects.get(framework__slug="crcn-edu", code=key.split("/", 1)[1])
                 course.target_competencies.add(CourseCompetency(competency=competency, target_level=level))
@@ -748,9 +750,11 @@ def demo_load(
             intro="<p>Parcours de la DRANE de Versailles adaptés pour les Yvelines.</p>",
             default_site=False,
         )
-        courses = _courses(catalogue, published_at=timezone.make_aware(datetime.combine(start, time(8, 0))))
-        workshop = _workshop_course(catalogue, _session_days(today))
         partners = partners_load()
+        courses = _courses(
+            catalogue, published_at=timezone.make_aware(datetime.combine(start, time(8, 0))), partners=partners
+        )
+        workshop = _workshop_course(catalogue, _session_days(today))
         every_block_course(catalogue, partners)
         codesign_workflow_setup(catalogue=catalogue, partners=partners[:2])
         schools = _schools(dimensions)
@@ -905,6 +909,8 @@ def demo_counts(*, schools, catalogues) -> dict[str, int]:
     teachers = Membership.objects.filter(school_id__in=school_ids, role=Membership.Role.TEACHER)
     proposals = AmbassadorProposal.objects.filter(school_id__in=school_ids)
     registrations = SessionRegistration.objects.filter(user__memberships__school_id__in=school_ids)
+    teacher_ids = teachers.values("user_id")
+    answers = QuestionnaireResponse.objects.filter(user__in=teacher_ids)
     return {
         "schools_95": sum(1 for s in schools if s.departement.code == "95"),
         "schools_78": sum(1 for s in schools if s.departement.code == "78"),
@@ -920,6 +926,9 @@ def demo_counts(*, schools, catalogues) -> dict[str, int]:
         "badges": AmbassadorBadge.objects.count(),
         "session_places_past": registrations.filter(attended__isnull=False).count(),
         "session_places_future": registrations.filter(attended__isnull=True).count(),
+        "questionnaire_reactions": answers.filter(kind=Kind.REACTION).count(),
+        "follow_ups_sent": FollowUpInvitation.objects.filter(user__in=teacher_ids, sent_at__isnull=False).count(),
+        "follow_ups_answered": answers.filter(kind=Kind.FOLLOW_UP).count(),
     }
 
 

@@ -27,6 +27,7 @@ TEACHER = "enseignante@demo.relais.fr"
 MANAGER = "gestionnaire@demo.relais.fr"
 ACADEMIE_MANAGER = "rectorat@demo.relais.fr"
 ADMIN = "admin@demo.relais.fr"
+TRAINER = "formatrice@demo.relais.fr"
 PASSWORD = "relais-demo-2026"  # noqa: S105 (courses.demo.DEMO_PASSWORD, printed by `make demo`)
 SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 740}}
 
@@ -110,6 +111,12 @@ def main() -> None:
         )
         # The last line: Django 5.2's shell first says how many objects it imported.
         school_uai = manage(env, "shell", "-c", biggest, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+        # The evaluation of the demo's first course (the page id is the URL's), for its trainer.
+        first_course = (
+            "from courses.models import CoursePage; "
+            "print(CoursePage.objects.get(slug='enseigner-en-hybride', origin__isnull=True).pk)"
+        )
+        course_id = manage(env, "shell", "-c", first_course, capture_output=True, text=True).stdout.split()[-1]
         port = int(os.environ.get("RELAIS_SCREENSHOTS_PORT") or free_port())
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(  # noqa: S603 (our own manage.py)
@@ -162,6 +169,14 @@ def main() -> None:
                     (ACADEMIE_MANAGER, "light", "pilotage-academie", "/competences/pilotage/"),
                     (ACADEMIE_MANAGER, "light", "pilotage-academie-heatmap", "/competences/pilotage/#competences"),
                     (ACADEMIE_MANAGER, "light", "pilotage-yvelines", "/competences/pilotage/?departement=78#carte"),
+                    # Évaluation in itinere: a course for its trainer, the territories side by side.
+                    (TRAINER, "light", "evaluation-course", f"/evaluation/parcours/{course_id}/#questionnaires"),
+                    (
+                        ACADEMIE_MANAGER,
+                        "light",
+                        "evaluation-territories",
+                        "/evaluation/territoires/?comparer=95&comparer=78#comparaison",
+                    ),
                     (MANAGER, "light", "ambassadors", "/competences/ambassadeurs/"),
                     (MANAGER, "light", "ambassadors-close", "/competences/ambassadeurs/#proches"),
                     (

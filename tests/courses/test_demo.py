@@ -98,6 +98,11 @@ def test_small_demo_has_the_whole_shape():
     assert len(scores) >= 3  # varied answers, not one value for everybody
     invited = FollowUpInvitation.objects.filter(sent_at__isnull=False)
     assert invited.count() > follow_ups.count() == invited.filter(response__isnull=False).count()
+    assert (counts["questionnaire_reactions"], counts["follow_ups_sent"], counts["follow_ups_answered"]) == (
+        reactions.count(),
+        invited.count(),
+        follow_ups.count(),
+    )
     assert Statement.objects.filter(verb_id__endswith="/responded").exists()
     # Every evaluation panel has something to show.
     evaluation_refresh()

@@ -63,9 +63,10 @@ def login(page, base, email):
 
 
 def shoot(browser, base, size_name, shots):
-    """One browser context per user; shots is a list of (user or None, scheme, name, path-or-callable)."""
+    """One browser context per user; shots is a list of (user or None, scheme, name, path-or-callable[, "full"]):
+    "full" takes the whole page on the desktop (the first screen on a phone)."""
     contexts = {}
-    for user, scheme, name, path in shots:
+    for user, scheme, name, path, *options in shots:
         key = (user, scheme)
         if key not in contexts:
             context = browser.new_context(viewport=SIZES[size_name], locale="en-GB" if ENGLISH else "fr-FR")
@@ -78,7 +79,7 @@ def shoot(browser, base, size_name, shots):
         page.goto(base + (path() if callable(path) else path))
         page.wait_for_load_state("networkidle")
         target = OUT / f"{name}-{size_name}.png"
-        page.screenshot(path=str(target))
+        page.screenshot(path=str(target), full_page="full" in options and size_name == "desktop")
         print(f"  {target.relative_to(ROOT)} ({target.stat().st_size // 1024} KB)")
     for context, _ in contexts.values():
         context.close()
@@ -170,12 +171,20 @@ def main() -> None:
                     (ACADEMIE_MANAGER, "light", "pilotage-academie-heatmap", "/competences/pilotage/#competences"),
                     (ACADEMIE_MANAGER, "light", "pilotage-yvelines", "/competences/pilotage/?departement=78#carte"),
                     # Évaluation in itinere: a course for its trainer, the territories side by side.
-                    (TRAINER, "light", "evaluation-course", f"/evaluation/parcours/{course_id}/#questionnaires"),
+                    # The whole page on the desktop; on a phone, the questionnaires and the comparison.
+                    (
+                        TRAINER,
+                        "light",
+                        "evaluation-course",
+                        f"/evaluation/parcours/{course_id}/#questionnaires",
+                        "full",
+                    ),
                     (
                         ACADEMIE_MANAGER,
                         "light",
                         "evaluation-territories",
                         "/evaluation/territoires/?comparer=95&comparer=78#comparaison",
+                        "full",
                     ),
                     (MANAGER, "light", "ambassadors", "/competences/ambassadeurs/"),
                     (MANAGER, "light", "ambassadors-close", "/competences/ambassadeurs/#proches"),

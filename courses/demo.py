@@ -17,22 +17,25 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import Page, Site
 
 from ambassadors.models import AmbassadorBadge, AmbassadorConsent, AmbassadorProposal
 from ambassadors.services import ambassadors_propose, consent_set, proposal_decide
 from evidence.models import LevelChange
 from evidence.services import levels_refresh
+from frameworks.models import Competency
 from frameworks.services import frameworks_load_shipped
 from lms.models import UAI_LETTERS, Departement, Membership, School
 from lms.territories import territories_load
+from questionnaires.models import FollowUpInvitation, Kind, QuestionnaireResponse
 from xapi.models import Statement
 
-from . import demo_history
+from . import demo_history, demo_questionnaires
 from .codesign import codesign_workflow_setup, local_adaptation_create, trainer_group_for
 from .demo_codesign import PARTNERS, every_block_course, partners_load
-from .models import CatalogPage, CoursePage, Enrollment, ModulePage, SessionRegistration
+from .models import CatalogPage, CourseCompetency, CoursePage, Enrollment, ModulePage, SessionRegistration
+from .questionnaire_blocks import follow_up_default, reaction_default
 from .signature import CertificateSettings
 
 DEMO_PASSWORD = "relais-demo-2026"  # noqa: S105 (printed for the demo)
@@ -463,9 +466,26 @@ def _catalogue(*, code: str, slug: str, title: str, intro: str, default_site: bo
     return catalogue
 
 
-def _courses(catalogue: CatalogPage, published_at) -> list[CoursePage]:
+def _targets(data: dict) -> list[tuple[str, int]]:
+    """A course targets what its quizzes assess, at the highest level they assess it (the evaluation's
+    effect panel follows these competencies)."""
+    levels: dict[str, int] = {}
+    for module in data["modules"]:
+        for activity in module["activities"]:
+            if activity["type"] == "quiz":
+                alignment = activity["value"]["alignment"]
+                for key in alignment["competencies"]:
+                    levels[key] = max(levels.get(key, 0), alignment["level"])
+    return sorted(levels.items())
+
+
+def _courses(catalogue: CatalogPage, published_at, partners) -> list[CoursePage]:
+    """The Val-d'Oise's courses, each co-designed by two of the partners; every module ends with the reaction
+    questionnaire and every course has the follow-up one, six weeks on (the French default question sets)."""
+    with translation.override("fr"):
+        reaction, follow_up = reaction_default(), follow_up_default()
     courses = []
-    for data in COURSES:
+    for number, data in enumerate(COURSES):
         course = CoursePage.objects.child_of(catalogue).filter(slug=data["slug"]).first()
         if course is None:
             course = CoursePage(
@@ -477,14 +497,22 @@ def _courses(catalogue: CatalogPage, published_at) -> list[CoursePage]:
                 duration_hours=data["hours"],
                 objectives=data.get("objectives", ""),
                 prerequisites=data.get("prerequisites", ""),
+                follow_up=[{"type": "questionnaire", "value": follow_up}],
+                follow_up_delay_weeks=demo_questionnaires.FOLLOW_UP_DELAY_WEEKS,
             )
+            course.co_designers = [p for i, p in enumerate(partners) if (number + i) % 3 != 2]
+            for key, level in _targets(data):
+                competency = Competency.objects.get(framework__slug="crcn-edu", code=key.split("/", 1)[1])
+                course.target_competencies.add(CourseCompetency(competency=competency, target_level=level))
             catalogue.add_child(instance=course)
             course.save_revision().publish()
         for module_data in data["modules"]:
             if ModulePage.objects.child_of(course).filter(slug=module_data["slug"]).exists():
                 continue
             module = ModulePage(
-                title=module_data["title"], slug=module_data["slug"], activities=module_data["activities"]
+                title=module_data["title"],
+                slug=module_data["slug"],
+                activities=[*module_data["activities"], {"type": "questionnaire", "value": reaction}],
             )
             course.add_child(instance=module)
             module.save_revision().publish()
@@ -735,9 +763,11 @@ def demo_load(
             intro="<p>Parcours de la DRANE de Versailles adaptés pour les Yvelines.</p>",
             default_site=False,
         )
-        courses = _courses(catalogue, published_at=timezone.make_aware(datetime.combine(start, time(8, 0))))
-        workshop = _workshop_course(catalogue, _session_days(today))
         partners = partners_load()
+        courses = _courses(
+            catalogue, published_at=timezone.make_aware(datetime.combine(start, time(8, 0))), partners=partners
+        )
+        workshop = _workshop_course(catalogue, _session_days(today))
         every_block_course(catalogue, partners)
         codesign_workflow_setup(catalogue=catalogue, partners=partners[:2])
         schools = _schools(dimensions)
@@ -844,6 +874,7 @@ def _history(*, teachers, courses, adapted, start, today, workshop, trainer, dem
         offered = [adapted if (in_78 and c.pk == original) else c for c in courses]
         events += demo_history.teacher_plan(teacher, offered, days, modules_of)
     demo_history.history_play(events)
+    demo_questionnaires.follow_ups_play(skills={t.user.pk: t.skill for t in teachers}, days=days, today=today)
     # About 60 % opt in to being proposed as ambassadors (a teacher's own later choice is kept).
     for teacher in teachers:
         user = teacher.user
@@ -891,6 +922,8 @@ def demo_counts(*, schools, catalogues) -> dict[str, int]:
     teachers = Membership.objects.filter(school_id__in=school_ids, role=Membership.Role.TEACHER)
     proposals = AmbassadorProposal.objects.filter(school_id__in=school_ids)
     registrations = SessionRegistration.objects.filter(user__memberships__school_id__in=school_ids)
+    teacher_ids = teachers.values("user_id")
+    answers = QuestionnaireResponse.objects.filter(user__in=teacher_ids)
     return {
         "schools_95": sum(1 for s in schools if s.departement.code == "95"),
         "schools_78": sum(1 for s in schools if s.departement.code == "78"),
@@ -906,6 +939,9 @@ def demo_counts(*, schools, catalogues) -> dict[str, int]:
         "badges": AmbassadorBadge.objects.count(),
         "session_places_past": registrations.filter(attended__isnull=False).count(),
         "session_places_future": registrations.filter(attended__isnull=True).count(),
+        "questionnaire_reactions": answers.filter(kind=Kind.REACTION).count(),
+        "follow_ups_sent": FollowUpInvitation.objects.filter(user__in=teacher_ids, sent_at__isnull=False).count(),
+        "follow_ups_answered": answers.filter(kind=Kind.FOLLOW_UP).count(),
     }
 
 

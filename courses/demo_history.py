@@ -20,7 +20,8 @@ from django.utils import timezone
 from evidence.services import levels_refresh
 from xapi.services import statements_announced_together
 
-from . import services, sessions
+from . import questionnaire, services, sessions
+from .demo_questionnaires import reaction_data
 from .models import CoursePage, ModulePage
 
 HISTORY_DAYS = 548  # 18 months
@@ -115,6 +116,17 @@ def teacher_plan(teacher: Teacher, courses: list[CoursePage], days: list[date], 
                             moment,
                             2,
                             _call(services.content_step_complete, user=user, module=module, block_id=block.id),
+                        )
+                    )
+                elif block.block_type == "questionnaire":
+                    data = reaction_data(block=block, rng=rng, skill=teacher.skill, module_key=module.slug)
+                    events.append(
+                        Event(
+                            moment,
+                            2,
+                            _call(
+                                questionnaire.reaction_submit, user=user, module=module, block_id=block.id, data=data
+                            ),
                         )
                     )
                 elif block.block_type == "quiz":

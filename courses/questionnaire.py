@@ -5,6 +5,7 @@ others); the `questionnaires` read model keeps one row per answer, written in th
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -132,11 +133,13 @@ def _respond(
     registration,
     grouping: list[dict],
     parsed: Parsed,
+    at: datetime | None = None,
 ) -> QuestionnaireResponse:
-    """Store the statements and the read model of one submission, once (in the caller's transaction)."""
+    """Store the statements and the read model of one submission, once (in the caller's transaction).
+    `at` (a replay of the past, as in courses/services.py) dates the answers and their statements."""
     if QuestionnaireResponse.objects.filter(user=user, activity_iri=iri).exists():
         raise QuestionnaireError(_("Vous avez déjà répondu à ce questionnaire. Merci !"))
-    now = timezone.now()
+    now = at or timezone.now()
     survey = questionnaire_activity(iri=iri, value=block.value)
     completed_id = uuid.uuid4()
     response = QuestionnaireResponse.objects.create(
@@ -163,6 +166,7 @@ def _respond(
             parents=[survey],
             grouping=grouping,
             result={"response": text},
+            at=at,
         )
         statement_store(data=statement)
         QuestionnaireAnswer.objects.create(
@@ -187,6 +191,7 @@ def _respond(
         parents=parents,
         grouping=[g for g in grouping if g["id"] not in {p["id"] for p in parents}],
         result={"completion": True},
+        at=at,
     )
     statement["id"] = str(completed_id)
     statement_store(data=statement)
@@ -201,7 +206,7 @@ def _once(run):
         raise QuestionnaireError(_("Vous avez déjà répondu à ce questionnaire. Merci !")) from error
 
 
-def reaction_submit(*, user, module: ModulePage, block_id: str, data) -> Parsed:
+def reaction_submit(*, user, module: ModulePage, block_id: str, data, at: datetime | None = None) -> Parsed:
     """Answer a module's reaction questionnaire; answering it completes the step. Returns the parsed form:
     with errors, nothing is stored."""
     block = step_block(module, block_id, ("questionnaire",))
@@ -223,6 +228,7 @@ def reaction_submit(*, user, module: ModulePage, block_id: str, data) -> Parsed:
             registration=enrollment.registration,
             grouping=[st.module_activity(module), st.course_activity(course)],
             parsed=parsed,
+            at=at,
         )
         ActivityProgress.objects.update_or_create(
             user=user, module=module, block_id=block_id, defaults={"status": ActivityProgress.Status.COMPLETED}
@@ -236,7 +242,7 @@ def follow_up_block(course: CoursePage):
     return next((block for block in course.follow_up if block.block_type == "questionnaire"), None)
 
 
-def follow_up_submit(*, invitation: FollowUpInvitation, data) -> Parsed:
+def follow_up_submit(*, invitation: FollowUpInvitation, data, at: datetime | None = None) -> Parsed:
     """Answer the follow-up questionnaire of an invitation (once)."""
     course = CoursePage.objects.get(pk=invitation.course_id)
     block = follow_up_block(course)
@@ -259,6 +265,7 @@ def follow_up_submit(*, invitation: FollowUpInvitation, data) -> Parsed:
             registration=enrollment.registration if enrollment else None,
             grouping=[st.course_activity(course)],
             parsed=parsed,
+            at=at,
         )
         FollowUpInvitation.objects.filter(pk=invitation.pk).update(response=response)
 

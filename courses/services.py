@@ -97,12 +97,13 @@ def step_done(
     status: str = ActivityProgress.Status.COMPLETED,
     verb: str = "completed",
     instructor=None,
+    duration: str | None = None,
     at: datetime | None = None,
 ) -> bool:
     """The one place a step becomes done: its progress takes `status` and its aligned statement (`completed`,
     or `attended` for a session) is recorded, once. A step already done records nothing (content read twice,
     a journal rewritten, a cmi5 content reporting again, attendance taken again). Returns whether the step
-    was newly done.
+    was newly done. `duration` (ISO 8601) goes into the statement's result: the time the step took.
 
     The progress row is created first, then locked: two requests at once record one statement."""
     progress, created = ActivityProgress.objects.get_or_create(
@@ -121,7 +122,7 @@ def step_done(
             verb=verb,
             obj=st.step_activity(module, block),
             alignment=block.value["alignment"],
-            result={"completion": True},
+            result={"completion": True, **({"duration": duration} if duration else {})},
             instructor=instructor,
             at=at,
             **_module_context(module=module, enrollment=enrollment),

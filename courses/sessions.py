@@ -118,7 +118,8 @@ def attendance_record(
 ) -> int:
     """Record who came, who was absent and whose absence is excused, once the session has begun.
 
-    Each newly present teacher gets an `attended` statement naming the trainer as instructor; absent
+    Each newly present teacher gets an `attended` statement naming the trainer as instructor, with the
+    session's length as its duration (the time spent, for the evaluation); absent
     and excused teachers get none, so the certificate and the levels count only attendance. Returns
     the number of new attendances. `at`: when it was taken (default now), for a replay of past events."""
     if not is_module_trainer(user=trainer, module=module):
@@ -144,6 +145,10 @@ def attendance_record(
     if unknown:
         raise LearningError(_("Certaines personnes cochées ne sont pas inscrites à cette session."))
     now = at or timezone.now()
+    length = datetime.combine(block.value["date"], block.value["end_time"]) - datetime.combine(
+        block.value["date"], block.value["start_time"]
+    )
+    duration = f"PT{int(length.total_seconds())}S" if length.total_seconds() > 0 else None
     new = 0
     for registration in registrations:
         present = registration.user_id in present_user_ids
@@ -164,6 +169,7 @@ def attendance_record(
                 status=ActivityProgress.Status.ATTENDED,
                 verb="attended",
                 instructor=trainer,
+                duration=duration,
                 at=at,
             )
     return new

@@ -27,6 +27,7 @@ TEACHER = "enseignante@demo.relais.fr"
 MANAGER = "gestionnaire@demo.relais.fr"
 ACADEMIE_MANAGER = "rectorat@demo.relais.fr"
 ADMIN = "admin@demo.relais.fr"
+TRAINER = "formatrice@demo.relais.fr"
 PASSWORD = "relais-demo-2026"  # noqa: S105 (courses.demo.DEMO_PASSWORD, printed by `make demo`)
 SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 740}}
 
@@ -62,9 +63,10 @@ def login(page, base, email):
 
 
 def shoot(browser, base, size_name, shots):
-    """One browser context per user; shots is a list of (user or None, scheme, name, path-or-callable)."""
+    """One browser context per user; shots is a list of (user or None, scheme, name, path-or-callable[, "full"]):
+    "full" takes the whole page on the desktop (the first screen on a phone)."""
     contexts = {}
-    for user, scheme, name, path in shots:
+    for user, scheme, name, path, *options in shots:
         key = (user, scheme)
         if key not in contexts:
             context = browser.new_context(viewport=SIZES[size_name], locale="en-GB" if ENGLISH else "fr-FR")
@@ -77,7 +79,7 @@ def shoot(browser, base, size_name, shots):
         page.goto(base + (path() if callable(path) else path))
         page.wait_for_load_state("networkidle")
         target = OUT / f"{name}-{size_name}.png"
-        page.screenshot(path=str(target))
+        page.screenshot(path=str(target), full_page="full" in options and size_name == "desktop")
         print(f"  {target.relative_to(ROOT)} ({target.stat().st_size // 1024} KB)")
     for context, _ in contexts.values():
         context.close()
@@ -110,6 +112,12 @@ def main() -> None:
         )
         # The last line: Django 5.2's shell first says how many objects it imported.
         school_uai = manage(env, "shell", "-c", biggest, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+        # The evaluation of the demo's first course (the page id is the URL's), for its trainer.
+        first_course = (
+            "from courses.models import CoursePage; "
+            "print(CoursePage.objects.get(slug='enseigner-en-hybride', origin__isnull=True).pk)"
+        )
+        course_id = manage(env, "shell", "-c", first_course, capture_output=True, text=True).stdout.split()[-1]
         port = int(os.environ.get("RELAIS_SCREENSHOTS_PORT") or free_port())
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(  # noqa: S603 (our own manage.py)
@@ -162,6 +170,22 @@ def main() -> None:
                     (ACADEMIE_MANAGER, "light", "pilotage-academie", "/competences/pilotage/"),
                     (ACADEMIE_MANAGER, "light", "pilotage-academie-heatmap", "/competences/pilotage/#competences"),
                     (ACADEMIE_MANAGER, "light", "pilotage-yvelines", "/competences/pilotage/?departement=78#carte"),
+                    # Évaluation in itinere: a course for its trainer, the territories side by side.
+                    # The whole page on the desktop; on a phone, the questionnaires and the comparison.
+                    (
+                        TRAINER,
+                        "light",
+                        "evaluation-course",
+                        f"/evaluation/parcours/{course_id}/#questionnaires",
+                        "full",
+                    ),
+                    (
+                        ACADEMIE_MANAGER,
+                        "light",
+                        "evaluation-territories",
+                        "/evaluation/territoires/?comparer=95&comparer=78#comparaison",
+                        "full",
+                    ),
                     (MANAGER, "light", "ambassadors", "/competences/ambassadeurs/"),
                     (MANAGER, "light", "ambassadors-close", "/competences/ambassadeurs/#proches"),
                     (

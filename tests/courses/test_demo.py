@@ -16,8 +16,11 @@ from courses.codesign import upstream_changes
 from courses.demo import DEMO_DOMAIN, SIZES, demo_load, demo_plan
 from courses.demo_history import campaign_days
 from courses.models import CoursePage, Enrollment, SessionRegistration
+from evaluation.models import EffectStat, Funnel, ItemStat, ResponseStat
+from evaluation.refresh import evaluation_refresh
 from evidence.models import LevelChange
 from lms.models import Departement, Membership, School
+from questionnaires.models import FollowUpInvitation, Kind, QuestionnaireAnswer, QuestionnaireResponse
 from tests.conftest import wagtail_root
 from xapi.models import Statement
 
@@ -83,6 +86,31 @@ def test_small_demo_has_the_whole_shape():
     assert "Classe virtuelle : retours d&#x27;expérience" in page or "Classe virtuelle : retours d'expérience" in page
     # The demo teacher belongs to a school of the demo.
     assert Membership.objects.filter(user__email=f"enseignante@{DEMO_DOMAIN}", school__departement__code="95")
+
+    # Questionnaires: reactions at the end of modules, follow-ups six weeks after courses, answered in the past.
+    reactions = QuestionnaireResponse.objects.filter(kind=Kind.REACTION)
+    follow_ups = QuestionnaireResponse.objects.filter(kind=Kind.FOLLOW_UP)
+    assert reactions.count() >= 10 and follow_ups.count() >= 3
+    assert max(reactions.values_list("submitted_at", flat=True)) < timezone.now() - timedelta(days=1)
+    scores = set(
+        QuestionnaireAnswer.objects.filter(response__in=reactions, score__isnull=False).values_list("score", flat=True)
+    )
+    assert len(scores) >= 3  # varied answers, not one value for everybody
+    invited = FollowUpInvitation.objects.filter(sent_at__isnull=False)
+    assert invited.count() > follow_ups.count() == invited.filter(response__isnull=False).count()
+    assert (counts["questionnaire_reactions"], counts["follow_ups_sent"], counts["follow_ups_answered"]) == (
+        reactions.count(),
+        invited.count(),
+        follow_ups.count(),
+    )
+    assert Statement.objects.filter(verb_id__endswith="/responded").exists()
+    # Every evaluation panel has something to show.
+    evaluation_refresh()
+    assert Funnel.objects.filter(completed__gt=0).exists()
+    assert ItemStat.objects.filter(attempts__gt=0).exists()
+    assert ResponseStat.objects.filter(respondents__gt=0).exists()
+    assert EffectStat.objects.filter(group=EffectStat.Group.COMPLETERS, n__gt=0).exists()
+    assert EffectStat.objects.filter(group=EffectStat.Group.COMPARISON, n__gt=0).exists()
 
     # A second run adds nothing.
     before = Statement.objects.count()

@@ -60,6 +60,12 @@ def test_attendance_by_the_trainer_is_attended_with_instructor(
     (attended,) = payloads("attended")
     assert attended["context"]["instructor"] == trainer.xapi_actor()
     assert attended["context"]["contextActivities"]["other"][0]["id"].endswith("/crcn-edu/4.1")
+    # The session's length is the time spent (the evaluation's time panel reads it).
+    value = session.value
+    length = (value["end_time"].hour * 60 + value["end_time"].minute) - (
+        value["start_time"].hour * 60 + value["start_time"].minute
+    )
+    assert attended["result"]["duration"] == f"PT{length * 60}S" and length > 0
     assert ActivityProgress.objects.get(block_id=session.id).status == "attended"
     assert Evidence.objects.get(user=enrolled).kind == "attendance"
     # Taking attendance again adds nothing; a registered teacher cannot cancel once it is taken.

@@ -1,7 +1,7 @@
 """The foundation's journey, as a new user would do it on the demo territory.
 
-The demo teacher logs in, enrols, completes a step, passes a quiz, completes the
-module; "Mes compétences" shows the new level; the manager's dashboard shows
+The demo teacher logs in, enrols, completes a step, passes a quiz, answers the reaction questionnaire,
+completes the module; "Mes compétences" shows the new level; the manager's dashboard shows
 the change for that teacher's school.
 """
 
@@ -67,6 +67,20 @@ def test_teacher_journey_changes_levels_and_dashboard(page, live_server):
     assert page.get_by_role("radio", name="Le temps à distance", exact=True).is_checked()
     page.get_by_role("button", name="Valider mes réponses").click()
     page.get_by_text(re.compile("Quiz réussi : 2 bonne")).wait_for()
+    # The module ends with its reaction questionnaire: answered as a teacher would.
+    survey = page.locator('[data-activity-type="questionnaire"]')
+    survey.get_by_role("group", name=re.compile("Ce module m'a été utile")).get_by_text(
+        "Tout à fait d'accord", exact=True
+    ).click()
+    survey.get_by_role("group", name=re.compile("Je pourrai appliquer")).get_by_text(
+        "Plutôt d'accord", exact=True
+    ).click()
+    survey.get_by_role("group", name=re.compile("contenus et les consignes")).get_by_text(
+        "Plutôt d'accord", exact=True
+    ).click()
+    survey.get_by_role("group", name=re.compile("La durée du module")).get_by_text("Adaptée", exact=True).click()
+    survey.get_by_role("button", name="Envoyer mes réponses").click()
+    page.get_by_text("Merci : vos réponses sont enregistrées.").wait_for()
     page.get_by_role("button", name="Terminer le module").click()
     page.get_by_text(re.compile("terminé. Bravo")).wait_for()
 

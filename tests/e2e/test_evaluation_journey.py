@@ -1,6 +1,7 @@
 """A trainer reads her module's evaluation from the site's menu (figures drawn, tables beside them, the
 CSV matching the page); an académie's manager compares two départements. Both pages axe-clean, at 1280 px
-and 375 px; screenshots for docs/screenshots (RELAIS_UPDATE_SCREENSHOTS=1)."""
+and 375 px; screenshots evaluation-journey-* (RELAIS_UPDATE_SCREENSHOTS=1; the docs' evaluation-* ones come
+from the demo, scripts/screenshots.py)."""
 
 from datetime import date
 
@@ -40,12 +41,12 @@ def test_trainer_reads_her_module_evaluation(page, live_server, history):
     assert csv_rows(download(page, "entonnoir", "csv"))[1][:4] == ["Parcours entier", "5", "4", "2"]
     assert page.get_by_text("Ceci est une comparaison, pas la preuve d'un effet.").is_visible()
     assert not axe_blocking(page)
-    page.screenshot(path=str(SCREENSHOTS / "evaluation-course-desktop.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "evaluation-journey-course-desktop.png"), full_page=True)
     page.set_viewport_size({"width": 375, "height": 800})
     page.reload()
     page.wait_for_load_state("networkidle")
     assert not axe_blocking(page)
-    page.screenshot(path=str(SCREENSHOTS / "evaluation-course-phone.png"), full_page=False)
+    page.screenshot(path=str(SCREENSHOTS / "evaluation-journey-course-phone.png"), full_page=False)
 
 
 def test_manager_compares_two_departements(page, live_server, history):
@@ -66,4 +67,4 @@ def test_manager_compares_two_departements(page, live_server, history):
     assert rows[1][2:6] == ["4", "4", "2", "50.0"]
     assert page.locator("#figure-territoires.js-plotly-plot").count() == 1
     assert not axe_blocking(page)
-    page.screenshot(path=str(SCREENSHOTS / "evaluation-territories-desktop.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "evaluation-journey-territories-desktop.png"), full_page=True)

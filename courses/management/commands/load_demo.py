@@ -30,7 +30,9 @@ class Command(BaseCommand):
             f"{counts['level_changes']} level changes over {counts['months_with_level_changes']} months, "
             f"ambassador proposals: {counts['proposals_pending']} pending, {counts['proposals_confirmed']} "
             f"confirmed, {counts['proposals_declined']} declined; {counts['badges']} badges; session places: "
-            f"{counts['session_places_past']} past, {counts['session_places_future']} to come."
+            f"{counts['session_places_past']} past, {counts['session_places_future']} to come; questionnaires: "
+            f"{counts['questionnaire_reactions']} reactions, follow-ups {counts['follow_ups_sent']} sent and "
+            f"{counts['follow_ups_answered']} answered."
         )
         self.stdout.write("")
         self.stdout.write("Logins (http://127.0.0.1:8000/comptes/login/):")

@@ -82,6 +82,8 @@ def heatmap_figure(
     decimal = formats.get_format("DECIMAL_SEPARATOR")
     hidden_label = _("moins de %(n)s") % {"n": min_size}
     not_evaluated = _("non évalué")
+    # Abbreviation of "non évalué" inside a heatmap cell.
+    not_evaluated_short = _("n.é.")
     evaluated_word = _("%(e)s enseignants évalués sur %(n)s")
     z, text, hover = [], [], []
     hidden_z, not_z = [], []
@@ -102,7 +104,7 @@ def heatmap_figure(
                     detail = "<br>" + evaluated_word % {"e": evaluated[i][j], "n": teachers[i]}
                 hover_row.append(f"{value:.2f}".replace(".", decimal) + detail)
             else:
-                text_row.append("n.é.")
+                text_row.append(not_evaluated_short)
                 hover_row.append(not_evaluated)
         z.append(z_row)
         text.append(text_row)
@@ -145,7 +147,7 @@ def heatmap_figure(
     special = []
     for name, cells, colour, texts in (
         ("hidden", hidden_z, HIDDEN_COLOUR, f"<{min_size}"),
-        ("not", not_z, NOT_EVALUATED_COLOUR, "n.é."),
+        ("not", not_z, NOT_EVALUATED_COLOUR, not_evaluated_short),
     ):
         if not any(v is not None for row in cells for v in row):
             continue

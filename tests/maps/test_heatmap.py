@@ -4,11 +4,12 @@ non-evaluated cells drawn apart from any level, no blank rows; means over the te
 
 import plotly.graph_objects as go
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from evidence.models import CompetencyState
 from frameworks.models import Competency
 from lms.models import Academie, Membership
+from maps.figures import heatmap_figure
 from maps.stats import stats_refresh
 from tests.conftest import make_school, make_user
 from tests.factories import build_territory
@@ -102,3 +103,15 @@ def test_hidden_and_not_evaluated_cells_are_drawn_apart(page):
     assert row[3] == round(100 * 6 / (7 * 16))  # the share evaluated, beside the means
     html = response.content.decode()
     assert 'id="legende-heatmap"' in html and "non évalué" in html
+
+
+def test_the_not_evaluated_cells_are_abbreviated_in_the_reader_s_language():
+    def cell_texts(language):
+        with translation.override(language):
+            figure = heatmap_figure(
+                rows=[[2.5, "—"]], competencies=[("1.1", "Informer"), ("1.2", "Communiquer")], labels=["A"], min_size=5
+            )
+        return [t for trace in figure["data"] for row in trace.get("text") or [] for t in row]
+
+    assert "n.é." in cell_texts("fr") and "n.e." not in cell_texts("fr")
+    assert "n.e." in cell_texts("en") and "n.é." not in cell_texts("en")

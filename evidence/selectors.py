@@ -48,7 +48,7 @@ def competency_levels_for_teacher(*, user) -> list[FrameworkLevels]:
     history = defaultdict(list)
     for change in LevelChange.objects.filter(user=user).order_by("-changed_at"):
         history[change.competency_id].append(change)
-    labels = {(lv.framework_id, lv.number): lv.label_display() for lv in Level.objects.all()}
+    labels = {(lv.framework_id, lv.number): lv.title_display() for lv in Level.objects.all()}
     result = []
     # CRCN Édu first: it is the teachers' own framework.
     for framework in Framework.objects.prefetch_related("levels").order_by("-slug"):

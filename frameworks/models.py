@@ -146,17 +146,25 @@ class Level(models.Model):
         """« Niveau 3 — Indépendant », « Niveau 2 — Confirmé (Formation initiale) »: the number and its name."""
         return level_name(self.number, self.label_display(), self.group_display())
 
+    def title_display(self) -> str:
+        """The level's name alone, in the active language: « Indépendant » (the number shown beside it)."""
+        return level_title(self.label_display(), self.group_display())
 
-def level_name(number: int, label: str, group: str = "") -> str:
-    """A level by its number and name. A label that only repeats the number (the CRCN's « Novice –
+
+def level_title(label: str, group: str = "") -> str:
+    """A level's name without its number. A label that only repeats the number (the CRCN's « Novice –
     niveau 1 ») gives way to its group; a label two levels share (CRCN Édu's « Confirmé ») is told apart
     by its group."""
     if re.search(r"(niveau|level)\s*\d", label, re.IGNORECASE) and group:
-        name = group
-    elif group and label != group and "(" not in label:
-        name = f"{label} ({group.lower()})"
-    else:
-        name = label
+        return group
+    if group and label != group and "(" not in label:
+        return f"{label} ({group.lower()})"
+    return label
+
+
+def level_name(number: int, label: str, group: str = "") -> str:
+    """A level by its number and name: « Niveau 3 — Indépendant »."""
+    name = level_title(label, group)
     if not name:
         return gettext_now("Niveau %(number)s") % {"number": number}
     return gettext_now("Niveau %(number)s — %(name)s") % {"number": number, "name": name}

@@ -58,3 +58,17 @@ def test_why_this_level_lists_the_evidence_and_its_weight(
     assert 'data-level="4"' in row
     assert "évaluation notée — niveau 4" in row and "(poids 1,0)" in row
     assert "Historique :" in row and "0 → 4" in row
+
+
+def test_a_crcn_level_says_its_number_once(client, frameworks, teacher, django_capture_on_commit_callbacks):
+    from tests.factories import aligned
+    from xapi.services import statement_store
+
+    with django_capture_on_commit_callbacks(execute=True):
+        statement_store(data=aligned(teacher, codes=["1.1"], level=4, framework="crcn"))
+    client.login(email=teacher.email, password=PASSWORD)
+    html = client.get("/competences/mes-competences/").content.decode()
+    row = html[html.index('data-competency="1.1"', html.index('data-framework="crcn"')) :]
+    row = row[row.index('data-level="4"') : row.index("</td>", row.index('data-level="4"'))]
+    # "4 / 8 — Indépendant", not "4 / 8 — Indépendant – niveau 4".
+    assert "4 / 8" in row and "Indépendant" in row and "niveau 4" not in row

@@ -1,11 +1,13 @@
-"""Partner moved from themes to courses (courses 0010-0011, themes 0004): a filled database keeps its
+"""Partner moved from themes to courses (courses 0012-0013, themes 0004): a filled database keeps its
 partners, their logos, reviewer groups and links, and the permissions groups held on them."""
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from wagtail.models import Site as CurrentSite
 
 from courses.models import Partner as CurrentPartner
+from tests.conftest import wagtail_root
 
 BEFORE = [("courses", "0009_session_waitlist_reminder"), ("themes", "0003_partner_kind_reviewer_group")]
 
@@ -30,6 +32,10 @@ def _back_to_latest():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_filled_database_keeps_its_partners_through_the_move():
+    # A transactional test before this one may have flushed what Wagtail's migrations made.
+    root = wagtail_root()
+    if not CurrentSite.objects.exists():
+        CurrentSite.objects.create(hostname="localhost", root_page=root, is_default_site=True)
     latest = _latest()
     executor = _executor()
     executor.migrate(BEFORE)
@@ -45,8 +51,7 @@ def test_a_filled_database_keeps_its_partners_through_the_move():
     TerritorySettings = old.get_model("themes", "TerritorySettings")
     TerritoryPartner = old.get_model("themes", "TerritoryPartner")
 
-    # A transactional test before this one may have flushed the root collection the data migration made.
-    collection = Collection.objects.first() or Collection.objects.create(name="Root", path="0001", depth=1, numchild=0)
+    collection = Collection.objects.first()
     logo = Image.objects.create(
         title="Logo Canopé",
         file="original_images/canope.png",

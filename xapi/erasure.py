@@ -3,8 +3,13 @@
 Statements whose actor is the person go, with their index rows and the outbox rows that would
 still forward them. In every other statement that names the person (as object, group member,
 instructor, team, authority, inside a SubStatement, or as an agent anywhere in it) the person is
-replaced by a tombstone account, so that the records of the other people stay whole; the agent
-index of those statements follows. Documents about the person go, and clients bound to them.
+replaced by a tombstone account, so that the records of the other people stay whole. Their
+identifiers (pseudonym, address, its SHA-1, openid) are also replaced wherever else they appear as
+text, keys included: extensions of the context, the result or an activity definition, attachments'
+metadata, activity ids. Those statements are found through the agent index and through a text
+search of the stored JSON (one query, in the database); their derived columns and index rows follow.
+Each identifier is replaced by one of the same shape (a UUID by a UUID, an address by an address),
+so the statement stays valid xAPI. Documents about the person go, and clients bound to them.
 
 What was already forwarded to another LRS is out of reach: `agent_erase` records, per target, how
 many statements naming the person were delivered there (an ErasureNotice, shown on the forwarding
@@ -13,18 +18,23 @@ status page), so that an administrator can ask that LRS's operator to erase them
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import re
 import secrets
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .forwarding.models import ErasureNotice, ForwardTarget, OutboxEntry
-from .identity import agent_key, has_ifi
-from .indexing import statement_agents
-from .models import Client, Document, Statement, StatementAgent
+from .identity import agent_key, anonymous_group_key, has_ifi
+from .indexing import statement_activities, statement_agents
+from .models import Client, Document, Statement, StatementActivity, StatementAgent
 
 logger = logging.getLogger(__name__)
 CHUNK = 500
@@ -44,11 +54,45 @@ def tombstone_for(home_page: str) -> dict:
     return {"homePage": home_page, "name": secrets.token_hex(16)}
 
 
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+_HEX = re.compile(r"^[0-9a-f]+$", re.IGNORECASE)
+
+
+def identifiers(keys: set[str], strings: list[str]) -> list[str]:
+    """The texts that identify the person: the given strings and the values inside their agent keys."""
+    found = {text for text in strings if text}
+    for key in keys:
+        kind, _, value = key.partition(":")
+        if kind == "account":
+            found.add(value.partition("|")[2])
+        elif kind == "mbox":
+            found.add(value.partition(":")[2] or value)
+        elif kind in ("mbox_sha1sum", "openid"):
+            found.add(value)
+    # Longest first, so that an address is replaced before a pseudonym it may contain.
+    return sorted((text for text in found if len(text) >= 8), key=len, reverse=True)
+
+
+def _stand_in(text: str, tomb: str) -> str:
+    """What replaces `text`: a value of the same shape, so that a UUID, an address or a SHA-1 stays one."""
+    if _UUID.match(text):
+        return str(uuid.UUID(hex=hashlib.sha256(tomb.encode()).hexdigest()[:32]))
+    if _HEX.match(text):
+        return hashlib.sha256(tomb.encode()).hexdigest()[: len(text)]
+    if "@" in text:
+        return f"{tomb}@erased.invalid"
+    if ":" in text:
+        return f"urn:erased:{tomb}"
+    return tomb
+
+
 class _Scrubber:
     def __init__(self, keys: set[str], strings: list[str], account: dict):
         self.keys = keys
-        self.strings = [s for s in strings if s]
         self.account = account
+        texts = identifiers(keys, strings)
+        self.stand_ins = {text.lower(): _stand_in(text, account["name"]) for text in texts}
+        self.pattern = re.compile("|".join(re.escape(text) for text in texts), re.IGNORECASE) if texts else None
 
     def _matches(self, node: dict) -> bool:
         if not has_ifi(node):
@@ -58,9 +102,15 @@ class _Scrubber:
         except ValueError:
             return False
 
+    def _text(self, text: str) -> str:
+        if self.pattern is None:
+            return text
+        return self.pattern.sub(lambda match: self.stand_ins[match.group(0).lower()], text)
+
     def scrub(self, node):
         if isinstance(node, dict):
-            cleaned = {key: self.scrub(value) for key, value in node.items()}
+            # Keys too: an extension's IRI may carry the pseudonym.
+            cleaned = {self._text(key): self.scrub(value) for key, value in node.items()}
             if self._matches(node):
                 # Only the identifier and the kind stay: the name and any other IFI go with the person.
                 tomb = {"account": dict(self.account)}
@@ -72,11 +122,45 @@ class _Scrubber:
             return cleaned
         if isinstance(node, list):
             return [self.scrub(item) for item in node]
-        if isinstance(node, str) and self.strings:
-            for text in self.strings:
-                if text in node:
-                    node = node.replace(text, self.account["name"])
+        if isinstance(node, str):
+            return self._text(node)
         return node
+
+
+def _text_candidates(texts: list[str]):
+    """Ids of the statements whose stored JSON holds one of `texts` anywhere (case-insensitive).
+
+    One query: on PostgreSQL `UPPER(payload::text) LIKE UPPER('%…%')`; on SQLite, where the JSON is
+    stored with non-ASCII characters escaped, the escaped form is searched too.
+    """
+    condition = Q()
+    for text in texts:
+        for form in {text, json.dumps(text)[1:-1]}:
+            condition |= Q(payload__icontains=form) | Q(authority__icontains=form)
+    if not condition:
+        return set()
+    return set(Statement.objects.filter(condition).values_list("id", flat=True))
+
+
+def _reindex(statement: Statement) -> None:
+    """The derived columns and the index rows of a statement whose payload was rewritten."""
+    payload = statement.payload
+    actor, obj = payload["actor"], payload["object"]
+    statement.actor_key = agent_key(actor) if has_ifi(actor) else anonymous_group_key(str(statement.id))
+    statement.object_activity_id = obj["id"] if obj.get("objectType") == "Activity" else None
+    registration = (payload.get("context") or {}).get("registration")
+    statement.registration = uuid.UUID(registration) if registration else None
+    statement.save(update_fields=["payload", "authority", "actor_key", "object_activity_id", "registration"])
+    StatementAgent.objects.filter(statement_id=statement.id).delete()
+    StatementAgent.objects.bulk_create(
+        StatementAgent(statement_id=statement.id, stored=statement.stored, agent_key=key, relation=relation)
+        for key, relation in statement_agents(payload)
+    )
+    StatementActivity.objects.filter(statement_id=statement.id).delete()
+    StatementActivity.objects.bulk_create(
+        StatementActivity(statement_id=statement.id, stored=statement.stored, activity_id=activity, relation=relation)
+        for activity, relation in statement_activities(payload)
+    )
 
 
 @transaction.atomic
@@ -89,9 +173,20 @@ def agent_erase(*, keys: set[str], strings: list[str], tombstone: dict) -> Erasu
     report = ErasureReport()
     scrubber = _Scrubber(set(keys), strings, tombstone)
     own = set(Statement.objects.filter(actor_key__in=keys).values_list("id", flat=True))
-    named = set(StatementAgent.objects.filter(agent_key__in=keys).values_list("statement_id", flat=True)) - own
+    named = set(StatementAgent.objects.filter(agent_key__in=keys).values_list("statement_id", flat=True))
+    # The person may also be in what the agent index does not cover: extensions, attachments' metadata...
+    named = (named | _text_candidates(identifiers(set(keys), strings))) - own
+    rewritten = set()
+    for statement in Statement.objects.filter(id__in=named).iterator(chunk_size=CHUNK):
+        payload, authority = scrubber.scrub(statement.payload), scrubber.scrub(statement.authority)
+        if payload == statement.payload and authority == statement.authority:
+            continue  # the text search matched a lookalike (another case of a longer word)
+        statement.payload, statement.authority = payload, authority
+        _reindex(statement)
+        rewritten.add(statement.id)
+    report.rewritten = len(rewritten)
     delivered = Counter(
-        OutboxEntry.objects.filter(statement_id__in=own | named, status=OutboxEntry.Status.DELIVERED).values_list(
+        OutboxEntry.objects.filter(statement_id__in=own | rewritten, status=OutboxEntry.Status.DELIVERED).values_list(
             "target_id", flat=True
         )
     )
@@ -106,16 +201,6 @@ def agent_erase(*, keys: set[str], strings: list[str], tombstone: dict) -> Erasu
         report.deleted += (
             Statement.objects.filter(id__in=ids[start : start + CHUNK]).delete()[1].get(Statement._meta.label, 0)
         )
-    for statement in Statement.objects.filter(id__in=named).iterator(chunk_size=CHUNK):
-        statement.payload = scrubber.scrub(statement.payload)
-        statement.authority = scrubber.scrub(statement.authority)
-        statement.save(update_fields=["payload", "authority"])
-        StatementAgent.objects.filter(statement_id=statement.id).delete()
-        StatementAgent.objects.bulk_create(
-            StatementAgent(statement_id=statement.id, stored=statement.stored, agent_key=key, relation=relation)
-            for key, relation in statement_agents(statement.payload)
-        )
-        report.rewritten += 1
     report.documents = Document.objects.filter(agent_key__in=keys).delete()[0]
     Client.objects.filter(bound_actor_key__in=keys).delete()
     if report.forwarded:

@@ -46,8 +46,10 @@ def oidc_app_from_env(provider_id: str, environ) -> dict:
     settings = {
         "server_url": get("SERVER_URL"),
         "scope": _words(get("SCOPES")) or (PROCONNECT_SCOPES if is_proconnect else DEFAULT_SCOPES),
-        # PKCE protects the code; ProConnect, though, refuses any authorize parameter it does not list.
-        "oauth_pkce_enabled": get("PKCE", "0" if is_proconnect else "1").lower() in TRUE,
+        # PKCE protects the code. Unset: whenever the provider's discovery document lists S256
+        # (ProConnect included: it refuses an authorize parameter it does not list, and lists this one
+        # when it takes it); RELAIS_OIDC_<ID>_PKCE=1 or 0 forces it on or off.
+        "oauth_pkce_enabled": (get("PKCE").lower() in TRUE) if get("PKCE") else None,
         "token_auth_method": get("TOKEN_AUTH_METHOD", "client_secret_post"),
         "button": button,
         # ProConnect hands over the address the agent's own directory holds: it is verified.

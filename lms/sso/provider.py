@@ -10,6 +10,7 @@ import secrets
 import requests
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.helpers import render_authentication_error
+from allauth.socialaccount.providers.oauth2.utils import generate_code_challenge
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider, _pick_data
 
 from .views import RelaisOIDCAdapter
@@ -40,6 +41,25 @@ class RelaisOpenIDConnectProvider(OpenIDConnectProvider):
             response = render_authentication_error(request, self, exception=ProviderUnavailable(str(error)))
             response.status_code = 503
             return response
+
+    def get_oauth2_adapter(self, request):
+        # One adapter for the provider's request: the discovery document is fetched once, whether for
+        # the PKCE decision or for the endpoints.
+        if getattr(self, "_oauth2_adapter", None) is None:
+            self._oauth2_adapter = super().get_oauth2_adapter(request)
+        return self._oauth2_adapter
+
+    def pkce_enabled(self) -> bool:
+        """PKCE (S256) unless the app's setting says otherwise; by default whenever the provider says it
+        takes it (`code_challenge_methods_supported` in its discovery document)."""
+        enabled = self.app.settings.get("oauth_pkce_enabled")
+        if enabled is not None:
+            return bool(enabled)
+        config = self.get_oauth2_adapter(self.request).openid_config
+        return "S256" in (config.get("code_challenge_methods_supported") or ())
+
+    def get_pkce_params(self) -> dict:
+        return generate_code_challenge() if self.pkce_enabled() else {}
 
     def extract_common_fields(self, data):
         fields = super().extract_common_fields(data)

@@ -118,7 +118,8 @@ def oidc_provider():
     node = shutil.which("node")
     if node is None or not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
         pytest.fail("The test OpenID Connect provider is not installed: run `make install-test` (needs node and npm).")
-    port = _free_port()
+    # A fixed port when the machine's ports are shared out (RELAIS_TEST_OIDC_PORT), else any free one.
+    port = int(os.environ.get("RELAIS_TEST_OIDC_PORT") or _free_port())
     LOG.parent.mkdir(exist_ok=True)
     with LOG.open("w") as log:
         process = subprocess.Popen(

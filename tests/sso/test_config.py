@@ -30,8 +30,11 @@ def test_proconnect_and_an_academie():
     assert proconnect["settings"]["scope"] == PROCONNECT_SCOPES
     assert proconnect["settings"]["button"] == "proconnect"
     assert proconnect["settings"]["verified_email"] is True
-    assert proconnect["settings"]["oauth_pkce_enabled"] is False  # ProConnect refuses unlisted parameters
-    assert lyon["settings"]["oauth_pkce_enabled"] is True
+    # Unset: PKCE whenever the provider's discovery document lists S256 (lms.sso.provider).
+    assert proconnect["settings"]["oauth_pkce_enabled"] is None
+    assert lyon["settings"]["oauth_pkce_enabled"] is None
+    forced = oidc_apps_from_env({**PROCONNECT, "RELAIS_OIDC_PROCONNECT_PKCE": "0", "RELAIS_OIDC_AC_LYON_PKCE": "1"})
+    assert [app["settings"]["oauth_pkce_enabled"] for app in forced] == [False, True]
     assert lyon["name"] == "Académie de Lyon"
     assert lyon["settings"]["scope"] == ["openid", "email", "profile"]
     assert lyon["settings"]["verified_email"] is False

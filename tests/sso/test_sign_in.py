@@ -187,12 +187,38 @@ def test_logout_after_a_password_sign_in_stays_local(client, teacher):
 
 
 def test_the_authorization_request_carries_only_what_each_provider_takes(person):
-    """ProConnect: state and nonce of 32+ characters, no unlisted parameter; an académie gets PKCE too."""
+    """ProConnect: state and nonce of 32+ characters, no unlisted parameter; PKCE for every provider that
+    lists S256 in its discovery document (the test provider does, as ProConnect does when it takes it)."""
     from urllib.parse import parse_qs, urlparse
 
     proconnect = parse_qs(urlparse(person.start("proconnect")).query)
-    assert set(proconnect) == {"client_id", "redirect_uri", "scope", "response_type", "state", "nonce"}
+    assert set(proconnect) == {
+        "client_id",
+        "redirect_uri",
+        "scope",
+        "response_type",
+        "state",
+        "nonce",
+        "code_challenge",
+        "code_challenge_method",
+    }
     assert set(proconnect["scope"][0].split()) == {"openid", "email", "given_name", "usual_name", "uid", "siret"}
     assert len(proconnect["state"][0]) >= 32 and len(proconnect["nonce"][0]) >= 32
+    assert proconnect["code_challenge_method"] == ["S256"] and len(proconnect["code_challenge"][0]) >= 43
     academie = parse_qs(urlparse(person.start("ac-test")).query)
     assert academie["code_challenge_method"] == ["S256"] and academie["code_challenge"]
+
+
+def test_no_pkce_for_a_provider_that_does_not_list_it_or_when_turned_off(client, settings, sso):
+    from urllib.parse import parse_qs, urlparse
+
+    from tests.sso.oidc import Person, providers_setting
+
+    apps = sso.apps("http://testserver")
+    apps[0]["settings"]["openid_configuration_overrides"] = {"code_challenge_methods_supported": ["plain"]}
+    apps[1]["settings"]["oauth_pkce_enabled"] = False
+    settings.SOCIALACCOUNT_PROVIDERS = providers_setting(apps)
+    person = Person(client, sso)
+    for provider_id in ("proconnect", "ac-test"):
+        query = parse_qs(urlparse(person.start(provider_id)).query)
+        assert "code_challenge" not in query and "code_challenge_method" not in query, provider_id

@@ -6,9 +6,11 @@ writes the `LMS.LaunchData` state document and the `cmi5LearnerPreferences` agen
 registration (xapi.http.binding) and checked against the cmi5 rules (cmi5_rules.py). The content
 POSTs to the fetch URL once for `{"auth-token": base64(key:secret)}`. The client dies when the
 content sends `terminated`, or when the launch outlives LAUNCH_LIFETIME (then Relais records
-`abandoned`). The content's statements never count as evidence themselves (its client's evidence
-policy is "none"): when they meet the step's moveOn, Relais records its own aligned `completed`,
-once, and `satisfied` for the module once all its cmi5 contents are.
+`abandoned`); it is deleted LAUNCH_CLIENT_RETENTION later (until then its token gets a 401 saying
+the session is over), and it is never in the administrators' list of LRS clients. The content's
+statements never count as evidence themselves (its client's evidence policy is "none"): when they
+meet the step's moveOn, Relais records its own aligned `completed`, once, and `satisfied` for the
+module once all its cmi5 contents are.
 """
 
 import base64
@@ -23,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from xapi.documents import DocumentScope, Preconditions, document_get, document_put
-from xapi.http.auth import client_create
+from xapi.http.auth import client_create, temporary_clients_purge
 from xapi.identity import agent_key
 from xapi.models import Client, Document, Statement
 from xapi.services import statement_store
@@ -33,6 +35,8 @@ from .models import ActivityProgress, Cmi5Launch, ModulePage
 from .services import enrollment_for, step_block, step_done
 
 LAUNCH_LIFETIME = timedelta(hours=4)
+# How long a dead launch token is kept (for its 401 to say why) before its client is deleted.
+LAUNCH_CLIENT_RETENTION = timedelta(days=1)
 CMI5_SCOPES = [
     Client.Scope.STATEMENTS_WRITE.value,
     Client.Scope.STATEMENTS_READ_MINE.value,
@@ -163,10 +167,13 @@ def cmi5_statement(*, launch: Cmi5Launch, block, verb: str, obj: dict | None = N
 
 
 def launches_expire() -> int:
-    """End the launches past their lifetime (their client dies, `abandoned` is recorded). Returns how many."""
-    expired = list(Cmi5Launch.objects.filter(expires_at__lte=timezone.now(), ended_at__isnull=True))
+    """End the launches past their lifetime (their client dies, `abandoned` is recorded), and delete the
+    clients of the sessions over for LAUNCH_CLIENT_RETENTION. Returns how many launches ended."""
+    now = timezone.now()
+    expired = list(Cmi5Launch.objects.filter(expires_at__lte=now, ended_at__isnull=True))
     for launch in expired:
         launch_end(launch=launch, abandoned=True)
+    temporary_clients_purge(expired_before=now - LAUNCH_CLIENT_RETENTION)
     return len(expired)
 
 
@@ -188,6 +195,7 @@ def cmi5_launch(*, user, module: ModulePage, block_id: str, base_url: str | None
         evidence=Client.Evidence.NONE,
         bound_actor=actor,
         bound_registration=enrollment.registration,
+        expires_at=timezone.now() + LAUNCH_LIFETIME,
     )
     token = base64.b64encode(f"{client.key}:{secret}".encode()).decode()
     launch = Cmi5Launch.objects.create(
@@ -196,8 +204,9 @@ def cmi5_launch(*, user, module: ModulePage, block_id: str, base_url: str | None
         block_id=block_id,
         registration=enrollment.registration,
         client=client,
+        client_key=client.key,
         pending_token=token,
-        expires_at=timezone.now() + LAUNCH_LIFETIME,
+        expires_at=client.expires_at,
     )
     base = (base_url or settings.RELAIS_BASE_URL).rstrip("/")
     activity_id = au_activity_id(module, block)
@@ -284,13 +293,14 @@ def cmi5_fetch(*, fetch_id) -> tuple[int, dict]:
 
 def session_statements(launch: Cmi5Launch) -> list[Statement]:
     """What the content sent in this session (its client is the authority), oldest first."""
-    if launch.client_id is None:
+    if not launch.client_key:
         return []
-    key = launch.client.key
     rows = Statement.objects.filter(
-        actor_key=launch.client.bound_actor_key, registration=launch.registration, stored__gte=launch.launched_at
+        actor_key=agent_key(launch.user.xapi_actor()),
+        registration=launch.registration,
+        stored__gte=launch.launched_at,
     ).order_by("stored")
-    return [row for row in rows if ((row.authority or {}).get("account") or {}).get("name") == key]
+    return [row for row in rows if ((row.authority or {}).get("account") or {}).get("name") == launch.client_key]
 
 
 def _block(launch: Cmi5Launch):
@@ -303,9 +313,11 @@ def launch_end(*, launch: Cmi5Launch, abandoned: bool) -> None:
     launch = Cmi5Launch.objects.select_for_update().get(pk=launch.pk)
     if launch.ended_at is not None:
         return
+    now = timezone.now()
     if launch.client_id:
-        Client.objects.filter(pk=launch.client_id).update(is_active=False)
-    launch.ended_at = timezone.now()
+        # Its time is over now: the token answers 401 "session over", and the client goes in a day.
+        Client.objects.filter(pk=launch.client_id).update(is_active=False, expires_at=now)
+    launch.ended_at = now
     launch.pending_token = ""
     launch.save(update_fields=["ended_at", "pending_token"])
     block = _block(launch)
@@ -327,8 +339,8 @@ def reported_verbs(*, launch: Cmi5Launch) -> set[str]:
         Cmi5Launch.objects.filter(
             user=launch.user, module=launch.module, block_id=launch.block_id, registration=launch.registration
         )
-        .exclude(client__isnull=True)
-        .values_list("client__key", flat=True)
+        .exclude(client_key="")
+        .values_list("client_key", flat=True)
     )
     wanted = {st.VERBS["completed"]: "completed", st.VERBS["passed"]: "passed"}
     rows = Statement.objects.filter(
@@ -383,10 +395,7 @@ def cmi5_statements_stored(*, statement_ids: list[str]) -> list[str]:
             verbs_by_key.setdefault(key, set()).add(verb_id)
     if not verbs_by_key:
         return []
-    launches = {
-        launch.client.key: launch
-        for launch in Cmi5Launch.objects.filter(client__key__in=verbs_by_key).select_related("client")
-    }
+    launches = {launch.client_key: launch for launch in Cmi5Launch.objects.filter(client_key__in=verbs_by_key)}
     newly_done = []
     for key, launch in launches.items():
         verbs = verbs_by_key[key]

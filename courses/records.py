@@ -108,6 +108,9 @@ class Cmi5Launch(models.Model):
     # The cmi5 session id (§9.6.3.1): public, in every statement of the session, unlike fetch_id.
     session_id = models.UUIDField(default=uuid.uuid4, editable=False)
     client = models.ForeignKey("xapi.Client", null=True, on_delete=models.SET_NULL, related_name="+")
+    # The client's key, kept once the client is deleted: the statements of the session carry it as
+    # their authority, and moveOn is judged on every session of the registration.
+    client_key = models.CharField(max_length=64, blank=True, default="", db_index=True)
     # The Basic credentials handed out once by the fetch URL, cleared as soon as they are.
     pending_token = models.CharField(max_length=200, blank=True)
     fetched_at = models.DateTimeField(null=True, blank=True)

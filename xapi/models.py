@@ -164,6 +164,9 @@ class Client(models.Model):
     bound_actor = models.JSONField(_("acteur lié"), null=True, blank=True)
     bound_actor_key = models.CharField(_("clé de l'acteur lié"), max_length=512, blank=True, default="")
     bound_registration = models.UUIDField(_("inscription liée"), null=True, blank=True)
+    # A temporary client (a cmi5 launch token): refused from then on with a 401 saying so, left out of
+    # the administrators' list of clients, and deleted some time later (temporary_clients_purge).
+    expires_at = models.DateTimeField(_("expire le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("client LRS")

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -76,11 +77,18 @@ def _require(request, action: str) -> None:
 
 def clients_list(request):
     _require(request, "view")
-    clients = Client.objects.order_by("-is_active", "name")
+    # Temporary clients (cmi5 launch tokens, one per launch) are not listed: only how many are live.
+    clients = Client.objects.filter(expires_at__isnull=True).order_by("-is_active", "name")
+    temporary = Client.objects.filter(expires_at__gt=timezone.now(), is_active=True).count()
     return render(
         request,
         "xapi/admin/clients_list.html",
-        {"clients": clients, "page_title": _("Clients LRS"), "evidence_help": EVIDENCE_HELP},
+        {
+            "clients": clients,
+            "temporary": temporary,
+            "page_title": _("Clients LRS"),
+            "evidence_help": EVIDENCE_HELP,
+        },
     )
 
 

@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xapi.identity import agent_key
@@ -41,11 +42,13 @@ def client_create(
     evidence: str = Client.Evidence.NONE,
     bound_actor: dict | None = None,
     bound_registration=None,
+    expires_at=None,
 ) -> tuple[Client, str]:
     """A new client and its secret; the secret is not stored and cannot be shown again.
 
     ``evidence`` says whether its statements count as learning evidence (none until an
-    administrator says otherwise); ``bound_actor`` / ``bound_registration`` bind it to one learner.
+    administrator says otherwise); ``bound_actor`` / ``bound_registration`` bind it to one learner;
+    ``expires_at`` makes it temporary (a launch token): refused after that time, then deleted.
     """
     unknown = set(scopes) - set(Scope.values)
     if unknown:
@@ -62,8 +65,19 @@ def client_create(
         bound_actor=bound_actor,
         bound_actor_key=agent_key(bound_actor) if bound_actor else "",
         bound_registration=bound_registration,
+        expires_at=expires_at,
     )
     return client, secret
+
+
+def temporary_clients_purge(*, expired_before) -> int:
+    """Delete the temporary clients (launch tokens) whose time ended before `expired_before`.
+
+    A session that ends early sets its client's `expires_at` to that moment. Their statements keep
+    the authority they were stamped with; the key then gets the plain 401 of an unknown client.
+    Returns how many went.
+    """
+    return Client.objects.filter(expires_at__isnull=False, expires_at__lte=expired_before).delete()[0]
 
 
 def client_authority(client: Client) -> dict:
@@ -125,8 +139,18 @@ def _basic(authorization: str, *, address: str = "") -> Credentials:
         # A NUL in the key would reach the database, which cannot compare text holding one.
         raise Unauthorized(_("En-tête Authorization illisible (clé:secret attendu)."), rule="auth_malformed")
     throttle.login_allowed(key=key, address=address)
-    client = Client.objects.filter(key=key, is_active=True).first()
+    client = Client.objects.filter(key=key).first()
     if client is None or not hmac.compare_digest(client.secret_hash, secret_hash(secret)):
+        throttle.login_failed(key=key, address=address)
+        raise Unauthorized(_("Clé ou secret incorrect, ou client désactivé."), rule="bad_credentials")
+    if client.expires_at is not None and (not client.is_active or client.expires_at <= timezone.now()):
+        # Checked here, not only by the app that minted it: the token dies on time even if nothing ran.
+        binding.bound_client_alive(client)  # the app may record the end of the session first
+        raise Unauthorized(
+            _("Ce jeton de lancement a expiré ou sa session est terminée : relancez le contenu depuis Relais."),
+            rule="launch_token_expired",
+        )
+    if not client.is_active:
         throttle.login_failed(key=key, address=address)
         raise Unauthorized(_("Clé ou secret incorrect, ou client désactivé."), rule="bad_credentials")
     binding.bound_client_alive(client)  # a launch token dies with its session (terminated, expired)

@@ -7,9 +7,9 @@ import json
 from django.conf import settings
 
 from evidence.models import CompetencyState, Evidence, LevelChange
-from xapi.erasure import agent_erase, tombstone_for
+from xapi.erasure import agent_erase, statements_naming, tombstone_for
 from xapi.identity import agent_key, has_ifi, normalize_mbox
-from xapi.models import Document, Statement, StatementAgent
+from xapi.models import Document, Statement
 
 from .badge_status import badges_revoke, status_is_revoked
 from .models import AmbassadorBadge, AmbassadorConsent, AmbassadorProposal
@@ -24,6 +24,11 @@ def _agent_keys(user) -> set[str]:
         keys |= {f"mbox:{mbox}", f"mbox_sha1sum:{hashlib.sha1(mbox.encode()).hexdigest()}"}  # noqa: S324
         keys.add(f"mbox_sha1sum:{hashlib.sha1(f'mailto:{user.email}'.encode()).hexdigest()}")  # noqa: S324
     return keys
+
+
+def _strings(user) -> list[str]:
+    """Texts that identify the teacher wherever they appear in a statement (an extension, say)."""
+    return [str(user.xapi_uuid), str(user.xapi_uuid).replace("-", ""), user.email]
 
 
 def _others_masked(node, keys: set[str]):
@@ -80,8 +85,9 @@ def export(user) -> dict:
     keys = _agent_keys(user)
     consent = AmbassadorConsent.objects.filter(user=user).first()
     own = Statement.objects.filter(actor_key__in=keys)
+    # Wherever they are named, extensions included: what erasure would rewrite.
     naming = (
-        Statement.objects.filter(id__in=StatementAgent.objects.filter(agent_key__in=keys).values("statement_id"))
+        Statement.objects.filter(id__in=statements_naming(keys=keys, strings=_strings(user)))
         .exclude(actor_key__in=keys)
         .order_by("stored")
     )
@@ -121,9 +127,8 @@ def erase(user) -> None:
     tombstone account; their badges are revoked in the published list. The rest cascades with the
     account."""
     badges_revoke(user=user)
-    strings = [str(user.xapi_uuid), str(user.xapi_uuid).replace("-", ""), user.email]
     agent_erase(
         keys=_agent_keys(user),
-        strings=strings,
+        strings=_strings(user),
         tombstone=tombstone_for(f"{settings.RELAIS_BASE_URL}/erased"),
     )

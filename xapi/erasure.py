@@ -27,8 +27,9 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from .forwarding.models import ErasureNotice, ForwardTarget, OutboxEntry
@@ -127,19 +128,47 @@ class _Scrubber:
         return node
 
 
+def _like(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def _text_candidates(texts: list[str]):
     """Ids of the statements whose stored JSON holds one of `texts` anywhere (case-insensitive).
 
-    One query: on PostgreSQL `UPPER(payload::text) LIKE UPPER('%…%')`; on SQLite, where the JSON is
-    stored with non-ASCII characters escaped, the escaped form is searched too.
+    One query, in the database. PostgreSQL: `lower(payload::text || authority::text) LIKE ANY (...)`,
+    the row cast to text once (Django's chain of `icontains` casts it once per text and per column:
+    twice as slow, measured on 200,000 rows). SQLite, where the JSON is stored with non-ASCII
+    characters escaped: the escaped form is searched too.
     """
-    condition = Q()
-    for text in texts:
-        for form in {text, json.dumps(text)[1:-1]}:
-            condition |= Q(payload__icontains=form) | Q(authority__icontains=form)
-    if not condition:
+    if not texts:
         return set()
-    return set(Statement.objects.filter(condition).values_list("id", flat=True))
+    statements = Statement.objects.all()
+    if connection.vendor == "postgresql":
+        patterns = sorted({_like(text) for text in texts})
+        table = Statement._meta.db_table
+        # The texts go as a parameter; only the table's own name is in the SQL.
+        found = statements.filter(
+            RawSQL(  # noqa: S611
+                f'lower("{table}"."payload"::text || "{table}"."authority"::text) LIKE ANY (%s)',
+                (patterns,),
+                output_field=BooleanField(),
+            )
+        )
+    else:
+        condition = Q()
+        for text in texts:
+            for form in {text, json.dumps(text)[1:-1]}:
+                condition |= Q(payload__icontains=form) | Q(authority__icontains=form)
+        found = statements.filter(condition)
+    return set(found.values_list("id", flat=True))
+
+
+def statements_naming(*, keys: set[str], strings: list[str]) -> set:
+    """Ids of the statements that name the agent known by `keys` / `strings` anywhere (index or text),
+    their own included: what an export of their data shows and what `agent_erase` goes through."""
+    named = set(StatementAgent.objects.filter(agent_key__in=keys).values_list("statement_id", flat=True))
+    return named | _text_candidates(identifiers(set(keys), strings))
 
 
 def _reindex(statement: Statement) -> None:
@@ -147,10 +176,11 @@ def _reindex(statement: Statement) -> None:
     payload = statement.payload
     actor, obj = payload["actor"], payload["object"]
     statement.actor_key = agent_key(actor) if has_ifi(actor) else anonymous_group_key(str(statement.id))
+    statement.verb_id = payload["verb"]["id"]
     statement.object_activity_id = obj["id"] if obj.get("objectType") == "Activity" else None
     registration = (payload.get("context") or {}).get("registration")
     statement.registration = uuid.UUID(registration) if registration else None
-    statement.save(update_fields=["payload", "authority", "actor_key", "object_activity_id", "registration"])
+    statement.save(update_fields=["payload", "authority", "actor_key", "verb_id", "object_activity_id", "registration"])
     StatementAgent.objects.filter(statement_id=statement.id).delete()
     StatementAgent.objects.bulk_create(
         StatementAgent(statement_id=statement.id, stored=statement.stored, agent_key=key, relation=relation)
@@ -173,9 +203,8 @@ def agent_erase(*, keys: set[str], strings: list[str], tombstone: dict) -> Erasu
     report = ErasureReport()
     scrubber = _Scrubber(set(keys), strings, tombstone)
     own = set(Statement.objects.filter(actor_key__in=keys).values_list("id", flat=True))
-    named = set(StatementAgent.objects.filter(agent_key__in=keys).values_list("statement_id", flat=True))
     # The person may also be in what the agent index does not cover: extensions, attachments' metadata...
-    named = (named | _text_candidates(identifiers(set(keys), strings))) - own
+    named = statements_naming(keys=set(keys), strings=strings) - own
     rewritten = set()
     for statement in Statement.objects.filter(id__in=named).iterator(chunk_size=CHUNK):
         payload, authority = scrubber.scrub(statement.payload), scrubber.scrub(statement.authority)

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from xapi.erasure import agent_erase, tombstone_for
+from xapi.erasure import agent_erase, statements_naming, tombstone_for
 from xapi.forwarding.models import ErasureNotice, ForwardTarget, OutboxEntry
 from xapi.identity import agent_key
 from xapi.models import Statement, StatementActivity, StatementAgent
@@ -127,6 +127,8 @@ def test_erasure_redacts_every_occurrence_and_keeps_the_statements_valid(django_
     assert not StatementAgent.objects.filter(agent_key__in=KEYS - {f"openid:{OPENID}"}).exists()
     OutboxEntry.objects.filter(statement_id=stored["result_extension"].id).update(status=OutboxEntry.Status.DELIVERED)
     before = untouched.payload
+    # What the teacher's export shows and what erasure goes through: each of them, not the other.
+    assert statements_naming(keys=KEYS, strings=STRINGS) == {s.id for s in stored.values()}
 
     report = agent_erase(keys=KEYS, strings=STRINGS, tombstone=tombstone_for(f"{HOME}/erased"))
 

@@ -17,8 +17,25 @@ import time
 
 from . import harness
 
-DB_NAME = "relais_bench_fwd"
-PEER_DB_NAME = "relais_bench_fwd_peer"
+# BENCH_FWD_DB: another name when two runs share the PostgreSQL server (the peer's is <name>_peer).
+DB_NAME = os.environ.get("BENCH_FWD_DB", "relais_bench_fwd")
+PEER_DB_NAME = DB_NAME + "_peer"
+
+
+PEER_ENV = {"CELERY_BROKER_URL": "memory://", "CELERY_TASK_ALWAYS_EAGER": "0"}
+
+
+def _worker_idle(timeout: float = 300) -> None:
+    """Wait until the worker has taken every queued task (the evidence work of the statements just
+    stored), so that the drain's clock measures forwarding alone."""
+    import redis
+
+    client = redis.Redis.from_url(harness.BROKER_URL)
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    while quiet < 3 and time.monotonic() < deadline:
+        quiet = quiet + 1 if client.llen("celery") == 0 else 0
+        time.sleep(0.5)
 
 
 def _peer_client(peer_url: str) -> tuple[str, str]:
@@ -101,6 +118,7 @@ def drain_rate(*, total: int, batch_size: int, seed: int) -> float:
     # The outbox rows, as the store writes them for an enabled target; the task this queues finds
     # the target disabled and stops, so the clock starts with the sweep below.
     target_backfill(target=target, since=since)
+    _worker_idle()
     pending = OutboxEntry.objects.filter(target=target, status=OutboxEntry.Status.PENDING)
     started = time.perf_counter()
     ForwardTarget.objects.filter(pk=target.pk).update(enabled=True)
@@ -174,7 +192,10 @@ def run(*, quick: bool = False) -> list[tuple[str, str, str, str]]:
     from xapi.forwarding.models import ForwardTarget
 
     rows = []
-    with harness.gunicorn(peer_url) as peer_base:
+    # The peer is another deployment: its background work (announcements, evidence) is its own
+    # workers', not this worker's. On the broker the worker reads, the peer's tasks would be run by
+    # it, against the sender's database; with an in-process broker they are left undone here.
+    with harness.gunicorn(peer_url, extra_env=PEER_ENV) as peer_base:
         target = ForwardTarget(name="bench-peer", endpoint=peer_base + "/xapi/", username=key, enabled=False)
         target.set_secret(secret)
         target.save()

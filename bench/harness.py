@@ -48,8 +48,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(db_url: str, *, workers: int = 3):
-    port = free_port()
+def gunicorn(db_url: str, *, workers: int = 3, extra_env: dict[str, str] | None = None):
+    # BENCH_PORT: a fixed port when the machine's ports are shared out.
+    port = int(os.environ.get("BENCH_PORT") or 0) or free_port()
     env = {
         **os.environ,
         "DATABASE_URL": db_url,
@@ -62,6 +63,7 @@ def gunicorn(db_url: str, *, workers: int = 3):
         "LOG_LEVEL": "WARNING",
         # The trivial view bench/lrs.py compares single-statement POSTs with.
         "RELAIS_BENCH_PING": "1",
+        **(extra_env or {}),
     }
     log = open(ROOT / "bench" / "gunicorn.log", "w")  # noqa: SIM115
     process = subprocess.Popen(

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 import requests
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -211,13 +212,22 @@ def statement_texts(statement_ids: list[uuid.UUID], version: str = V2) -> dict[u
     For a 1.0.3 target, only the statements that may hold something of 2.0 (a 2.0.x version,
     contextAgents, contextGroups) are parsed and given in the form 1.0.3 accepts
     (``xapi.versions.statement_for_version``)."""
-    rows = Statement.objects.filter(id__in=statement_ids).values_list("id", Cast("payload", TextField()))
     texts = {}
-    for pk, text in rows:
+    for pk, text in _payload_texts(statement_ids):
         if version != V2 and ("2.0" in text or "contextAgents" in text or "contextGroups" in text):
             text = json.dumps(statement_for_version(json.loads(text), version), ensure_ascii=False)
         texts[pk] = text.encode()
     return texts
+
+
+def _payload_texts(statement_ids: list[uuid.UUID]) -> list[tuple[uuid.UUID, str]]:
+    if connection.vendor == "postgresql":
+        # The ids as one array parameter: a thousand placeholders cost more than the read itself.
+        table = connection.ops.quote_name(Statement._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, payload::text FROM {table} WHERE id = ANY(%s::uuid[])", [statement_ids])  # noqa: S608
+            return cursor.fetchall()
+    return list(Statement.objects.filter(id__in=statement_ids).values_list("id", Cast("payload", TextField())))
 
 
 def max_batch_key(target: ForwardTarget) -> str:

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from celery import current_app
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
@@ -111,30 +111,37 @@ def deliver_later(target_ids: list[int], *, countdown: float | None = None, forc
 def outbox_claim(*, target: ForwardTarget, limit: int, lease: timedelta) -> list[OutboxEntry]:
     """Due rows of ``target``, now leased to the caller until ``now + lease``; oldest first.
 
-    Two statements per batch, whatever its size: the due rows locked (``SKIP LOCKED``: rows another
-    worker is claiming are left to it) with the columns the delivery needs, then their lease."""
+    The due rows are locked (``SKIP LOCKED``: rows another worker is claiming are left to it) and
+    leased with the columns the delivery needs; on PostgreSQL in one statement (``UPDATE … FROM``
+    the locked rows ``RETURNING`` them), whatever the batch size: no list of ids goes back and
+    forth."""
     now = timezone.now()
-    with transaction.atomic():
-        rows = list(
-            OutboxEntry.objects.select_for_update(skip_locked=True)
-            .filter(target=target, status=Status.PENDING, next_attempt_at__lte=now)
-            .order_by("next_attempt_at", "id")
-            .values_list("id", "statement_id", "attempts", "created_at")[:limit]
+    until = now + lease
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(OutboxEntry._meta.db_table)
+        sql = (
+            f"WITH due AS (SELECT id FROM {table} WHERE target_id = %s AND status = %s"  # noqa: S608
+            " AND next_attempt_at <= %s ORDER BY next_attempt_at, id LIMIT %s FOR UPDATE SKIP LOCKED)"
+            f" UPDATE {table} AS o SET next_attempt_at = %s FROM due WHERE o.id = due.id"
+            " RETURNING o.id, o.statement_id, o.attempts, o.created_at"
         )
-        if not rows:
-            return []
-        until = now + lease
-        OutboxEntry.objects.filter(id__in=[row[0] for row in rows]).update(next_attempt_at=until)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [target.pk, Status.PENDING, now, limit, until])
+            rows = cursor.fetchall()
+    else:
+        with transaction.atomic():
+            rows = list(
+                OutboxEntry.objects.select_for_update(skip_locked=True)
+                .filter(target=target, status=Status.PENDING, next_attempt_at__lte=now)
+                .order_by("next_attempt_at", "id")
+                .values_list("id", "statement_id", "attempts", "created_at")[:limit]
+            )
+            if rows:
+                OutboxEntry.objects.filter(id__in=[row[0] for row in rows]).update(next_attempt_at=until)
+    # Positional, in the order of OutboxEntry's fields (Django builds an instance from positional
+    # values in a third of the time it takes with keywords; test_outbox checks the order).
     return [
-        OutboxEntry(
-            id=pk,
-            target_id=target.pk,
-            statement_id=statement_id,
-            attempts=attempts,
-            created_at=created_at,
-            status=Status.PENDING,
-            next_attempt_at=until,
-        )
+        OutboxEntry(pk, target.pk, statement_id, Status.PENDING, attempts, until, "", created_at, None)
         for pk, statement_id, attempts, created_at in sorted(rows)
     ]
 
@@ -174,10 +181,7 @@ def outbox_record(*, target: ForwardTarget, entries: list[OutboxEntry], outcome:
     by_statement = {entry.statement_id: entry for entry in entries}
     with transaction.atomic():
         if outcome.delivered:
-            # status=pending: a row another worker already marked stays as it is.
-            OutboxEntry.objects.filter(
-                id__in=[by_statement[i].id for i in outcome.delivered if i in by_statement], status=Status.PENDING
-            ).update(status=Status.DELIVERED, delivered_at=now, last_error="")
+            _mark_delivered([by_statement[i].id for i in outcome.delivered if i in by_statement], now)
         for statement_id, error in outcome.rejected.items():
             OutboxEntry.objects.filter(id=by_statement[statement_id].id, status=Status.PENDING).update(
                 status=Status.DEAD, attempts=by_statement[statement_id].attempts + 1, last_error=error[:2000]
@@ -206,6 +210,24 @@ def outbox_record(*, target: ForwardTarget, entries: list[OutboxEntry], outcome:
             ForwardTarget.objects.filter(pk=target.pk).update(**target_changes)
             for name, value in target_changes.items():
                 setattr(target, name, value)
+
+
+def _mark_delivered(ids: list[int], now: datetime) -> None:
+    """One UPDATE; status=pending: a row another worker already marked stays as it is. On PostgreSQL
+    the ids are one array parameter: a thousand placeholders cost more to write and parse than the
+    update itself."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(OutboxEntry._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET status = %s, delivered_at = %s, last_error = ''"  # noqa: S608
+                " WHERE id = ANY(%s::bigint[]) AND status = %s",
+                [Status.DELIVERED, now, ids, Status.PENDING],
+            )
+        return
+    OutboxEntry.objects.filter(id__in=ids, status=Status.PENDING).update(
+        status=Status.DELIVERED, delivered_at=now, last_error=""
+    )
 
 
 def outbox_next_due(*, target: ForwardTarget) -> datetime | None:

@@ -69,7 +69,7 @@ def funnel_figure(rows: list[dict]) -> dict:
 
 def dropoff_figure(table) -> dict:
     """Learners who started and finished each activity, in the module's order."""
-    labels = [f"{i + 1}. {row[0]}" for i, row in enumerate(table.rows)]
+    labels = [wrap_label(f"{i + 1}. {row[0]}", 20) for i, row in enumerate(table.rows)]
     return {
         "data": [
             {
@@ -90,7 +90,10 @@ def dropoff_figure(table) -> dict:
             },
         ],
         "layout": _layout(
-            xaxis={"automargin": True}, yaxis={"title": {"text": _("enseignants")}, "rangemode": "tozero"}
+            xaxis={"automargin": True},
+            yaxis={"title": {"text": _("enseignants")}, "rangemode": "tozero", "automargin": True},
+            # Above: the activities' names turn on a phone, and a legend below would cover them.
+            legend=LEGEND_ABOVE,
         ),
     }
 
@@ -114,8 +117,8 @@ def items_figure(table) -> dict:
         ],
         "layout": _layout(
             showlegend=False,
-            xaxis={"title": {"text": _("facilité (%)")}, "range": [0, 105]},
-            yaxis={"title": {"text": _("discrimination (%)")}, "range": [-100, 100]},
+            xaxis={"title": {"text": _("facilité (%)")}, "range": [0, 105], "automargin": True},
+            yaxis={"title": {"text": _("discrimination (%)")}, "range": [-100, 100], "automargin": True},
             shapes=[{"type": "line", "x0": 0, "x1": 100, "y0": 30, "y1": 30, "line": {"color": GREY, "dash": "dot"}}],
         ),
     }
@@ -186,7 +189,10 @@ def effect_figure(rows: list[dict]) -> dict:
         )
     return {
         "data": data,
-        "layout": _layout(yaxis={"title": {"text": _("niveau moyen")}, "rangemode": "tozero"}),
+        "layout": _layout(
+            xaxis={"automargin": True},
+            yaxis={"title": {"text": _("niveau moyen")}, "rangemode": "tozero", "automargin": True},
+        ),
     }
 
 

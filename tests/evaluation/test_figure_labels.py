@@ -71,3 +71,23 @@ def test_territories_figure_is_horizontal_with_room_for_its_names_and_axis():
     assert layout["yaxis"]["autorange"] == "reversed"  # the table's order, top to bottom
     many = figures.territories_figure(_territories([f"Département {n} ({n})" for n in range(20)]))
     assert many["layout"]["height"] > layout["height"] >= 220  # the height follows the number of rows
+
+
+def test_every_axis_pushes_the_margins_out_for_its_labels_and_title():
+    """The figures' margins are 10 px: an axis without automargin had its tick labels and title cut."""
+    table = Table("abandons", "Décrochage", ["activité", "type", "commencé", "terminé"])
+    table.rows = [["Lire : la classe hybride, définitions et exemples", "texte", 5, 4], ["Quiz final", "quiz", 4, 2]]
+    items = Table("questions", "Questions", [str(i) for i in range(5)])
+    items.rows = [["Q1", "", 4, 75.0, 40.0]]
+    effect = [{"competency": "CRCN Édu 3.1", "group": "ont terminé", "moment": "avant", "mean": 2.5}]
+    specs = {
+        "dropoff": figures.dropoff_figure(table),
+        "items": figures.items_figure(items),
+        "effect": figures.effect_figure(effect),
+        "territories": figures.territories_figure(_territories(["Aisne (02)"])),
+    }
+    for name, spec in specs.items():
+        go.Figure(spec)
+        for axis in ("xaxis", "yaxis"):
+            assert spec["layout"][axis]["automargin"] is True, (name, axis)
+    assert specs["dropoff"]["data"][0]["x"][0] == "1. Lire : la classe<br>hybride, définitions<br>et exemples"

@@ -22,7 +22,8 @@ LINE_HEIGHT = 15  # px a wrapped label's line adds to its row
 
 
 def _layout(**extra) -> dict:
-    return {"font": FONT, "margin": MARGIN, "legend": LEGEND_BELOW, "height": 360, **extra}
+    # 24 px on the right: half the last tick label ("100") stands beyond the plot, which automargin leaves.
+    return {"font": FONT, "margin": {**MARGIN, "r": 24}, "legend": LEGEND_BELOW, "height": 360, **extra}
 
 
 def wrap_label(text: str, width: int = LABEL_WIDTH) -> str:
@@ -144,7 +145,7 @@ def likert_figure(rows: list[dict]) -> dict:
             {
                 "type": "bar",
                 "orientation": "h",
-                "name": label,
+                "name": wrap_label(label, 30),  # a long answer would run out of a phone's legend
                 "y": questions,
                 "x": x,
                 "marker": {"color": palette[index % len(palette)]},

@@ -17,12 +17,12 @@ from tests.evaluation.history import History
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-# Each figure's tick labels and axis titles, where they stand out of their figure (a label cut by the margin
-# or the screen): none at 1280 px nor at 375 px.
+# Each figure's tick labels, axis titles and legend entries, where they stand out of their figure (a label
+# cut by the margin or the screen): none at 1280 px nor at 375 px.
 CLIPPED = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap((plot) => {
     const box = plot.getBoundingClientRect();
     const page = document.documentElement.clientWidth;
-    return [...plot.querySelectorAll('.xtick text, .ytick text, .g-xtitle text, .g-ytitle text')]
+    return [...plot.querySelectorAll('.xtick text, .ytick text, .g-xtitle text, .g-ytitle text, .legendtext')]
         .filter((text) => text.textContent.trim())
         .filter((text) => {
             const r = text.getBoundingClientRect();

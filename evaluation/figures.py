@@ -182,7 +182,7 @@ def effect_figure(rows: list[dict]) -> dict:
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": f"{competency} — {group}",
+                "name": wrap_label(f"{competency} — {group}"),  # whole on a phone's legend too
                 "x": points["x"],
                 "y": points["y"],
                 "line": {"color": GREY if comparison else BLUE, "dash": "dash" if comparison else "solid"},
@@ -193,6 +193,8 @@ def effect_figure(rows: list[dict]) -> dict:
         "layout": _layout(
             xaxis={"automargin": True},
             yaxis={"title": {"text": _("niveau moyen")}, "rangemode": "tozero", "automargin": True},
+            # The legend below pushes the plot up: room for it, one entry a line at worst (a phone).
+            height=max(360, 260 + 2 * LINE_HEIGHT * sum(1 + trace["name"].count("<br>") for trace in data)),
         ),
     }
 

@@ -91,3 +91,20 @@ def test_every_axis_pushes_the_margins_out_for_its_labels_and_title():
         for axis in ("xaxis", "yaxis"):
             assert spec["layout"][axis]["automargin"] is True, (name, axis)
     assert specs["dropoff"]["data"][0]["x"][0] == "1. Lire : la classe<br>hybride, définitions<br>et exemples"
+
+
+def test_effect_legend_entries_are_wrapped_and_given_room():
+    rows = [
+        {"competency": f"CRCN Édu 3.{n}", "group": group, "moment": moment, "mean": 2.0}
+        for n in range(1, 5)
+        for group in ("collègues des mêmes établissements, sans le parcours", "ont terminé le parcours")
+        for moment in ("avant", "3 mois après")
+    ]
+    spec = figures.effect_figure(rows)
+    go.Figure(spec)
+    names = [trace["name"] for trace in spec["data"]]
+    assert "CRCN Édu 3.1 — collègues des mêmes établissements, sans le parcours" in [
+        name.replace("<br>", " ") for name in names
+    ]
+    assert all(len(line) <= figures.LABEL_WIDTH for name in names for line in name.split("<br>"))
+    assert spec["layout"]["height"] > 360  # 8 entries below the plot, each of one or two lines

@@ -379,10 +379,21 @@ def activity_tops(level: int, *, per_competency: int = 5, refresh: bool = False)
     return tops
 
 
-def _activity_name(activity_id: str) -> str:
-    key = f"competencies:activity-name:{hashlib.sha1(activity_id.encode()).hexdigest()}"  # noqa: S324
-    name = cache.get(key)
-    if name is None:
+# xAPI's activity type of a course: the course a step belongs to is the statement's grouping of that type.
+COURSE_TYPE = "http://adlnet.gov/expapi/activities/course"
+
+
+def _language_map(definition: dict | None) -> str | None:
+    names = (definition or {}).get("name") or {}
+    return names.get("fr-FR") or next(iter(names.values()), None)
+
+
+def _activity_names(activity_id: str) -> tuple[str, str | None]:
+    """The activity's name and its course's (None when the statement names no course), from the latest
+    statement about it; the activity's id when no statement names it."""
+    key = f"competencies:activity-names:{hashlib.sha1(activity_id.encode()).hexdigest()}"  # noqa: S324
+    names = cache.get(key)
+    if names is None:
         # Through the activity index (direct: the statement's object), like the LRS's `activity` filter.
         statement = (
             Statement.objects.filter(activity_index__activity_id=activity_id, activity_index__relation=Relation.DIRECT)
@@ -390,24 +401,49 @@ def _activity_name(activity_id: str) -> str:
             .order_by("-stored")
             .first()
         )
-        names = ((statement.payload.get("object") or {}).get("definition") or {}).get("name") if statement else None
-        names = names or {}
-        name = names.get("fr-FR") or next(iter(names.values()), activity_id)
-        cache.set(key, name, ACTIVITY_TOPS_SECONDS)
-    return name
+        payload = statement.payload if statement else {}
+        name = _language_map((payload.get("object") or {}).get("definition")) or activity_id
+        grouping = ((payload.get("context") or {}).get("contextActivities") or {}).get("grouping") or []
+        course = next(
+            (
+                _language_map(g.get("definition"))
+                for g in grouping
+                if isinstance(g, dict) and (g.get("definition") or {}).get("type") == COURSE_TYPE
+            ),
+            None,
+        )
+        names = (name, course if course and course != name else None)
+        cache.set(key, names, ACTIVITY_TOPS_SECONDS)
+    return tuple(names)
+
+
+def _activity_name(activity_id: str) -> str:
+    """The activity in words a manager can pass on: its name and, when a statement says it, its course's
+    (two courses' "Quiz final", a course's and its local adaptation's, are then told apart)."""
+    name, course = _activity_names(activity_id)
+    if course is None:
+        return name
+    return _("%(activity)s, parcours « %(course)s »") % {"activity": name, "course": course}
 
 
 def _activities_evidencing(competency_ids: list[int], level: int, limit: int = 3) -> list[str]:
     """Names of activities whose success evidences these competencies at `level` or more: those
-    covering the most of them first, then the most often passed."""
+    covering the most of them first, then the most often passed. Activities named alike (the same step
+    of the same course, in two copies) are listed once."""
     tops = activity_tops(level)
     score: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for competency_id in competency_ids:
         for activity_id, n in tops.get(competency_id, ()):
             score[activity_id][0] += 1
             score[activity_id][1] += n
-    best = sorted(score, key=lambda a: (-score[a][0], -score[a][1], a))[:limit]
-    return [_activity_name(activity_id) for activity_id in best]
+    names: list[str] = []
+    for activity_id in sorted(score, key=lambda a: (-score[a][0], -score[a][1], a)):
+        name = _activity_name(activity_id)
+        if name not in names:
+            names.append(name)
+        if len(names) == limit:
+            break
+    return names
 
 
 def coverage_suggest(items: list[SchoolCoverage]) -> None:

@@ -4,22 +4,42 @@ Each figure sits beside the table that holds its numbers; hidden values (small g
 of the figure, never drawn as zero.
 """
 
+import textwrap
+
 from django.utils.translation import gettext as _
 
-from maps.figures import CONFIG, FONT, LEGEND_BELOW, MARGIN, to_html
+from maps.figures import CONFIG, FONT, LEGEND_ABOVE, LEGEND_BELOW, MARGIN, to_html
 
 BLUE, LIGHT_BLUE, GREEN, ORANGE, GREY = "#000091", "#8585f6", "#18753c", "#e4794a", "#666666"
 
 __all__ = ["CONFIG", "effect_figure", "funnel_figure", "items_figure", "likert_figure", "to_html"]
 
 
+# Long category labels (questions, modules, départements) are wrapped, never cut: this many characters a
+# line here; the static script wraps them again, narrower, on a phone (`layout.meta.wrap` names the axis).
+LABEL_WIDTH = 38
+LINE_HEIGHT = 15  # px a wrapped label's line adds to its row
+
+
 def _layout(**extra) -> dict:
-    return {"font": FONT, "margin": MARGIN, "legend": LEGEND_BELOW, "height": 360, **extra}
+    # 24 px on the right: half the last tick label ("100") stands beyond the plot, which automargin leaves.
+    return {"font": FONT, "margin": {**MARGIN, "r": 24}, "legend": LEGEND_BELOW, "height": 360, **extra}
+
+
+def wrap_label(text: str, width: int = LABEL_WIDTH) -> str:
+    """`text` whole, in lines of at most `width` characters (longer words kept whole), joined by <br>."""
+    return "<br>".join(textwrap.wrap(" ".join(str(text).split()), width, break_long_words=False)) or str(text)
+
+
+def _rows_height(labels: list[str], *, per_row: int, extra: int, minimum: int = 220) -> int:
+    """A figure's height from its rows: each row its bar's room plus a line per wrapped label line."""
+    lines = sum(label.count("<br>") for label in labels)
+    return max(minimum, per_row * len(labels) + LINE_HEIGHT * lines + extra)
 
 
 def funnel_figure(rows: list[dict]) -> dict:
     """Enrolled, started, completed per module (the course first), as grouped horizontal bars."""
-    labels = [row["label"] for row in rows][::-1]
+    labels = [wrap_label(row["label"]) for row in rows][::-1]
     data = [
         {
             "type": "bar",
@@ -41,14 +61,16 @@ def funnel_figure(rows: list[dict]) -> dict:
             barmode="group",
             xaxis={"title": {"text": _("enseignants")}, "automargin": True},
             yaxis={"automargin": True},
-            height=max(260, 90 * len(rows) + 120),
+            legend=LEGEND_ABOVE,
+            height=_rows_height(labels, per_row=90, extra=120, minimum=260),
+            meta={"wrap": "y"},
         ),
     }
 
 
 def dropoff_figure(table) -> dict:
     """Learners who started and finished each activity, in the module's order."""
-    labels = [f"{i + 1}. {row[0]}" for i, row in enumerate(table.rows)]
+    labels = [wrap_label(f"{i + 1}. {row[0]}", 20) for i, row in enumerate(table.rows)]
     return {
         "data": [
             {
@@ -69,7 +91,10 @@ def dropoff_figure(table) -> dict:
             },
         ],
         "layout": _layout(
-            xaxis={"automargin": True}, yaxis={"title": {"text": _("enseignants")}, "rangemode": "tozero"}
+            xaxis={"automargin": True},
+            yaxis={"title": {"text": _("enseignants")}, "rangemode": "tozero", "automargin": True},
+            # Above: the activities' names turn on a phone, and a legend below would cover them.
+            legend=LEGEND_ABOVE,
         ),
     }
 
@@ -93,8 +118,8 @@ def items_figure(table) -> dict:
         ],
         "layout": _layout(
             showlegend=False,
-            xaxis={"title": {"text": _("facilité (%)")}, "range": [0, 105]},
-            yaxis={"title": {"text": _("discrimination (%)")}, "range": [-100, 100]},
+            xaxis={"title": {"text": _("facilité (%)")}, "range": [0, 105], "automargin": True},
+            yaxis={"title": {"text": _("discrimination (%)")}, "range": [-100, 100], "automargin": True},
             shapes=[{"type": "line", "x0": 0, "x1": 100, "y0": 30, "y1": 30, "line": {"color": GREY, "dash": "dot"}}],
         ),
     }
@@ -108,6 +133,7 @@ def likert_figure(rows: list[dict]) -> dict:
             if label not in labels:
                 labels.append(label)
     palette = ["#ce0500", "#e4794a", "#b7a73f", "#6fbf8d", "#18753c", "#000091", "#8585f6"]
+    questions = [wrap_label(row["question"]) for row in rows]
     data = []
     for index, label in enumerate(labels):
         x = []
@@ -119,8 +145,8 @@ def likert_figure(rows: list[dict]) -> dict:
             {
                 "type": "bar",
                 "orientation": "h",
-                "name": label,
-                "y": [row["question"][:60] for row in rows],
+                "name": wrap_label(label, 30),  # a long answer would run out of a phone's legend
+                "y": questions,
                 "x": x,
                 "marker": {"color": palette[index % len(palette)]},
             }
@@ -129,9 +155,12 @@ def likert_figure(rows: list[dict]) -> dict:
         "data": data,
         "layout": _layout(
             barmode="stack",
-            xaxis={"title": {"text": _("part des répondants (%)")}, "range": [0, 100]},
-            yaxis={"automargin": True},
-            height=max(260, 70 * len(rows) + 140),
+            xaxis={"title": {"text": _("part des répondants (%)")}, "range": [0, 100], "automargin": True},
+            # The first question on top, as in the table beside.
+            yaxis={"automargin": True, "autorange": "reversed"},
+            legend={**LEGEND_ABOVE, "traceorder": "normal"},
+            height=_rows_height(questions, per_row=60, extra=140, minimum=260),
+            meta={"wrap": "y"},
         ),
     }
 
@@ -153,7 +182,7 @@ def effect_figure(rows: list[dict]) -> dict:
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": f"{competency} — {group}",
+                "name": wrap_label(f"{competency} — {group}"),  # whole on a phone's legend too
                 "x": points["x"],
                 "y": points["y"],
                 "line": {"color": GREY if comparison else BLUE, "dash": "dash" if comparison else "solid"},
@@ -161,26 +190,36 @@ def effect_figure(rows: list[dict]) -> dict:
         )
     return {
         "data": data,
-        "layout": _layout(yaxis={"title": {"text": _("niveau moyen")}, "rangemode": "tozero"}),
+        "layout": _layout(
+            xaxis={"automargin": True},
+            yaxis={"title": {"text": _("niveau moyen")}, "rangemode": "tozero", "automargin": True},
+            # The legend below pushes the plot up: room for it, one entry a line at worst (a phone).
+            height=max(360, 260 + 2 * LINE_HEIGHT * sum(1 + trace["name"].count("<br>") for trace in data)),
+        ),
     }
 
 
 def territories_figure(table) -> dict:
-    """Completion rate per département (hidden rates left out)."""
+    """Completion rate per département (hidden rates left out), a horizontal bar each in the table's order:
+    the names, wrapped, on the axis where they have the room (phones included)."""
     rows = [row for row in table.rows if row[5] is not None]
+    labels = [wrap_label(row[0]) for row in rows]
     return {
         "data": [
             {
                 "type": "bar",
-                "x": [row[0] for row in rows],
-                "y": [row[5] for row in rows],
+                "orientation": "h",
+                "y": labels,
+                "x": [row[5] for row in rows],
                 "marker": {"color": [BLUE if row[1] == _("oui") else ORANGE for row in rows]},
                 "name": _("Taux d'achèvement (%)"),
             }
         ],
         "layout": _layout(
             showlegend=False,
-            yaxis={"title": {"text": _("taux d'achèvement (%)")}, "range": [0, 100]},
-            xaxis={"automargin": True},
+            xaxis={"title": {"text": _("taux d'achèvement (%)")}, "range": [0, 100], "automargin": True},
+            yaxis={"automargin": True, "autorange": "reversed"},
+            height=_rows_height(labels, per_row=34, extra=110),
+            meta={"wrap": "y"},
         ),
     }

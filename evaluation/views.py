@@ -129,21 +129,22 @@ def territories(request):
         except (ValueError, Course.DoesNotExist):
             return HttpResponseBadRequest(_("Parcours inconnu."), content_type="text/plain; charset=utf-8")
     compared_codes = [code for code in request.GET.getlist("comparer") if code][:2]
-    compared = list(scope.filter(code__in=compared_codes).order_by("code"))
-    if len(compared) != len(compared_codes):
+    # In the order the manager chose them (first, second): the title, the table and the figure say the same.
+    by_code = {d.code: d for d in scope.filter(code__in=compared_codes)}
+    compared = [by_code[code] for code in dict.fromkeys(compared_codes) if code in by_code]
+    if len(by_code) != len(set(compared_codes)):
         raise PermissionDenied(_("Ce département n'est pas dans votre périmètre."))
     table = territories_table(departement_ids=departement_ids, course=course)
     practices = good_practices_table(departement_ids=departement_ids)
     comparison = None
     if len(compared) == 2:
         comparison = territories_table(departement_ids=[d.pk for d in compared], course=course)
+        chosen = [f"{d.name} ({d.code})" for d in compared]
+        comparison.rows.sort(key=lambda row: chosen.index(row[0]) if row[0] in chosen else len(chosen))
+        # No article before a département's name ("de l'Aisne", "du Val-d'Oise"): side by side, in either language.
         comparison.key, comparison.title = (
             "comparaison",
-            _("Comparaison de %(a)s et %(b)s")
-            % {
-                "a": compared[0].name,
-                "b": compared[1].name,
-            },
+            _("%(a)s et %(b)s côte à côte") % {"a": compared[0].name, "b": compared[1].name},
         )
     tables = {t.key: t for t in (table, practices, comparison) if t is not None}
     if request.GET.get("export"):

@@ -17,6 +17,21 @@ from tests.evaluation.history import History
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
+# Each figure's tick labels, axis titles and legend entries, where they stand out of their figure (a label
+# cut by the margin or the screen): none at 1280 px nor at 375 px.
+CLIPPED = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap((plot) => {
+    const box = plot.getBoundingClientRect();
+    const page = document.documentElement.clientWidth;
+    return [...plot.querySelectorAll('.xtick text, .ytick text, .g-xtitle text, .g-ytitle text, .legendtext')]
+        .filter((text) => text.textContent.trim())
+        .filter((text) => {
+            const r = text.getBoundingClientRect();
+            return r.left < Math.max(box.left, 0) - 1 || r.right > Math.min(box.right, page) + 1
+                || r.top < box.top - 1 || r.bottom > box.bottom + 1;
+        })
+        .map((text) => plot.id + ': ' + text.textContent);
+})"""
+
 
 @pytest.fixture
 def history(live_server, module, departement, settings):
@@ -41,11 +56,13 @@ def test_trainer_reads_her_module_evaluation(page, live_server, history):
     assert csv_rows(download(page, "entonnoir", "csv"))[1][:4] == ["Parcours entier", "5", "4", "2"]
     assert page.get_by_text("Ceci est une comparaison, pas la preuve d'un effet.").is_visible()
     assert not axe_blocking(page)
+    assert page.evaluate(CLIPPED) == []
     page.screenshot(path=str(SCREENSHOTS / "evaluation-journey-course-desktop.png"), full_page=True)
     page.set_viewport_size({"width": 375, "height": 800})
     page.reload()
     page.wait_for_load_state("networkidle")
     assert not axe_blocking(page)
+    assert page.evaluate(CLIPPED) == []
     page.screenshot(path=str(SCREENSHOTS / "evaluation-journey-course-phone.png"), full_page=False)
 
 
@@ -63,8 +80,15 @@ def test_manager_compares_two_departements(page, live_server, history):
     page.get_by_role("button", name="Comparer").click()
     page.wait_for_load_state("networkidle")
     rows = page_table(page, "comparaison")
-    assert [row[0] for row in rows] == ["Aisne (02)", "Val-d'Oise (95)"]
-    assert rows[1][2:6] == ["4", "4", "2", "50.0"]
+    # In the order chosen, the title as the table.
+    assert page.locator("#comparaison").inner_text() == "Val-d'Oise et Aisne côte à côte"
+    assert [row[0] for row in rows] == ["Val-d'Oise (95)", "Aisne (02)"]
+    assert rows[0][2:6] == ["4", "4", "2", "50.0"]
     assert page.locator("#figure-territoires.js-plotly-plot").count() == 1
     assert not axe_blocking(page)
+    assert page.evaluate(CLIPPED) == []
     page.screenshot(path=str(SCREENSHOTS / "evaluation-journey-territories-desktop.png"), full_page=True)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate(CLIPPED) == []

@@ -76,9 +76,16 @@ def test_manager_compares_two_departements(client, history):
     html = page.content.decode()
     assert page.status_code == 200
     assert 'data-table="comparaison"' in html and 'data-table="bonnes-pratiques"' in html
+    # In the order chosen (first, second), in the title as in the table and its export.
+    assert "Val-d&#x27;Oise et Aisne côte à côte" in html
     xlsx = client.get(reverse("evaluation:territories") + "?comparer=95&comparer=02&export=xlsx&tableau=comparaison")
     sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
-    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Aisne (02)", "Val-d'Oise (95)"]
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Val-d'Oise (95)", "Aisne (02)"]
+    swapped = client.get(reverse("evaluation:territories") + "?comparer=02&comparer=95").content.decode()
+    assert "Aisne et Val-d&#x27;Oise côte à côte" in swapped
+    assert swapped.index("Aisne (02)</") < swapped.index("Val-d&#x27;Oise (95)</")
+    english = client.get(reverse("evaluation:territories") + "?comparer=95&comparer=02", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Val-d&#x27;Oise and Aisne side by side" in english.content.decode()
 
 
 def test_manager_cannot_compare_outside_her_scope(client, history, manager):

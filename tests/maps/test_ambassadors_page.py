@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ambassadors.models import AmbassadorProposal
-from ambassadors.services import ambassadors_propose
+from ambassadors.services import ambassadors_propose, proposal_decide
 from lms.models import Academie
 from maps.models import SchoolStat
 from maps.stats import stats_refresh
@@ -179,3 +179,32 @@ PILOTAGE_PATHS = (
     "/competences/pilotage/?export=xlsx&tableau=etablissements-competences",
     "/competences/pilotage/?export=csv&tableau=couverture-ambassadeurs",
 )
+
+
+def test_the_close_schools_lists_are_separated_in_the_readers_language(
+    client, frameworks, departement, manager, django_capture_on_commit_callbacks
+):
+    """The nearest ambassadors were joined by a French " ; " on the English page."""
+    cap = django_capture_on_commit_callbacks
+    schools = [
+        make_school(departement, uai, name, kind="college")
+        for uai, name in (("0951002Y", "Collège A"), ("0951003Z", "Collège B"), ("0951004A", "Collège C"))
+    ]
+    for i, school in enumerate(schools):
+        school.latitude, school.longitude = 49.0 + i / 100, 2.0
+        school.save()
+    stats_refresh(None)
+    expert(teacher_in(schools[0], "a@example.fr"), cap, level=5)
+    expert(teacher_in(schools[1], "b@example.fr"), cap, level=5)
+    expert(teacher_in(schools[2], "presque@example.fr"), cap, codes=("3.1", "3.2"), level=4, modules=0)
+    with cap(execute=True):
+        ambassadors_propose()
+        for proposal in AmbassadorProposal.objects.filter(school__in=schools[:2]):
+            proposal_decide(proposal=proposal, manager=manager, decision="confirmed")
+    client.force_login(manager)
+    french = client.get("/competences/ambassadeurs/").content.decode()
+    nearest = re.search(r"Ambassadeurs les plus proches :(.*?)</p>", french, flags=re.S).group(1)
+    assert "Collège A" in nearest and "km) ; " in nearest
+    english = client.get("/competences/ambassadeurs/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    nearest = re.search(r"Nearest ambassadors:(.*?)</p>", english, flags=re.S).group(1)
+    assert "Collège A" in nearest and "km); " in nearest and " ; " not in nearest

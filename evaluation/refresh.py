@@ -517,6 +517,49 @@ def participation_rows(
     return result
 
 
+def _course_refresh(course: Course, course_answers: dict, module_answers: dict, today) -> None:
+    """Compute and write one course's Funnel, ActivityStat, ItemStat, EffectStat and Participation rows."""
+    iri_owner: dict[str, tuple[str, object]] = {course.iri: ("course", course)}
+    questions_by_quiz: dict[int, list[Question]] = {}
+    for module in course.modules.all():
+        iri_owner[module.iri] = ("module", module)
+        for activity in module.activities.all():
+            iri_owner[activity.iri] = ("activity", activity)
+            questions = list(activity.questions.all())
+            if questions:
+                questions_by_quiz[activity.pk] = questions
+            for question in questions:
+                question.activity = activity
+                iri_owner[question.iri] = ("question", question)
+    rows = statements_about(list(iri_owner))
+    counts, first_answers = course_compute(course, rows, iri_owner)
+    departements = user_departements({row.user for row in rows})
+    funnels, activity_stats = course_rows(course, counts, departements)
+    items = [stat for questions in questions_by_quiz.values() for stat in item_stats(questions, first_answers)]
+    completions = {}
+    for row in rows:
+        if row.iri == course.iri and row.verb == COMPLETED:
+            day = row.at.astimezone(UTC).date()
+            completions[row.user] = min(completions.get(row.user, day), day)
+    del rows
+    Funnel.objects.bulk_create(funnels, batch_size=2000)
+    ActivityStat.objects.bulk_create(activity_stats, batch_size=2000)
+    ItemStat.objects.bulk_create(items, batch_size=2000)
+    EffectStat.objects.bulk_create(
+        effect_rows(
+            course=course,
+            competency_ids=[c.pk for c in course.competencies.all()],
+            completions=completions,
+            takers=counts.enrolled | set().union(*counts.started.values()) | set(completions),
+            today=today,
+        ),
+        batch_size=2000,
+    )
+    Participation.objects.bulk_create(
+        participation_rows(course, counts, course_answers, module_answers, today), batch_size=2000
+    )
+
+
 def evaluation_refresh(*, today=None) -> float:
     """Rebuild every derived table; returns the seconds it took."""
     started_at = time.monotonic()
@@ -537,52 +580,14 @@ def evaluation_refresh(*, today=None) -> float:
                 module_answers[(answerers[actor], iri)][question_iri] = value
         else:
             course_answers[course.pk][answerers[actor]][question_iri] = value
-    funnels, activity_stats, items, effects, participations = [], [], [], [], []
-    for course in courses:
-        iri_owner: dict[str, tuple[str, object]] = {course.iri: ("course", course)}
-        questions_by_quiz: dict[int, list[Question]] = {}
-        for module in course.modules.all():
-            iri_owner[module.iri] = ("module", module)
-            for activity in module.activities.all():
-                iri_owner[activity.iri] = ("activity", activity)
-                questions = list(activity.questions.all())
-                if questions:
-                    questions_by_quiz[activity.pk] = questions
-                for question in questions:
-                    question.activity = activity
-                    iri_owner[question.iri] = ("question", question)
-        rows = statements_about(list(iri_owner))
-        counts, first_answers = course_compute(course, rows, iri_owner)
-        learners = {row.user for row in rows}
-        departements = user_departements(learners)
-        course_funnels, course_stats = course_rows(course, counts, departements)
-        funnels += course_funnels
-        activity_stats += course_stats
-        for questions in questions_by_quiz.values():
-            items += item_stats(questions, first_answers)
-        completions = {}
-        for row in rows:
-            if row.iri == course.iri and row.verb == COMPLETED:
-                day = row.at.astimezone(UTC).date()
-                completions[row.user] = min(completions.get(row.user, day), day)
-        participations += participation_rows(course, counts, course_answers[course.pk], module_answers, today)
-        effects += effect_rows(
-            course=course,
-            competency_ids=[c.pk for c in course.competencies.all()],
-            completions=completions,
-            takers=counts.enrolled | set().union(*counts.started.values()) | set(completions),
-            today=today,
-        )
-    responses = response_rows(latest)
     with transaction.atomic():
+        # One course at a time, written as soon as computed: memory holds one course's statements and
+        # rows, whatever the number of courses. Readers see the previous tables until the commit.
         for model in (Funnel, ActivityStat, ItemStat, ResponseStat, EffectStat, Participation):
             model.objects.all().delete()
-        Funnel.objects.bulk_create(funnels, batch_size=2000)
-        ActivityStat.objects.bulk_create(activity_stats, batch_size=2000)
-        ItemStat.objects.bulk_create(items, batch_size=2000)
-        ResponseStat.objects.bulk_create(responses, batch_size=2000)
-        EffectStat.objects.bulk_create(effects, batch_size=2000)
-        Participation.objects.bulk_create(participations, batch_size=2000)
+        for course in courses:
+            _course_refresh(course, course_answers[course.pk], module_answers, today)
+        ResponseStat.objects.bulk_create(response_rows(latest), batch_size=2000)
         seconds = time.monotonic() - started_at
         Refresh.objects.all().delete()
         Refresh.objects.create(finished_at=timezone.now(), seconds=seconds)

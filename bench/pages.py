@@ -5,6 +5,11 @@ timed), then renders each page and export with Django's test client, in process 
 the server-side time only), for a manager of the largest académie, a département manager, a national
 administrator and a drill-down to one school, with filters. Median and p95 over several requests after
 a warm-up.
+
+Then the evaluation (issue #18) on the same database: the generator's modules described as courses
+(`evaluation_outlines`), `evaluation_refresh` timed in a child process with its peak RSS, and every
+evaluation page and export for the national administrator, the largest académie's manager and the
+largest département's manager (`_evaluation_cases`).
 """
 
 import os

@@ -384,8 +384,13 @@ def _evaluation_cases() -> list[tuple[str, str, str]]:
         .first()
     )
     course = Course.objects.get(pk=top["course_id"])
-    others = list(Departement.objects.filter(academie=academie).exclude(pk=biggest_dep.pk).order_by("code"))
-    compared = [biggest_dep.code, others[0].code if others else biggest_dep.code]
+    # The académie manager compares its two largest départements (the largest of all may be elsewhere).
+    compared = list(
+        Departement.objects.filter(academie=academie)
+        .annotate(n=Count("schools"))
+        .order_by("-n", "code")
+        .values_list("code", flat=True)[:2]
+    )
     readers = [
         ("national admin", "admin@bench.relais.test"),
         ("académie manager, largest", f"gestion-academie-{academie.code}@bench.relais.test"),
@@ -402,7 +407,7 @@ def _evaluation_cases() -> list[tuple[str, str, str]]:
         ("evaluators' export CSV, one course", f"/evaluation/export/?format=csv&parcours={course.pk}"),
     ]
     cases = [(f"{reader}: {name}", email, path) for reader, email in readers for name, path in pages]
-    if academie.departements.count() > 1:
+    if len(compared) == 2:
         cases.append(
             (
                 "académie manager, largest: territories, two compared",

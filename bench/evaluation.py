@@ -62,6 +62,7 @@ def generate(*, teachers: int, n_courses: int) -> dict:
     from frameworks.services import frameworks_load_shipped
     from lms.models import Academie, Departement, Membership, School
     from xapi.models import Statement
+    from xapi.services import default_authority
 
     random.seed(18)
     settings.RELAIS_BASE_URL = HOME
@@ -84,6 +85,7 @@ def generate(*, teachers: int, n_courses: int) -> dict:
     Membership.objects.bulk_create([Membership(user=u, school=random.choice(schools)) for u in users], batch_size=2000)
     get_user_model().objects.create_superuser(email="admin@bench.relais.test", password="bench-only")
     start = datetime(2025, 9, 1, tzinfo=UTC)
+    authority = default_authority()
     statements, evidence = [], []
 
     def say(user, verb, iri, when, result=None):
@@ -95,7 +97,7 @@ def generate(*, teachers: int, n_courses: int) -> dict:
                 actor_key=f"account:{HOME}|{user.xapi_uuid}",
                 verb_id=ADL + verb,
                 object_activity_id=iri,
-                authority={},
+                authority=authority,  # Relais itself: trusted (evidence.trust)
                 payload={"result": result} if result else {},
             )
         )

@@ -5,6 +5,11 @@ timed), then renders each page and export with Django's test client, in process 
 the server-side time only), for a manager of the largest académie, a département manager, a national
 administrator and a drill-down to one school, with filters. Median and p95 over several requests after
 a warm-up.
+
+Then the evaluation (issue #18) on the same database: the generator's modules described as courses
+(`evaluation_outlines`), `evaluation_refresh` timed in a child process with its peak RSS, and every
+evaluation page and export for the national administrator, the largest académie's manager and the
+largest département's manager (`_evaluation_cases`).
 """
 
 import os
@@ -187,6 +192,7 @@ def run(*, quick: bool, scale: float | None = None, figures: dict | None = None)
                     _met(p95 <= TARGET_MS),
                 )
             )
+    rows += _evaluation(clients, figures, warmup=warmup, samples=samples, storages=storages)
     rows.append(
         (
             "maps: machine load while measuring (1-min load average, before / after)",
@@ -197,6 +203,54 @@ def run(*, quick: bool, scale: float | None = None, figures: dict | None = None)
     )
     rows.append(national.settings_row("maps: "))
     figures["load_average"] = [load_before, os.getloadavg()[0]]
+    return rows
+
+
+def _evaluation(clients: dict, figures: dict, *, warmup: int, samples: int, storages: dict) -> list[tuple]:
+    """Issue #18: `evaluation_refresh` (every derived table) timed with its peak memory, then each
+    evaluation page and export for the three readers (`_evaluation_cases`)."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client, override_settings
+
+    from evaluation.models import ActivityStat, Course, Funnel, Participation
+    from evaluation.outline import outline_provider_register
+
+    outline_provider_register(evaluation_outlines)
+    seconds, peak_mib = evaluation_refresh_measured()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    figures.update({"evaluation_refresh_s": seconds, "evaluation_refresh_peak_mib": peak_mib})
+    rows = [
+        (
+            "evaluation: evaluation_refresh (every table)",
+            f"{seconds:.1f} s, peak RSS {peak_mib:.0f} MiB ({Course.objects.count()} courses,"
+            f" {Funnel.objects.count():,} funnel, {ActivityStat.objects.count():,} activity,"
+            f" {Participation.objects.count():,} participation rows)",
+            "≤ 600 s at scale 1",
+            "",
+        )
+    ]
+    users = get_user_model().objects
+    with override_settings(
+        ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], STORAGES=storages, SECURE_SSL_REDIRECT=False
+    ):
+        for name, email, path in _evaluation_cases():
+            if email not in clients:
+                clients[email] = Client()
+                clients[email].force_login(users.get(email=email))
+            timings, cpu = _time(clients[email], path, warmup=warmup, samples=samples)
+            p50, p95 = statistics.median(timings), harness.percentile(timings, 0.95)
+            figures.setdefault("evaluation_p95_ms", {})[name] = p95
+            rows.append(
+                (
+                    f"evaluation: {name}",
+                    f"{p50:.0f} / {p95:.0f} ms (p50 / p95; Django CPU {statistics.median(cpu):.0f} ms)",
+                    f"≤ {TARGET_MS} ms",
+                    _met(p95 <= TARGET_MS),
+                )
+            )
     return rows
 
 
@@ -229,3 +283,136 @@ if __name__ == "__main__":
     rows = run(quick=args.quick, scale=args.scale)
     harness.print_table(rows)
     print(json.dumps(rows, ensure_ascii=False))
+
+
+# --- the evaluation (issue #18) on the national database -------------------------------------------
+
+MODULES_PER_COURSE = 3
+TERRITORY_EVERY = 4  # one course in four belongs to a département's catalogue
+
+
+def evaluation_outlines() -> list:
+    """The generator's modules grouped into courses, as `courses` would describe them, with the IRIs
+    `national._statement` writes: `MODULES_PER_COURSE` modules a course; each module's ten activities
+    (the generator picks one of the ten whatever the step, so their kinds are nominal: the last one a
+    session, the one before an assessment); the course's competencies are its modules' plans
+    (`national.module_plan`); one course in `TERRITORY_EVERY` belongs to a département (the largest
+    ones first), so that the per-territory panels have data."""
+    from django.conf import settings
+    from django.db.models import Count
+
+    from evaluation.outline import ActivityOutline, CourseOutline, ModuleOutline
+    from frameworks.models import Competency
+    from lms.models import Departement
+
+    base = settings.RELAIS_BASE_URL
+    iris = national.framework_iris()
+    competency_ids = dict(Competency.objects.values_list("iri", "pk"))
+    departements = list(
+        Departement.objects.annotate(n=Count("schools")).order_by("-n", "code").values_list("pk", flat=True)
+    )
+    kinds = ["content_step"] * 8 + ["quiz", "in_person_session"]
+    outlines = []
+    for number, first in enumerate(range(0, national.MODULE_COUNT, MODULES_PER_COURSE)):
+        modules, competencies = [], []
+        for module in range(first, min(first + MODULES_PER_COURSE, national.MODULE_COUNT)):
+            module_iri = f"{base}/formations/modules/{module}"
+            activities = tuple(
+                ActivityOutline(f"{module_iri}/activites/{module * 10 + r}", f"Activité {module * 10 + r}", kinds[r])
+                for r in range(10)
+            )
+            modules.append(ModuleOutline(2_000_000 + module, module_iri, f"Module {module}", activities))
+            competencies += [competency_ids[iri] for iri in national.module_plan(module, iris)[1]]
+        territory = number // TERRITORY_EVERY if number % TERRITORY_EVERY == 0 else None
+        outlines.append(
+            CourseOutline(
+                page_id=1_000_000 + number,
+                iri=f"{base}/formations/parcours-evaluation/{number}",
+                title=f"Parcours {number}",
+                modules=tuple(modules),
+                competency_ids=tuple(dict.fromkeys(competencies)),
+                co_designers=("Réseau Canopé",),
+                departement_id=departements[territory] if territory is not None else None,
+            )
+        )
+    return outlines
+
+
+def _evaluation_refresh_child(conn) -> None:
+    from evaluation.refresh import evaluation_refresh
+
+    start = time.perf_counter()
+    evaluation_refresh()
+    conn.send(time.perf_counter() - start)
+    conn.close()
+
+
+def evaluation_refresh_measured() -> tuple[float, float]:
+    """`evaluation_refresh()` in a child process: (seconds, the child's peak RSS in MiB)."""
+    import multiprocessing
+    import resource
+
+    from django.db import connections
+
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    parent, child = context.Pipe(duplex=False)
+    process = context.Process(target=_evaluation_refresh_child, args=(child,))
+    process.start()
+    seconds = parent.recv()
+    process.join()
+    if process.exitcode:
+        raise RuntimeError("evaluation_refresh failed")
+    return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def _evaluation_cases() -> list[tuple[str, str, str]]:
+    """(name, e-mail, path) for each evaluation page and export, for the national admin, the largest
+    académie's manager and the largest département's manager, on the course with most learners."""
+    from django.db.models import Count, Sum
+
+    from evaluation.models import Course, Funnel
+    from lms.models import Academie, Departement
+
+    academie = Academie.objects.annotate(n=Count("departements__schools")).order_by("-n").first()
+    biggest_dep = Departement.objects.annotate(n=Count("schools")).order_by("-n").first()
+    top = (
+        Funnel.objects.filter(module=None, departement=None)
+        .values("course_id")
+        .annotate(n=Sum("enrolled"))
+        .order_by("-n")
+        .first()
+    )
+    course = Course.objects.get(pk=top["course_id"])
+    # The académie manager compares its two largest départements (the largest of all may be elsewhere).
+    compared = list(
+        Departement.objects.filter(academie=academie)
+        .annotate(n=Count("schools"))
+        .order_by("-n", "code")
+        .values_list("code", flat=True)[:2]
+    )
+    readers = [
+        ("national admin", "admin@bench.relais.test"),
+        ("académie manager, largest", f"gestion-academie-{academie.code}@bench.relais.test"),
+        ("département manager, largest", f"gestion-dep-{biggest_dep.code}@bench.relais.test"),
+    ]
+    page = f"/evaluation/parcours/{course.page_id}/"
+    pages = [
+        ("home", "/evaluation/"),
+        ("course page (most learners)", page),
+        ("course export CSV (funnel)", page + "?export=csv&tableau=entonnoir"),
+        ("course export CSV (item analysis)", page + "?export=csv&tableau=questions"),
+        ("territories", "/evaluation/territoires/"),
+        ("territories, one course", f"/evaluation/territoires/?parcours={course.pk}"),
+        ("evaluators' export CSV, one course", f"/evaluation/export/?format=csv&parcours={course.pk}"),
+    ]
+    cases = [(f"{reader}: {name}", email, path) for reader, email in readers for name, path in pages]
+    if len(compared) == 2:
+        cases.append(
+            (
+                "académie manager, largest: territories, two compared",
+                readers[1][1],
+                "/evaluation/territoires/?" + "&".join(f"comparer={code}" for code in compared),
+            )
+        )
+    return cases

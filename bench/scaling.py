@@ -88,6 +88,14 @@ def side_by_side(results: dict) -> list[tuple[str, ...]]:
             put("maps: stats_refresh every school, s", scale, f"{pages['stats_refresh_s']:.1f}")
             for page, p95 in pages.get("pages_p95_ms", {}).items():
                 put(f"page p95, ms (≤ 300): {page}", scale, f"{p95:.0f}")
+            if "evaluation_refresh_s" in pages:
+                put(
+                    "evaluation: evaluation_refresh, s / peak RSS, MiB",
+                    scale,
+                    f"{pages['evaluation_refresh_s']:.1f} / {pages['evaluation_refresh_peak_mib']:.0f}",
+                )
+            for page, p95 in pages.get("evaluation_p95_ms", {}).items():
+                put(f"evaluation p95, ms (≤ 300): {page}", scale, f"{p95:.0f}")
         put(
             "1-min load average before / after",
             scale,
@@ -164,6 +172,19 @@ def plot(results: dict, out: Path) -> Path:
         pages = [results["results"][str(s)]["pages"]["figures"].get("pages_p95_ms", {}) for s in with_pages]
         for name in pages[0]:
             pages_ax.plot(with_pages, [p.get(name, float("nan")) for p in pages], ".-", linewidth=1, label=name)
+        refresh = [results["results"][str(s)]["pages"]["figures"].get("evaluation_refresh_s") for s in with_pages]
+        if any(r is not None for r in refresh):
+            rebuild_ax.plot(with_pages, [float("nan") if r is None else r for r in refresh], "^-", label="evaluation")
+            rebuild_ax.legend(fontsize=7)
+        evaluation = [results["results"][str(s)]["pages"]["figures"].get("evaluation_p95_ms", {}) for s in with_pages]
+        for name in evaluation[0]:
+            pages_ax.plot(
+                with_pages,
+                [p.get(name, float("nan")) for p in evaluation],
+                "x:",
+                linewidth=1,
+                label=f"evaluation: {name}",
+            )
         frame(pages_ax, "Managers' pages and exports, p95", "ms", 300)
         pages_ax.legend(fontsize=5, ncol=2)
     loads = [

@@ -90,6 +90,10 @@ class Funnel(models.Model):
     timed = models.PositiveIntegerField(default=0)
     seconds_total = models.BigIntegerField(default=0)
     seconds_median = models.PositiveIntegerField(null=True)
+    # Its sessions' registrations and attendances, summed over the sessions (as ActivityStat's): the
+    # territories' page reads them here rather than summing every session's rows.
+    registered = models.PositiveIntegerField(default=0)
+    attended = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["course", "departement"], name="eval_funnel_course_dep")]
@@ -118,13 +122,19 @@ class ActivityStat(models.Model):
 
 
 class ItemStat(models.Model):
-    """Moodle-style item analysis of one quiz question, on each learner's first attempt (all territories)."""
+    """Moodle-style item analysis of one quiz question, on each learner's first attempt, for all teachers
+    (département NULL) and for the teachers of each département's schools."""
 
-    question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="stat")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="stats")
+    departement = models.ForeignKey("lms.Departement", null=True, on_delete=models.CASCADE, related_name="+")
     attempts = models.PositiveIntegerField(default=0)
+    right = models.PositiveIntegerField(default=0)  # first answers right (what a scope's facility sums)
     facility = models.FloatField(null=True)  # percent right
     discrimination = models.FloatField(null=True)  # percent: correlation with the rest of the test
     chosen = models.JSONField(default=list)  # per choice, how many chose it
+
+    class Meta:
+        indexes = [models.Index(fields=["question", "departement"], name="eval_item_question_dep")]
 
     def __str__(self):
         return f"question {self.question_id}"
@@ -134,6 +144,8 @@ class ResponseStat(models.Model):
     """How many answered each value of one questionnaire question (`responded` statements)."""
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
+    # NULL: all teachers; else the respondents who teach in this département's schools.
+    departement = models.ForeignKey("lms.Departement", null=True, on_delete=models.CASCADE, related_name="+")
     question_iri = models.CharField(max_length=700)
     question = models.TextField()
     questionnaire = models.CharField(max_length=255, blank=True)

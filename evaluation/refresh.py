@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_duration
 
+from evidence.trust import Trust
 from lms.models import Membership
 from xapi.models import Statement
 
@@ -199,20 +200,23 @@ class Row:
     result: dict
 
 
-def statements_about(iris: list[str]) -> list[Row]:
-    """The statements (not voided) whose object is one of `iris`, with their actor as a user id."""
+def statements_about(iris: list[str], trust: Trust | None = None) -> list[Row]:
+    """The statements (not voided) whose object is one of `iris`, with their actor as a user id; only
+    those whose writer is trusted for their actor (evidence's rule, `evidence.trust`): an LRS client
+    with no evidence policy, or bound to another actor, does not count in the indicators."""
+    trust = trust or Trust.load()
     raw = []
     for start in range(0, len(iris), CHUNK):
         raw.extend(
             Statement.objects.filter(object_activity_id__in=iris[start : start + CHUNK], voided=False, is_voiding=False)
             .order_by()
-            .values_list("actor_key", "verb_id", "object_activity_id", "timestamp", "payload__result")
+            .values_list("actor_key", "verb_id", "object_activity_id", "timestamp", "payload__result", "authority")
         )
     users = actor_users({row[0] for row in raw})
     return [
         Row(users[key], verb, iri, at, result if isinstance(result, dict) else {})
-        for key, verb, iri, at, result in raw
-        if key in users
+        for key, verb, iri, at, result, authority in raw
+        if key in users and trust.trusts(authority, lambda key=key: key)
     ]
 
 
@@ -261,7 +265,9 @@ def pearson(xs: list[float], ys: list[float]) -> float | None:
     return sxy / math.sqrt(sxx * syy)
 
 
-def item_stats(questions: list[Question], answers: dict[tuple[int, str], tuple[datetime, dict]]) -> list[ItemStat]:
+def item_stats(
+    questions: list[Question], answers: dict[tuple[int, str], tuple[datetime, dict]], departement_id=None
+) -> list[ItemStat]:
     """Item analysis of one quiz's questions; `answers`: (user, question IRI) → (time, result) of the first answer."""
     scores: dict[int, dict[int, float]] = defaultdict(dict)  # user → question id → 0/1
     chosen: dict[int, list[int]] = {q.pk: [0] * len(q.choices) for q in questions}
@@ -283,7 +289,9 @@ def item_stats(questions: list[Question], answers: dict[tuple[int, str], tuple[d
         stats.append(
             ItemStat(
                 question=q,
+                departement_id=departement_id,
                 attempts=len(answered),
+                right=int(sum(answered)),
                 facility=round(100 * sum(answered) / len(answered), 1) if answered else None,
                 discrimination=round(100 * r, 1) if r is not None else None,
                 chosen=chosen[q.pk],
@@ -365,6 +373,15 @@ def course_rows(course: Course, counts: Counts, departements: dict[int, set[int]
     def course_seconds(user):
         return sum(module_seconds(m.pk)(user) for m in modules) + counts.seconds.get((user, course.iri), 0)
 
+    sessions = {m.pk: [a.pk for a in activities[m.pk] if a.kind in SESSION_KINDS] for m in modules}
+
+    def session_sums(module_ids, users) -> dict:
+        pks = [pk for module_id in module_ids for pk in sessions[module_id]]
+        return {
+            "registered": sum(len(counts.registered[pk] & users) for pk in pks),
+            "attended": sum(len(counts.attended[pk] & users) for pk in pks),
+        }
+
     started_any = set().union(*counts.started.values())
     enrolled_all = counts.enrolled | started_any | counts.completed[None]
     funnels, stats = [], []
@@ -382,6 +399,7 @@ def course_rows(course: Course, counts: Counts, departements: dict[int, set[int]
                 timed=timed,
                 seconds_total=total,
                 seconds_median=median,
+                **session_sums([m.pk for m in modules], users),
             )
         )
         for m in modules:
@@ -398,6 +416,7 @@ def course_rows(course: Course, counts: Counts, departements: dict[int, set[int]
                     timed=timed,
                     seconds_total=total,
                     seconds_median=median,
+                    **session_sums([m.pk], users),
                 )
             )
             for a in activities[m.pk]:
@@ -437,42 +456,49 @@ def latest_responses(courses: list[Course], responses) -> dict:
     return latest
 
 
-def response_rows(latest: dict) -> list[ResponseStat]:
-    """Questionnaire distributions per course and question (all territories)."""
-    by_question: dict[tuple[int, str], dict] = {}
-    for course, response in latest.values():
-        entry = by_question.setdefault(
-            (course.pk, response.question_iri),
-            {
-                "course": course,
-                "question": response.question,
-                "questionnaire": response.questionnaire,
-                "kind": response.kind,
-                "scale": [list(pair) for pair in response.scale],
-                "counts": defaultdict(int),
-                "respondents": 0,
-            },
+def response_rows(latest: dict, departements: dict[str, set[int]] | None = None) -> list[ResponseStat]:
+    """Questionnaire distributions per course and question, for all teachers and per département
+    (`departements`: actor key → the départements of the schools they teach in)."""
+    departements = departements or {}
+    by_question: dict[tuple[int, str, int | None], dict] = {}
+    for (actor, _iri), (course, response) in latest.items():
+        for dep in [None, *sorted(departements.get(actor, ()))]:
+            _response_count(by_question, (course.pk, response.question_iri, dep), course, response)
+    order = {key: i for i, key in enumerate(sorted({(c, iri) for c, iri, _dep in by_question}))}
+    return [
+        ResponseStat(
+            course=entry["course"],
+            departement_id=dep,
+            question_iri=iri,
+            question=entry["question"],
+            questionnaire=entry["questionnaire"][:255],
+            kind=entry["kind"],
+            scale=entry["scale"],
+            counts=dict(entry["counts"]),
+            respondents=entry["respondents"],
+            position=order[(course_id, iri)],
         )
-        entry["respondents"] += 1
-        if response.kind != "text":
-            for value in response.values:
-                entry["counts"][value] += 1
-    rows = []
-    for position, ((_course_id, iri), entry) in enumerate(sorted(by_question.items(), key=lambda kv: kv[0])):
-        rows.append(
-            ResponseStat(
-                course=entry["course"],
-                question_iri=iri,
-                question=entry["question"],
-                questionnaire=entry["questionnaire"][:255],
-                kind=entry["kind"],
-                scale=entry["scale"],
-                counts=dict(entry["counts"]),
-                respondents=entry["respondents"],
-                position=position,
-            )
-        )
-    return rows
+        for (course_id, iri, dep), entry in by_question.items()
+    ]
+
+
+def _response_count(by_question: dict, key: tuple, course: Course, response) -> None:
+    entry = by_question.setdefault(
+        key,
+        {
+            "course": course,
+            "question": response.question,
+            "questionnaire": response.questionnaire,
+            "kind": response.kind,
+            "scale": [list(pair) for pair in response.scale],
+            "counts": defaultdict(int),
+            "respondents": 0,
+        },
+    )
+    entry["respondents"] += 1
+    if response.kind != "text":
+        for value in response.values:
+            entry["counts"][value] += 1
 
 
 def participation_rows(
@@ -517,6 +543,52 @@ def participation_rows(
     return result
 
 
+def _course_refresh(course: Course, course_answers: dict, module_answers: dict, today, trust: Trust) -> None:
+    """Compute and write one course's Funnel, ActivityStat, ItemStat, EffectStat and Participation rows."""
+    iri_owner: dict[str, tuple[str, object]] = {course.iri: ("course", course)}
+    questions_by_quiz: dict[int, list[Question]] = {}
+    for module in course.modules.all():
+        iri_owner[module.iri] = ("module", module)
+        for activity in module.activities.all():
+            iri_owner[activity.iri] = ("activity", activity)
+            questions = list(activity.questions.all())
+            if questions:
+                questions_by_quiz[activity.pk] = questions
+            for question in questions:
+                question.activity = activity
+                iri_owner[question.iri] = ("question", question)
+    rows = statements_about(list(iri_owner), trust)
+    counts, first_answers = course_compute(course, rows, iri_owner)
+    departements = user_departements({row.user for row in rows})
+    funnels, activity_stats = course_rows(course, counts, departements)
+    items = []
+    for dep, users in _split({user for user, _iri in first_answers}, departements).items():
+        answers = {key: value for key, value in first_answers.items() if key[0] in users}
+        items += [stat for questions in questions_by_quiz.values() for stat in item_stats(questions, answers, dep)]
+    completions = {}
+    for row in rows:
+        if row.iri == course.iri and row.verb == COMPLETED:
+            day = row.at.astimezone(UTC).date()
+            completions[row.user] = min(completions.get(row.user, day), day)
+    del rows
+    Funnel.objects.bulk_create(funnels, batch_size=2000)
+    ActivityStat.objects.bulk_create(activity_stats, batch_size=2000)
+    ItemStat.objects.bulk_create(items, batch_size=2000)
+    EffectStat.objects.bulk_create(
+        effect_rows(
+            course=course,
+            competency_ids=[c.pk for c in course.competencies.all()],
+            completions=completions,
+            takers=counts.enrolled | set().union(*counts.started.values()) | set(completions),
+            today=today,
+        ),
+        batch_size=2000,
+    )
+    Participation.objects.bulk_create(
+        participation_rows(course, counts, course_answers, module_answers, today), batch_size=2000
+    )
+
+
 def evaluation_refresh(*, today=None) -> float:
     """Rebuild every derived table; returns the seconds it took."""
     started_at = time.monotonic()
@@ -537,52 +609,17 @@ def evaluation_refresh(*, today=None) -> float:
                 module_answers[(answerers[actor], iri)][question_iri] = value
         else:
             course_answers[course.pk][answerers[actor]][question_iri] = value
-    funnels, activity_stats, items, effects, participations = [], [], [], [], []
-    for course in courses:
-        iri_owner: dict[str, tuple[str, object]] = {course.iri: ("course", course)}
-        questions_by_quiz: dict[int, list[Question]] = {}
-        for module in course.modules.all():
-            iri_owner[module.iri] = ("module", module)
-            for activity in module.activities.all():
-                iri_owner[activity.iri] = ("activity", activity)
-                questions = list(activity.questions.all())
-                if questions:
-                    questions_by_quiz[activity.pk] = questions
-                for question in questions:
-                    question.activity = activity
-                    iri_owner[question.iri] = ("question", question)
-        rows = statements_about(list(iri_owner))
-        counts, first_answers = course_compute(course, rows, iri_owner)
-        learners = {row.user for row in rows}
-        departements = user_departements(learners)
-        course_funnels, course_stats = course_rows(course, counts, departements)
-        funnels += course_funnels
-        activity_stats += course_stats
-        for questions in questions_by_quiz.values():
-            items += item_stats(questions, first_answers)
-        completions = {}
-        for row in rows:
-            if row.iri == course.iri and row.verb == COMPLETED:
-                day = row.at.astimezone(UTC).date()
-                completions[row.user] = min(completions.get(row.user, day), day)
-        participations += participation_rows(course, counts, course_answers[course.pk], module_answers, today)
-        effects += effect_rows(
-            course=course,
-            competency_ids=[c.pk for c in course.competencies.all()],
-            completions=completions,
-            takers=counts.enrolled | set().union(*counts.started.values()) | set(completions),
-            today=today,
-        )
-    responses = response_rows(latest)
     with transaction.atomic():
+        # One course at a time, written as soon as computed: memory holds one course's statements and
+        # rows, whatever the number of courses. Readers see the previous tables until the commit.
         for model in (Funnel, ActivityStat, ItemStat, ResponseStat, EffectStat, Participation):
             model.objects.all().delete()
-        Funnel.objects.bulk_create(funnels, batch_size=2000)
-        ActivityStat.objects.bulk_create(activity_stats, batch_size=2000)
-        ItemStat.objects.bulk_create(items, batch_size=2000)
-        ResponseStat.objects.bulk_create(responses, batch_size=2000)
-        EffectStat.objects.bulk_create(effects, batch_size=2000)
-        Participation.objects.bulk_create(participations, batch_size=2000)
+        trust = Trust.load()
+        for course in courses:
+            _course_refresh(course, course_answers[course.pk], module_answers, today, trust)
+        user_deps = user_departements(set(answerers.values()))
+        actor_deps = {actor: user_deps.get(user, set()) for actor, user in answerers.items()}
+        ResponseStat.objects.bulk_create(response_rows(latest, actor_deps), batch_size=2000)
         seconds = time.monotonic() - started_at
         Refresh.objects.all().delete()
         Refresh.objects.create(finished_at=timezone.now(), seconds=seconds)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from evidence.trust import Trust
 from xapi.models import Statement
 
 RESPONDED_VERBS = (
@@ -92,13 +93,17 @@ def response_from_statement(payload: dict, *, actor_key: str, at: datetime) -> R
 
 
 def responses_from_statements() -> Iterable[Response]:
-    """Every answer of the `responded` statements that are not voided."""
+    """Every answer of the `responded` statements that are not voided, whose writer is trusted for their
+    actor (evidence's rule, `evidence.trust`)."""
+    trust = Trust.load()
     rows = (
         Statement.objects.filter(verb_id__in=RESPONDED_VERBS, voided=False)
         .order_by()
-        .values_list("actor_key", "timestamp", "payload")
+        .values_list("actor_key", "timestamp", "payload", "authority")
     )
-    for actor_key, at, payload in rows.iterator(chunk_size=CHUNK):
+    for actor_key, at, payload, authority in rows.iterator(chunk_size=CHUNK):
+        if not trust.trusts(authority, lambda actor_key=actor_key: actor_key):
+            continue
         response = response_from_statement(payload, actor_key=actor_key, at=at)
         if response is not None:
             yield response

@@ -152,7 +152,7 @@ def _dropoff_tables(course: Course, departement_ids) -> tuple[Table, Table]:
     return dropoff, sessions
 
 
-def _items_table(course: Course) -> Table:
+def _items_table(course: Course, departement_ids) -> Table:
     table = Table(
         "questions",
         _("Analyse des questions des quiz (première tentative)"),
@@ -167,34 +167,41 @@ def _items_table(course: Course) -> Table:
         note=_(
             "Discrimination : corrélation entre la réussite à la question et le score au reste du quiz, comme "
             "dans les statistiques de quiz de Moodle ; au-dessus de 30 %, la question distingue bien ; "
-            "négative, elle est à revoir."
+            "négative, elle est à revoir. Sur plusieurs départements, elle n'est pas calculée (—)."
         ),
     )
-    stats = ItemStat.objects.filter(question__activity__module__course=course).select_related(
+    stats = ItemStat.objects.filter(_where(departement_ids), question__activity__module__course=course).select_related(
         "question__activity__module"
     )
+    by_question: dict[int, list[ItemStat]] = {}
     for stat in stats.order_by(
         "question__activity__module__position", "question__activity__position", "question__position"
     ):
-        q = stat.question
+        by_question.setdefault(stat.question_id, []).append(stat)
+    for group in by_question.values():
+        q = group[0].question
+        attempts = sum(stat.attempts for stat in group)
+        right = sum(stat.right for stat in group)
+        counts = [sum(stat.chosen[i] for stat in group if i < len(stat.chosen)) for i in range(len(q.choices))]
+        # A correlation does not add up: over several départements it is not shown ("—").
+        discrimination = group[0].discrimination if len(group) == 1 and len(departement_ids or [0]) == 1 else "—"
         chosen = "; ".join(
-            f"{'✓ ' if i in q.correct else ''}{label} : {stat.chosen[i] if i < len(stat.chosen) else 0}"
-            for i, label in enumerate(q.choices)
+            f"{'✓ ' if i in q.correct else ''}{label} : {counts[i]}" for i, label in enumerate(q.choices)
         )
         table.rows.append(
             [
                 q.prompt,
                 q.activity.title,
-                stat.attempts,
-                shown(stat.facility, stat.attempts),
-                shown(stat.discrimination, stat.attempts),
-                shown(chosen, stat.attempts) if chosen else "",
+                attempts,
+                shown(_percent(right, attempts), attempts),
+                shown(discrimination, attempts),
+                shown(chosen, attempts) if chosen else "",
             ]
         )
     return table
 
 
-def _responses_table(course: Course) -> tuple[Table, list[dict]]:
+def _responses_table(course: Course, departement_ids) -> tuple[Table, list[dict]]:
     table = Table(
         "questionnaires",
         _("Réponses aux questionnaires"),
@@ -202,7 +209,15 @@ def _responses_table(course: Course) -> tuple[Table, list[dict]]:
         note=_("Une réponse par personne et par question : la plus récente."),
     )
     figure = []
-    for stat in ResponseStat.objects.filter(course=course).order_by("position"):
+    merged: dict[str, ResponseStat] = {}  # question IRI → its row, the scope's départements summed
+    for stat in ResponseStat.objects.filter(_where(departement_ids), course=course).order_by("position", "pk"):
+        if stat.question_iri not in merged:
+            merged[stat.question_iri] = stat
+            continue
+        total = merged[stat.question_iri]
+        total.respondents += stat.respondents
+        total.counts = {v: total.counts.get(v, 0) + stat.counts.get(v, 0) for v in {*total.counts, *stat.counts}}
+    for stat in merged.values():
         if stat.kind == "text":
             spread = _("réponses libres")
         else:
@@ -274,8 +289,8 @@ def course_report(*, course: Course, departement_ids: list[int] | None) -> Cours
     funnel, report.funnel = _funnel_table(course, departement_ids)
     dropoff, sessions = _dropoff_tables(course, departement_ids)
     effect, report.effect = effect_table(course, departement_ids)
-    responses, report.responses = _responses_table(course)
-    items = _items_table(course)
+    responses, report.responses = _responses_table(course, departement_ids)
+    items = _items_table(course, departement_ids)
     for table in (funnel, dropoff, items, responses, sessions, effect):
         report.tables[table.key] = table
     last = Refresh.objects.order_by("-finished_at").first()
@@ -302,13 +317,11 @@ def territories_table(*, departement_ids: list[int] | None, course: Course | Non
     """The same indicators per département, TNE départements first."""
     deps = Departement.objects.all() if departement_ids is None else Departement.objects.filter(pk__in=departement_ids)
     funnel = Funnel.objects.filter(module__isnull=True, departement__isnull=False)
-    sessions = ActivityStat.objects.filter(
-        departement__isnull=False, activity__kind__in=("in_person_session", "virtual_class")
-    )
     effect = EffectStat.objects.filter(departement__isnull=False, moment="m3")
+    if departement_ids is not None:  # only the rows of the scope's départements
+        funnel, effect = (q.filter(departement_id__in=departement_ids) for q in (funnel, effect))
     if course is not None:
         funnel = funnel.filter(course=course)
-        sessions = sessions.filter(activity__module__course=course)
         effect = effect.filter(course=course)
     f = {
         r["departement_id"]: r
@@ -318,11 +331,9 @@ def territories_table(*, departement_ids: list[int] | None, course: Course | Non
             completed=Sum("completed"),
             timed=Sum("timed"),
             seconds=Sum("seconds_total"),
+            reg=Sum("registered"),
+            att=Sum("attended"),
         )
-    }
-    s = {
-        r["departement_id"]: r
-        for r in sessions.values("departement_id").annotate(reg=Sum("registered"), att=Sum("attended"))
     }
     e: dict = defaultdict(dict)
     for r in effect.values("departement_id", "group").annotate(n=Sum("n"), total=Sum("level_sum")):
@@ -349,11 +360,10 @@ def territories_table(*, departement_ids: list[int] | None, course: Course | Non
         row = f.get(dep.pk)
         if row is None:
             continue
-        sess = s.get(dep.pk) or {"reg": 0, "att": 0}
         done_n, done_sum = e[dep.pk].get("completers", (0, 0))
         other_n, other_sum = e[dep.pk].get("comparison", (0, 0))
         sums = [row["enrolled"], row["started"], row["completed"], row["timed"] or 0, row["seconds"] or 0]
-        sums += [sess["reg"], sess["att"], done_n, done_sum, other_n, other_sum]
+        sums += [row["reg"] or 0, row["att"] or 0, done_n, done_sum, other_n, other_sum]
         totals[dep.is_tne] = [a + b for a, b in zip(totals[dep.is_tne], sums, strict=True)]
         table.rows.append(_territory_row(f"{dep.name} ({dep.code})", dep.is_tne, sums))
         table.links.append({"departement": dep.code})

@@ -38,7 +38,13 @@ def _results(load: float) -> dict:
             "national": {"rows": [], "figures": _national(scale, levels)},
             "pages": {
                 "rows": [],
-                "figures": {"stats_refresh_s": 3.0, "pages_p95_ms": {"national admin": 120.0 * scale}},
+                "figures": {
+                    "stats_refresh_s": 3.0,
+                    "pages_p95_ms": {"national admin": 120.0 * scale},
+                    "evaluation_refresh_s": 100 * scale,
+                    "evaluation_refresh_peak_mib": 200.0,
+                    "evaluation_p95_ms": {"national admin: home": 80.0 * scale},
+                },
             },
         }
     return results
@@ -51,6 +57,8 @@ def test_every_figure_is_shown_at_every_scale():
     assert rows["incremental p50 / p95, ms (target p95 ≤ 20)"] == ("10.0 / 18.5", "10.0 / 18.5")
     assert rows["page p95, ms (≤ 300): national admin"] == ("30", "60")
     assert rows["  rebuild: vacuum, s"] == ("12.5", "25.0")
+    assert rows["evaluation: evaluation_refresh, s / peak RSS, MiB"] == ("25.0 / 200", "50.0 / 200")
+    assert rows["evaluation p95, ms (≤ 300): national admin: home"] == ("20", "40")
 
 
 @pytest.mark.parametrize(("load", "loaded"), [(0.5, False), (3.9, True)])

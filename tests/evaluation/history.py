@@ -31,7 +31,9 @@ def at(day: str, hour: int = 10) -> datetime:
     return datetime.combine(date.fromisoformat(day), time(hour), tzinfo=UTC)
 
 
-def say(user, verb: str, iri: str, when: datetime, *, result=None, definition=None, grouping=(), parent=()):
+def say(
+    user, verb: str, iri: str, when: datetime, *, result=None, definition=None, grouping=(), parent=(), authority=None
+):
     obj = {"objectType": "Activity", "id": iri}
     if definition:
         obj["definition"] = definition
@@ -54,7 +56,7 @@ def say(user, verb: str, iri: str, when: datetime, *, result=None, definition=No
     }
     if result is not None:
         data["result"] = result
-    return statement_store(data=data)
+    return statement_store(data=data, authority=authority)  # None: Relais itself
 
 
 def certified(user, competency, level: int, day: str):

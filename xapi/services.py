@@ -26,6 +26,7 @@ from xapi.forwarding.hook import forwarding_enqueue
 from xapi.identity import agent_key, anonymous_group_key, has_ifi
 from xapi.indexing import statement_activities, statement_agents
 from xapi.models import Statement, StatementActivity, StatementAgent
+from xapi.single_insert import statement_insert_one
 from xapi.validation import validate_statement
 from xapi.validation.agents import validate_authority
 from xapi.validation.fields import parse_timestamp
@@ -280,7 +281,12 @@ def _persist(
     stored id makes the insert fail (IntegrityError) instead of being compared."""
     incoming = {entry.statement.id: entry for entry in entries}
     existing: dict[uuid.UUID, Statement] = {}
-    if look_up:
+    # One new statement (a single-statement POST): one SQL statement, which also finds out whether
+    # a stored voiding statement targets it (xapi.single_insert).
+    single = not look_up and len(entries) == 1 and connection.vendor == "postgresql"
+    if single:
+        voided_by_stored = set()
+    elif look_up:
         targets = {entry.statement.object_statement_id for entry in entries if entry.statement.is_voiding}
         voidable = [entry.statement.id for entry in entries if not entry.statement.is_voiding]
         voided_by_stored: set[uuid.UUID] = set()
@@ -344,17 +350,10 @@ def _persist(
             to_void.append(target_id)
 
     statements = [entry.statement for entry in new]
-    statements_insert(statements)
-    agent_rows_insert(
-        [(entry.statement.id, entry.statement.stored, key, relation) for entry in new for key, relation in entry.agents]
-    )
-    activity_rows_insert(
-        [
-            (entry.statement.id, entry.statement.stored, activity_id, relation)
-            for entry in new
-            for activity_id, relation in entry.activities
-        ]
-    )
+    if single:
+        statement_insert_one(new[0].statement, new[0].agents, new[0].activities)
+    else:
+        _rows_insert(new)
     if to_void:
         Statement.objects.filter(id__in=to_void, voided=False).update(voided=True)
         for target_id in to_void:
@@ -372,3 +371,17 @@ def _persist(
     # Outbox rows for external LRSs, in this transaction (a no-op without xapi.forwarding).
     forwarding_enqueue(statements=statements)
     return result
+
+
+def _rows_insert(new: list[_Pending]) -> None:
+    statements_insert([entry.statement for entry in new])
+    agent_rows_insert(
+        [(entry.statement.id, entry.statement.stored, key, relation) for entry in new for key, relation in entry.agents]
+    )
+    activity_rows_insert(
+        [
+            (entry.statement.id, entry.statement.stored, activity_id, relation)
+            for entry in new
+            for activity_id, relation in entry.activities
+        ]
+    )

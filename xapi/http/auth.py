@@ -1,4 +1,12 @@
-"""Who is calling the LRS: an LRS client (HTTP Basic) or a teacher logged into the site."""
+"""Who is calling the LRS: an LRS client (HTTP Basic) or a teacher logged into the site.
+
+Each process remembers an authenticated client for CLIENT_MEMO_SECONDS (``XAPI_CLIENT_MEMO_SECONDS``)
+so that a client sending statement after statement does not cost a database look-up each time. The
+secret is still checked on every request against the remembered hash, and a change saved in this
+process (deactivation, trust, deletion) forgets the client at once; a change made by another
+process is seen within CLIENT_MEMO_SECONDS. Each request gets a Client instance of its own, as from
+the database: what a request hangs on it (the cmi5 launch) does not outlive the request.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +15,12 @@ import binascii
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +40,13 @@ READ_STATE = {Scope.ALL, Scope.ALL_READ, Scope.STATE}
 WRITE_PROFILE = {Scope.ALL, Scope.PROFILE}
 READ_PROFILE = {Scope.ALL, Scope.ALL_READ, Scope.PROFILE}
 READ_DEFINITIONS = {Scope.ALL, Scope.ALL_READ, Scope.DEFINE, Scope.PROFILE, Scope.STATEMENTS_READ}
+
+
+CLIENT_MEMO_SECONDS = 2.0
+_CLIENT_MEMO_MAX = 10_000
+_CLIENT_FIELDS = [f.attname for f in Client._meta.concrete_fields]
+# key -> (time.monotonic() until which it holds, the client's field values).
+_clients: dict[str, tuple[float, tuple]] = {}
 
 
 def secret_hash(secret: str) -> str:
@@ -139,10 +157,15 @@ def _basic(authorization: str, *, address: str = "") -> Credentials:
         # A NUL in the key would reach the database, which cannot compare text holding one.
         raise Unauthorized(_("En-tête Authorization illisible (clé:secret attendu)."), rule="auth_malformed")
     throttle.login_allowed(key=key, address=address)
-    client = Client.objects.filter(key=key).first()
-    if client is None or not hmac.compare_digest(client.secret_hash, secret_hash(secret)):
-        throttle.login_failed(key=key, address=address)
-        raise Unauthorized(_("Clé ou secret incorrect, ou client désactivé."), rule="bad_credentials")
+    hashed = secret_hash(secret)
+    client = _remembered(key, hashed)
+    if client is None:
+        client = Client.objects.filter(key=key).first()
+        if client is None or not hmac.compare_digest(client.secret_hash, hashed):
+            throttle.login_failed(key=key, address=address)
+            raise Unauthorized(_("Clé ou secret incorrect, ou client désactivé."), rule="bad_credentials")
+        if client.is_active:
+            _remember(client)
     if client.expires_at is not None and (not client.is_active or client.expires_at <= timezone.now()):
         # Checked here, not only by the app that minted it: the token dies on time even if nothing ran.
         binding.bound_client_alive(client)  # the app may record the end of the session first
@@ -161,3 +184,31 @@ def _basic(authorization: str, *, address: str = "") -> Credentials:
         client=client,
         mine_authority_key=agent_key(authority),
     )
+
+
+def _remembered(key: str, hashed: str) -> Client | None:
+    """A fresh instance of the client this process authenticated less than CLIENT_MEMO_SECONDS ago,
+    when ``hashed`` is its secret's hash; None otherwise (the database decides)."""
+    memo = _clients.get(key)
+    if memo is None or memo[0] <= time.monotonic():
+        return None
+    values = memo[1]
+    if not hmac.compare_digest(values[_SECRET_HASH], hashed):
+        return None
+    return Client.from_db(Client.objects.db, _CLIENT_FIELDS, values)
+
+
+_SECRET_HASH = _CLIENT_FIELDS.index("secret_hash")
+
+
+def _remember(client: Client) -> None:
+    if len(_clients) >= _CLIENT_MEMO_MAX:
+        _clients.clear()
+    seconds = getattr(settings, "XAPI_CLIENT_MEMO_SECONDS", CLIENT_MEMO_SECONDS)
+    _clients[client.key] = (time.monotonic() + seconds, tuple(getattr(client, name) for name in _CLIENT_FIELDS))
+
+
+@receiver(post_save, sender=Client, dispatch_uid="xapi.http.auth.client_saved")
+@receiver(post_delete, sender=Client, dispatch_uid="xapi.http.auth.client_deleted")
+def _client_changed(sender, instance: Client, **kwargs) -> None:
+    _clients.pop(instance.key, None)

@@ -10,6 +10,7 @@ import pytest
 from tests.xapi.examples import VOIDED, statement
 from xapi.models import Client, Statement
 from xapi.services import statement_store
+from xapi.trust import client_evidence_set
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def test_relais_own_statements_are_voided_only_by_a_trusted_client(make_api):
     other = make_api(name="Autre système")
     refused(other.post(voiding(relais.pk)), "object.id")
     assert not Statement.objects.get(pk=relais.pk).voided
-    Client.objects.filter(pk=other.client.pk).update(evidence=Client.Evidence.ANY)
+    client_evidence_set(client=Client.objects.get(pk=other.client.pk), evidence=Client.Evidence.ANY)
     assert other.post(voiding(relais.pk)).status_code == 200
     assert Statement.objects.get(pk=relais.pk).voided
 

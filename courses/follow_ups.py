@@ -124,8 +124,8 @@ def follow_ups_send(*, now=None) -> int:
             if not claimed:
                 continue  # another run sent it
             try:
-                # No language is stored per user yet: the site's (French).
-                with translation.override(settings.LANGUAGE_CODE):
+                # In the language the teacher reads the site in; the site's (French) if none is known.
+                with translation.override(certificate.user.language or settings.LANGUAGE_CODE):
                     _send(invitation, course)
             except OSError:
                 FollowUpInvitation.objects.filter(pk=invitation.pk).update(sent_at=None)

@@ -92,7 +92,7 @@ class UserAdmin(DjangoUserAdmin):
     inlines = [MembershipInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Identité"), {"fields": ("first_name", "last_name", "xapi_uuid")}),
+        (_("Identité"), {"fields": ("first_name", "last_name", "language", "xapi_uuid")}),
         (_("Rôle et périmètre"), {"fields": ("role", "scope_academie", "scope_departement")}),
         (
             _("Permissions"),

@@ -9,6 +9,7 @@ class LmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import receivers  # noqa: F401  (the language a person signs in with)
         from .privacy import exporter_register
         from .sso import signals  # noqa: F401  (allauth sign-in hooks)
         from .sso.services import sso_accounts_export

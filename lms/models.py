@@ -149,6 +149,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         related_name="+",
         verbose_name=_("département géré"),
     )
+    # The language the person last chose on the site (or signed in with): e-mails sent later, out of any
+    # request (the follow-up questionnaire), are written in it. Empty: the site's language.
+    language = models.CharField(_("langue"), max_length=8, blank=True, default="")
     is_staff = models.BooleanField(_("accès à l'administration"), default=False)
     is_active = models.BooleanField(_("actif"), default=True)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)

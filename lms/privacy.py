@@ -29,6 +29,7 @@ def user_data_export(*, user) -> dict:
             "prenom": user.first_name,
             "nom": user.last_name,
             "role": user.role,
+            "langue": user.language,
             "identifiant_xapi": str(user.xapi_uuid),
             "inscrit_le": user.date_joined.isoformat(),
         },

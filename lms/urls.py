@@ -22,7 +22,7 @@ urlpatterns = [
     path("comptes/mes-donnees/", lms_views.my_data, name="my_data"),
     path("comptes/mes-donnees/export/", lms_views.my_data_export, name="my_data_export"),
     path("comptes/mes-donnees/supprimer/", lms_views.my_data_erase, name="my_data_erase"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", lms_views.language_set, name="set_language"),
     path("xapi/", include("xapi.urls")),
     # One namespace per prefix, as before the split of `competencies`: each app owns its routes.
     path("competences/", include((ambassadors_urls.urlpatterns + maps_urls.urlpatterns, "competencies"))),

@@ -1,6 +1,7 @@
 import json
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -10,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
+from .models import User
 from .privacy import user_data_export, user_erase
 
 
@@ -55,6 +58,16 @@ def my_data_erase(request):
     user_erase(user=user)
     messages.success(request, _("Votre compte et vos données ont été supprimés."))
     return redirect("/")
+
+
+def language_set(request):
+    """Django's language switch, which also remembers the choice of a signed-in person: e-mails sent
+    to them later, out of any request, are then written in their language."""
+    response = set_language(request)
+    language = request.POST.get("language", "") if request.method == "POST" else ""
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        User.objects.filter(pk=request.user.pk).exclude(language=language).update(language=language)
+    return response
 
 
 def bench_ping(request):

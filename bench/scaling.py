@@ -14,6 +14,7 @@ pass for the real figure.
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -170,23 +171,14 @@ def plot(results: dict, out: Path) -> Path:
         frame(levels_ax, "Store and derived rows", "rows", None)
     if with_pages:
         pages = [results["results"][str(s)]["pages"]["figures"].get("pages_p95_ms", {}) for s in with_pages]
-        for name in pages[0]:
-            pages_ax.plot(with_pages, [p.get(name, float("nan")) for p in pages], ".-", linewidth=1, label=name)
         refresh = [results["results"][str(s)]["pages"]["figures"].get("evaluation_refresh_s") for s in with_pages]
         if any(r is not None for r in refresh):
             rebuild_ax.plot(with_pages, [float("nan") if r is None else r for r in refresh], "^-", label="evaluation")
             rebuild_ax.legend(fontsize=7)
         evaluation = [results["results"][str(s)]["pages"]["figures"].get("evaluation_p95_ms", {}) for s in with_pages]
-        for name in evaluation[0]:
-            pages_ax.plot(
-                with_pages,
-                [p.get(name, float("nan")) for p in evaluation],
-                "x:",
-                linewidth=1,
-                label=f"evaluation: {name}",
-            )
+        _pages_panel(pages_ax, with_pages, pages, evaluation)
         frame(pages_ax, "Managers' pages and exports, p95", "ms", 300)
-        pages_ax.legend(fontsize=5, ncol=2)
+        pages_ax.legend(fontsize=7)
     loads = [
         f"{found.get('load_average_before', 0):.1f}–{found.get('load_average_after', 0):.1f}"
         for found in results["results"].values()
@@ -210,6 +202,44 @@ def plot(results: dict, out: Path) -> Path:
     fig.savefig(out, dpi=110)
     plt.close(fig)
     return out
+
+
+def _pages_panel(ax, scales: list[float], pages: list[dict], evaluation: list[dict], named: int = 3) -> None:
+    """Some 40 pages in one panel: each page a thin grey line, the slowest page and the median page at
+    each scale drawn bold, and the `named` slowest pages at the largest scale labelled by name, so that
+    the legend names what matters and hides no line."""
+    every = [
+        {**found, **{f"evaluation: {k}": v for k, v in more.items()}}
+        for found, more in zip(pages, evaluation, strict=True)
+    ]
+    names = sorted({name for found in every for name in found})
+    for name in names:
+        ax.plot(scales, [found.get(name, float("nan")) for found in every], "-", color="0.8", linewidth=0.7)
+    ax.plot(
+        scales,
+        [max(found.values(), default=float("nan")) for found in every],
+        "o-",
+        color="black",
+        linewidth=1.6,
+        label="slowest page at each scale",
+    )
+    ax.plot(
+        scales,
+        [statistics.median(found.values()) if found else float("nan") for found in every],
+        "s--",
+        color="dimgray",
+        linewidth=1.2,
+        label="median page",
+    )
+    last = every[-1]
+    for name in sorted(last, key=last.get, reverse=True)[:named]:
+        ax.plot(
+            scales,
+            [found.get(name, float("nan")) for found in every],
+            ".-",
+            linewidth=1.2,
+            label=f"{name}: {last[name]:.0f} ms",
+        )
 
 
 def _loaded(results: dict) -> bool:

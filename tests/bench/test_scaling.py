@@ -73,3 +73,22 @@ def test_scales_are_fractions_of_the_national_size():
     assert scaling.parse_scales("0.25,0.5,1") == [0.25, 0.5, 1.0]
     with pytest.raises(argparse.ArgumentTypeError, match="fractions"):
         scaling.parse_scales("2")
+
+
+def test_the_pages_panel_names_the_slowest_pages_and_stays_readable():
+    """Forty pages in one panel: a legend of a few entries (slowest, median, the three slowest by name)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    pages = [{f"page {n}": 10.0 * n * scale for n in range(40)} for scale in (0.25, 1.0)]
+    evaluation = [{"home": 500.0 * scale} for scale in (0.25, 1.0)]
+    fig, ax = plt.subplots()
+    scaling._pages_panel(ax, [0.25, 1.0], pages, evaluation)
+    labels = [line.get_label() for line in ax.get_lines() if not line.get_label().startswith("_")]
+    plt.close(fig)
+    assert labels[:2] == ["slowest page at each scale", "median page"]
+    assert labels[2:] == ["evaluation: home: 500 ms", "page 39: 390 ms", "page 38: 380 ms"]
+    slowest = next(line for line in ax.get_lines() if line.get_label() == "slowest page at each scale")
+    assert list(slowest.get_ydata()) == [125.0, 500.0]

@@ -29,6 +29,15 @@ class AdaptationError(Exception):
     """A local adaptation that cannot be made; the message is for the trainer."""
 
 
+class AlreadyAdapted(AdaptationError):
+    """The catalogue already holds an adaptation of the course (a second click, or a colleague's):
+    `adaptation` is that page, to be edited rather than copied again."""
+
+    def __init__(self, message: str, adaptation: CoursePage):
+        super().__init__(message)
+        self.adaptation = adaptation
+
+
 def _permission(app_label: str, model: str, codename: str) -> Permission:
     return Permission.objects.get(content_type__app_label=app_label, content_type__model=model, codename=codename)
 
@@ -109,6 +118,16 @@ def local_adaptation_create(*, course: CoursePage, catalogue: CatalogPage, user)
         raise AdaptationError(_("Choisissez un autre catalogue que celui du parcours d'origine."))
     if not catalogue.permissions_for_user(user).can_add_subpage():
         raise AdaptationError(_("Vous ne pouvez pas ajouter de parcours à ce catalogue."))
+    # One adaptation of a course per catalogue: a double submit, or two trainers at once, get the same one.
+    # The catalogue's row is locked so that the check and the copy are one step.
+    Page.objects.select_for_update().filter(pk=catalogue.pk).first()
+    existing = CoursePage.objects.child_of(catalogue).filter(origin=course).first()
+    if existing is not None:
+        raise AlreadyAdapted(
+            _("« %(catalogue)s » a déjà une adaptation de ce parcours, « %(title)s » : la voici.")
+            % {"catalogue": catalogue.title, "title": existing.title},
+            existing,
+        )
     revision = course.live_revision or course.latest_revision
     if revision is None:
         revision = course.save_revision(user=user)

@@ -5,7 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from .codesign import AdaptationError, catalogues_for_adaptation, local_adaptation_create, upstream_changes
+from .codesign import (
+    AdaptationError,
+    AlreadyAdapted,
+    catalogues_for_adaptation,
+    local_adaptation_create,
+    upstream_changes,
+)
 from .models import CatalogPage, CoursePage
 
 
@@ -27,6 +33,9 @@ def adaptation_create(request, page_id: int):
             else:
                 try:
                     copy = local_adaptation_create(course=course, catalogue=catalogue, user=request.user)
+                except AlreadyAdapted as found:
+                    messages.info(request, str(found))
+                    return redirect("wagtailadmin_pages:edit", found.adaptation.pk)
                 except AdaptationError as failure:
                     error = str(failure)
                 else:

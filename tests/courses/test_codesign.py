@@ -172,3 +172,8 @@ def test_adaptation_admin_views(client, module, other_catalogue, trainer):
     assert response.status_code == 302 and response["Location"].endswith(f"/pages/{copy.pk}/edit/")
     upstream = client.get(reverse("courses_upstream", args=[copy.pk]))
     assert upstream.status_code == 200 and 'data-upstream="none"' in upstream.content.decode()
+    # A second click (or a colleague's) gets the same adaptation to edit, not a second copy.
+    again = client.post(url, {"catalogue": other_catalogue.pk}, follow=True)
+    assert again.redirect_chain[0] == (reverse("wagtailadmin_pages:edit", args=[copy.pk]), 302)
+    assert CoursePage.objects.filter(origin=course).count() == 1
+    assert "a déjà une adaptation de ce parcours" in again.content.decode()

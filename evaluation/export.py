@@ -11,18 +11,17 @@ import hashlib
 import hmac
 import io
 import secrets
-from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from lms.models import Membership
-
 from .models import Participation, ResponseStat
 
 KEY_BYTES = 32
+CSV_ROWS = 500
 
 
 @dataclass
@@ -40,25 +39,35 @@ def rekey(pseudonym: str, key: bytes) -> str:
 def dataset_build(
     *, departement_ids: list[int] | None, course_id: int | None = None, key: bytes | None = None
 ) -> Dataset:
-    """The rows for the teachers of these départements (all when None); `key` only for tests."""
+    """The rows for the teachers of these départements (all when None); `key` only for tests.
+
+    Everything per row but the re-keyed person is in `Participation` (the refresh wrote it): one
+    read of plain values, no model instance, no other table."""
     key = key or secrets.token_bytes(KEY_BYTES)
-    participations = Participation.objects.select_related("user", "module__course").order_by(
-        "module__course__title", "module__position", "user_id"
-    )
+    participations = Participation.objects.order_by("module__course__title", "module__position", "user_id")
     if course_id is not None:
         participations = participations.filter(module__course_id=course_id)
-    participations = list(participations)
-    places: dict[int, list[tuple[str, str, bool]]] = defaultdict(list)
-    users = sorted({p.user_id for p in participations})
-    for user, kind, code, tne, dep_id in Membership.objects.filter(user_id__in=users, role="teacher").values_list(
-        "user_id", "school__kind", "school__departement__code", "school__departement__is_tne", "school__departement_id"
-    ):
-        if departement_ids is None or dep_id in departement_ids:
-            places[user].append((kind, code, tne))
-    if departement_ids is not None:
-        participations = [p for p in participations if places.get(p.user_id)]
-    competencies = sorted({k for p in participations for k in (*p.levels_before, *p.levels_after)})
-    questions = sorted({q for p in participations for q in p.answers})
+    wanted = None if departement_ids is None else set(departement_ids)
+    read = []
+    for values in participations.values_list(
+        "user__xapi_uuid",
+        "module__course__title",
+        "module__title",
+        "started_on",
+        "completed_on",
+        "seconds",
+        "levels_before",
+        "levels_after",
+        "answers",
+        "places",
+    ).iterator(chunk_size=2000):
+        places = values[-1]
+        where = sorted({(kind, code, tne) for kind, code, tne, dep_id in places if wanted is None or dep_id in wanted})
+        if wanted is not None and not where:
+            continue
+        read.append((values[:-1], where))
+    competencies = sorted({k for v, _w in read for k in (*v[6], *v[7])})
+    questions = sorted({q for v, _w in read for q in v[8]})
     prompts = dict(ResponseStat.objects.filter(question_iri__in=questions).values_list("question_iri", "question"))
     headers = [
         "personne",
@@ -75,22 +84,21 @@ def dataset_build(
         *[f"reponse_{i + 1}" for i in range(len(questions))],
     ]
     rows = []
-    for p in participations:
-        where = sorted(set(places.get(p.user_id, [])))
+    for (uuid, course, module, started_on, completed_on, seconds, before, after, answers), where in read:
         rows.append(
             [
-                rekey(str(p.user.xapi_uuid), key),
-                p.module.course.title,
-                p.module.title,
+                rekey(str(uuid), key),
+                course,
+                module,
                 "|".join(sorted({kind for kind, _code, _tne in where})),
                 "|".join(sorted({code for _kind, code, _tne in where})),
                 int(any(tne for _kind, _code, tne in where)) if where else "",
-                p.started_on.isoformat() if p.started_on else "",
-                p.completed_on.isoformat() if p.completed_on else "",
-                round(p.seconds / 60, 1) if p.seconds else "",
-                *[p.levels_before.get(c, "") for c in competencies],
-                *[p.levels_after.get(c, "") for c in competencies],
-                *[p.answers.get(q, "") for q in questions],
+                started_on.isoformat() if started_on else "",
+                completed_on.isoformat() if completed_on else "",
+                round(seconds / 60, 1) if seconds else "",
+                *[before.get(c, "") for c in competencies],
+                *[after.get(c, "") for c in competencies],
+                *[answers.get(q, "") for q in questions],
             ]
         )
     dictionary = [
@@ -123,13 +131,19 @@ def _personne() -> str:
     )
 
 
-def dataset_csv(dataset: Dataset) -> bytes:
+def dataset_csv(dataset: Dataset) -> Iterator[bytes]:
+    """The CSV in pieces of `CSV_ROWS` rows, for a streamed response."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";")
     writer.writerow(dataset.headers)
-    writer.writerows(dataset.rows)
-    return out.getvalue().encode()
+    for start in range(0, len(dataset.rows), CSV_ROWS):
+        writer.writerows(dataset.rows[start : start + CSV_ROWS])
+        yield out.getvalue().encode()
+        out.seek(0)
+        out.truncate()
+    if out.tell():
+        yield out.getvalue().encode()
 
 
 def dictionary_csv(dataset: Dataset) -> bytes:

@@ -209,6 +209,9 @@ class Participation(models.Model):
     levels_before = models.JSONField(default=dict)
     levels_after = models.JSONField(default=dict)
     answers = models.JSONField(default=dict)  # question IRI → the answer's values joined by "|"
+    # Where the teacher teaches, for the export: [school kind, département code, TNE, département id]
+    # per school, sorted (what the export writes, filtered by the reader's départements).
+    places = models.JSONField(default=list)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "module"], name="eval_participation_unique")]

@@ -191,6 +191,23 @@ def user_departements(user_ids) -> dict[int, set[int]]:
     return result
 
 
+def user_places(user_ids) -> dict[int, list[list]]:
+    """user id → [school kind, département code, TNE, département id] of each school they teach in."""
+    result: dict[int, set[tuple]] = defaultdict(set)
+    ids = sorted(user_ids)
+    for start in range(0, len(ids), CHUNK):
+        rows = Membership.objects.filter(user_id__in=ids[start : start + CHUNK], role="teacher").values_list(
+            "user_id",
+            "school__kind",
+            "school__departement__code",
+            "school__departement__is_tne",
+            "school__departement_id",
+        )
+        for user_id, *place in rows:
+            result[user_id].add(tuple(place))
+    return {user: [list(place) for place in sorted(places)] for user, places in result.items()}
+
+
 @dataclass
 class Row:
     user: int
@@ -518,6 +535,7 @@ def participation_rows(
                 points.append((user, competency, after))
         rows.append((user, module_id, started, completed, after))
     levels = levels_at(points)
+    places = user_places({user for user, *_rest in rows})
     result = []
     for user, module_id, started, completed, after in rows:
         module = modules[module_id]
@@ -538,6 +556,7 @@ def participation_rows(
                 if after and after <= today
                 else {},
                 answers=given,
+                places=places.get(user, []),
             )
         )
     return result

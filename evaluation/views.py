@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -220,6 +220,9 @@ def export(request):
             content_type="text/plain; charset=utf-8",
         )
     write, content_type, extension, name = outputs[fmt]
-    response = HttpResponse(write(dataset), content_type=content_type)
+    if fmt == "csv":  # written row by row as it is sent
+        response = StreamingHttpResponse(write(dataset), content_type=content_type)
+    else:
+        response = HttpResponse(write(dataset), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{extension}"'
     return response

@@ -10,6 +10,7 @@ from ambassadors.models import AmbassadorProposal
 from evidence.models import CompetencyState, CompletedModule, Evidence, LevelChange
 from frameworks.models import Competency
 from lms.models import Departement, Membership, School
+from maps import stats
 from maps.models import (
     DepartementActivityMonth,
     DepartementCompetencyStat,
@@ -191,5 +192,20 @@ def test_one_school_refreshes_after_many_changes_equal_a_full_refresh(territory)
     AmbassadorProposal.objects.filter(school=ecole1).update(status="proposed")
     stats_refresh({college.pk, ecole1.pk})
     incremental = dump()
+    stats_refresh(None)
+    assert dump() == incremental
+
+
+def test_a_refresh_of_many_schools_sums_their_departements_again(territory, monkeypatch):
+    """Above DELTA_SCHOOLS_MAX schools the roll-ups of the départements they were and are counted in are
+    summed again: the same rows as a full refresh, a school that moved included."""
+    monkeypatch.setattr(stats, "DELTA_SCHOOLS_MAX", 1)
+    college, lycee = territory[2], territory[3]
+    other = Departement.objects.exclude(pk=college.departement_id).get()
+    School.objects.filter(pk=college.pk).update(departement=other)
+    Membership.objects.filter(school=lycee).delete()
+    stats_refresh({college.pk, lycee.pk})
+    incremental = dump()
+    assert SchoolStat.objects.get(school=college).departement_id == other.pk
     stats_refresh(None)
     assert dump() == incremental

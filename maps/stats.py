@@ -46,7 +46,8 @@ from .models import (
 # adds differences to the roll-ups, so two must not interleave.
 LOCK_KEY = 0x5E1A15
 # Above this many schools, a refresh sums their départements' rows again rather than adding their
-# differences (reading that many schools' rows into Python would cost more).
+# differences (reading that many schools' rows into Python would cost more). Their circonscriptions'
+# other écoles do not count: only their one SchoolStat row each is read.
 DELTA_SCHOOLS_MAX = 500
 
 
@@ -70,7 +71,7 @@ def stats_refresh(school_ids: set[int] | None = None) -> None:
     )
     if circos:
         coverage_ids |= set(School.objects.filter(circonscription_code__in=circos).values_list("pk", flat=True))
-    if len(coverage_ids) > DELTA_SCHOOLS_MAX:
+    if len(school_ids) > DELTA_SCHOOLS_MAX:
         before = _departements(coverage_ids)
         sql.school_rows_rebuild(school_ids=sorted(school_ids), coverage_ids=sorted(coverage_ids))
         sql.rollups_rebuild(departement_ids=sorted(before | _departements(coverage_ids)))

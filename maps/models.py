@@ -53,6 +53,14 @@ class SchoolStat(models.Model):
     coverage = models.CharField(max_length=16, default="uncovered")  # covered, circonscription, pending, uncovered
     confirmed = models.PositiveIntegerField(default=0)
     pending = models.PositiveIntegerField(default=0)
+    # The roll-up group its rows are counted in: the school's département, kind and sector when it was
+    # last refreshed. A one-school refresh takes its old rows out of that group's roll-ups and adds its
+    # new rows to its group now (stats.py), even when the school has moved from one to the other.
+    departement = models.ForeignKey(
+        "lms.Departement", null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    kind = models.CharField(max_length=10, default="")
+    sector = models.CharField(max_length=10, default="")
 
     class Meta:
         db_table = "competencies_schoolstat"

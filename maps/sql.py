@@ -1,5 +1,6 @@
 """The maps' raw SQL, all of it: the set-based statements that rebuild the derived aggregates
-(`aggregates_rebuild`, called by `stats.stats_refresh`) and the refresh queue's (`stats_queue`).
+(`aggregates_rebuild`, `school_rows_rebuild`, `rollups_rebuild`, called by `stats.stats_refresh`) and
+the refresh queue's (`stats_queue`).
 
 Table names come from the models; every value is a parameter: ids through `{f:column}` /
 `{d:column}` (an `IN (…)` list of placeholders) and enum values through `{v:name}` (`_values`, read
@@ -61,8 +62,10 @@ def _school_statements() -> list[tuple]:
         (
             SchoolStat,
             f"""
-            INSERT INTO {_t(SchoolStat)} (school_id, teachers, confirmed, pending, coverage)
-            SELECT s.id, COALESCE(t.n, 0), COALESCE(p.confirmed, 0), COALESCE(p.pending, 0),
+            INSERT INTO {_t(SchoolStat)} (school_id, departement_id, kind, sector, teachers, confirmed, pending,
+                coverage)
+            SELECT s.id, s.departement_id, s.kind, s.sector, COALESCE(t.n, 0), COALESCE(p.confirmed, 0),
+              COALESCE(p.pending, 0),
               CASE WHEN COALESCE(p.confirmed, 0) > 0 THEN {{v:covered}}
                    WHEN s.kind = {{v:ecole}} AND s.circonscription_code <> ''
                         AND COALESCE(pol.ecoles_by_circonscription, {{v:ecoles_by_circonscription}})
@@ -132,19 +135,20 @@ def _school_statements() -> list[tuple]:
 
 
 def _rollup_statements() -> list[tuple]:
-    """(table, SQL with {d} département filters) rebuilding the roll-ups from the per-school tables."""
-    school = _t(School)
+    """(table, SQL with {d} département filters) rebuilding the roll-ups from the per-school tables, each
+    school's rows in the group `SchoolStat` says they are counted in (its département, kind and sector)."""
+    stat = _t(SchoolStat)
     sums = ", ".join(f"SUM(x.{c})" for c in ["level_sum", *LEVEL_COLUMNS])
-    counts = ", ".join(f"SUM(CASE WHEN x.coverage = {{v:{c}}} THEN 1 ELSE 0 END)" for c in COVERAGE_STATUSES)
+    counts = ", ".join(f"SUM(CASE WHEN k.coverage = {{v:{c}}} THEN 1 ELSE 0 END)" for c in COVERAGE_STATUSES)
     return [
         (
             DepartementStat,
             f"""
             INSERT INTO {_t(DepartementStat)} (departement_id, kind, sector, schools, teachers,
                 {", ".join(COVERAGE_STATUSES)}, proposals_pending)
-            SELECT s.departement_id, s.kind, s.sector, COUNT(*), SUM(x.teachers), {counts}, SUM(x.pending)
-            FROM {school} s JOIN {_t(SchoolStat)} x ON x.school_id = s.id
-            WHERE {{d:s.departement_id}}
+            SELECT k.departement_id, k.kind, k.sector, COUNT(*), SUM(k.teachers), {counts}, SUM(k.pending)
+            FROM {stat} k
+            WHERE {{d:k.departement_id}}
             GROUP BY 1, 2, 3
             """,  # noqa: S608 (table names from the models, values as parameters)
         ),
@@ -153,9 +157,9 @@ def _rollup_statements() -> list[tuple]:
             f"""
             INSERT INTO {_t(DepartementCompetencyStat)} (departement_id, kind, sector, competency_id,
                 level_sum, {", ".join(LEVEL_COLUMNS)})
-            SELECT s.departement_id, s.kind, s.sector, x.competency_id, {sums}
-            FROM {school} s JOIN {_t(SchoolCompetencyStat)} x ON x.school_id = s.id
-            WHERE {{d:s.departement_id}}
+            SELECT k.departement_id, k.kind, k.sector, x.competency_id, {sums}
+            FROM {stat} k JOIN {_t(SchoolCompetencyStat)} x ON x.school_id = k.school_id
+            WHERE {{d:k.departement_id}}
             GROUP BY 1, 2, 3, 4
             """,  # noqa: S608 (table names from the models, values as parameters)
         ),
@@ -163,9 +167,9 @@ def _rollup_statements() -> list[tuple]:
             DepartementDomainMonth,
             f"""
             INSERT INTO {_t(DepartementDomainMonth)} (departement_id, kind, sector, domain_id, month, delta)
-            SELECT s.departement_id, s.kind, s.sector, x.domain_id, x.month, SUM(x.delta)
-            FROM {school} s JOIN {_t(SchoolDomainMonth)} x ON x.school_id = s.id
-            WHERE {{d:s.departement_id}}
+            SELECT k.departement_id, k.kind, k.sector, x.domain_id, x.month, SUM(x.delta)
+            FROM {stat} k JOIN {_t(SchoolDomainMonth)} x ON x.school_id = k.school_id
+            WHERE {{d:k.departement_id}}
             GROUP BY 1, 2, 3, 4, 5
             """,  # noqa: S608 (table names from the models, values as parameters)
         ),
@@ -174,10 +178,10 @@ def _rollup_statements() -> list[tuple]:
             f"""
             INSERT INTO {_t(DepartementActivityMonth)} (departement_id, kind, sector, month,
                 completions, attendances, teachers)
-            SELECT s.departement_id, s.kind, s.sector, x.month, SUM(x.completions), SUM(x.attendances),
+            SELECT k.departement_id, k.kind, k.sector, x.month, SUM(x.completions), SUM(x.attendances),
                    SUM(x.teachers)
-            FROM {school} s JOIN {_t(SchoolActivityMonth)} x ON x.school_id = s.id
-            WHERE {{d:s.departement_id}}
+            FROM {stat} k JOIN {_t(SchoolActivityMonth)} x ON x.school_id = k.school_id
+            WHERE {{d:k.departement_id}}
             GROUP BY 1, 2, 3, 4
             """,  # noqa: S608 (table names from the models, values as parameters)
         ),
@@ -243,7 +247,7 @@ def _fill(template: str, key: str, ids: list | None) -> tuple[str, list]:
     return sql, params
 
 
-def _chunks(ids: list | None) -> Iterable[list | None]:
+def chunks(ids: list | None) -> Iterable[list | None]:
     if ids is None:
         yield None
         return
@@ -251,18 +255,24 @@ def _chunks(ids: list | None) -> Iterable[list | None]:
         yield ids[start : start + CHUNK]
 
 
-def aggregates_rebuild(*, school_ids: list[int] | None, departement_ids: list[int] | None) -> None:
-    """Delete and rebuild the per-school rows of `school_ids`, the roll-ups of `departement_ids`
-    (None: all of them), then the national rows."""
+def school_rows_rebuild(*, school_ids: list[int] | None, coverage_ids: list[int] | None = None) -> None:
+    """Delete and rebuild the per-school rows of `school_ids` (None: every school); `SchoolStat` of
+    `coverage_ids` (default: the same schools)."""
+    coverage_ids = school_ids if coverage_ids is None else coverage_ids
     with connection.cursor() as cursor:
         for model, template in _school_statements():
-            for chunk in _chunks(school_ids):
+            for chunk in chunks(coverage_ids if model is SchoolStat else school_ids):
                 where, params = _in("school_id", chunk)
                 cursor.execute(f"DELETE FROM {_t(model)} WHERE {where}", params)  # noqa: S608
                 sql, params = _fill(template, "f", chunk)
                 cursor.execute(sql, params)
+
+
+def rollups_rebuild(*, departement_ids: list[int] | None) -> None:
+    """Delete and rebuild the roll-ups of `departement_ids` (None: all of them), then the national rows."""
+    with connection.cursor() as cursor:
         for model, template in _rollup_statements():
-            for chunk in _chunks(departement_ids):
+            for chunk in chunks(departement_ids):
                 where, params = _in("departement_id", chunk)
                 cursor.execute(f"DELETE FROM {_t(model)} WHERE {where}", params)  # noqa: S608
                 sql, params = _fill(template, "d", chunk)
@@ -270,6 +280,20 @@ def aggregates_rebuild(*, school_ids: list[int] | None, departement_ids: list[in
         for model, sql in _national_statements():
             cursor.execute(f"DELETE FROM {_t(model)} WHERE departement_id IS NULL")  # noqa: S608
             cursor.execute(sql)
+
+
+def aggregates_rebuild() -> None:
+    """Delete and rebuild every per-school row, roll-up and national row."""
+    school_rows_rebuild(school_ids=None)
+    rollups_rebuild(departement_ids=None)
+
+
+def refresh_lock(lock_key: int) -> None:
+    """One refresh at a time (PostgreSQL): wait for the lock, held until the caller's transaction ends.
+    A session that holds it already (`pending_take`) takes it again at once."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_key])
 
 
 def pending_mark_for_users(user_ids: list[int], now) -> None:

@@ -3,9 +3,18 @@
 `stats_refresh(school_ids)` rebuilds, with a few set-based SQL statements, the per-school tables
 (teachers and ambassador coverage; level sums and counts per competency; level changes per domain
 and month; module completions and session attendances per month) for those schools (None: all),
-then the roll-ups per département × school kind × sector of the départements they belong to. Call it
-after levels, memberships or ambassador proposals change. Pages read these tables only: the national
-and académie views read the roll-ups (a few thousand rows), the smaller areas the per-school rows.
+then brings the roll-ups per département × school kind × sector, and the national rows, up to date.
+Call it after levels, memberships or ambassador proposals change. Pages read these tables only: the
+national and académie views read the roll-ups (a few thousand rows), the smaller areas the per-school
+rows.
+
+A refresh of a few schools costs what those schools' rows cost, not what their département's do: it
+reads their per-school rows before and after the rebuild and adds the difference to the roll-up rows
+and national rows they are counted in (`_rollups_follow`), rather than summing the département's
+schools again (about a second and a half for the largest at national scale). A roll-up row is a sum
+over the schools of its group (the group `SchoolStat` records for each school) and exists when one of
+them has a row for its key; the full refresh writes exactly that, and so does this, so that both give
+the same rows (tests/maps/test_stats.py).
 
 Teachers are counted per membership: a teacher of two schools counts in each.
 """
@@ -15,7 +24,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from lms.models import School
 
@@ -33,27 +42,191 @@ from .models import (
     SchoolStat,
 )
 
+# pg_advisory_xact_lock key of the refresh (any number no other lock in the database uses): a refresh
+# adds differences to the roll-ups, so two must not interleave.
+LOCK_KEY = 0x5E1A15
+# Above this many schools, a refresh sums their départements' rows again rather than adding their
+# differences (reading that many schools' rows into Python would cost more). Their circonscriptions'
+# other écoles do not count: only their one SchoolStat row each is read.
+DELTA_SCHOOLS_MAX = 500
+
 
 @transaction.atomic
 def stats_refresh(school_ids: set[int] | None = None) -> None:
-    """Rebuild the aggregates of `school_ids` (None: every school) and the roll-ups of their départements."""
-    if school_ids is not None:
-        school_ids = set(school_ids)
-        if not school_ids:
-            return
-        # An école covered through its circonscription depends on the other écoles of the circonscription.
-        circos = set(
-            School.objects.filter(pk__in=school_ids)
-            .exclude(circonscription_code="")
-            .values_list("circonscription_code", flat=True)
-        )
-        if circos:
-            school_ids |= set(School.objects.filter(circonscription_code__in=circos).values_list("pk", flat=True))
-    ids = None if school_ids is None else sorted(school_ids)
-    dep_ids = (
-        None if ids is None else sorted(set(School.objects.filter(pk__in=ids).values_list("departement_id", flat=True)))
+    """Rebuild the aggregates of `school_ids` (None: every school) and bring the roll-ups up to date."""
+    sql.refresh_lock(LOCK_KEY)
+    if school_ids is None:
+        sql.aggregates_rebuild()
+        return
+    school_ids = set(school_ids)
+    if not school_ids:
+        return
+    # An école covered through its circonscription depends on the other écoles of the circonscription:
+    # their coverage (SchoolStat) is refreshed too; their levels and activity do not depend on it.
+    coverage_ids = set(school_ids)
+    circos = set(
+        School.objects.filter(pk__in=school_ids)
+        .exclude(circonscription_code="")
+        .values_list("circonscription_code", flat=True)
     )
-    sql.aggregates_rebuild(school_ids=ids, departement_ids=dep_ids)
+    if circos:
+        coverage_ids |= set(School.objects.filter(circonscription_code__in=circos).values_list("pk", flat=True))
+    if len(school_ids) > DELTA_SCHOOLS_MAX:
+        before = _departements(coverage_ids)
+        sql.school_rows_rebuild(school_ids=sorted(school_ids), coverage_ids=sorted(coverage_ids))
+        sql.rollups_rebuild(departement_ids=sorted(before | _departements(coverage_ids)))
+        return
+    before = _contributions(school_ids, coverage_ids)
+    sql.school_rows_rebuild(school_ids=sorted(school_ids), coverage_ids=sorted(coverage_ids))
+    _rollups_follow(before, _contributions(school_ids, coverage_ids))
+
+
+# ---------------------------------------------------------------------------
+# A few schools' refresh: their differences added to the roll-ups
+# ---------------------------------------------------------------------------
+
+ROLLUP = {
+    SchoolStat: DepartementStat,
+    SchoolCompetencyStat: DepartementCompetencyStat,
+    SchoolDomainMonth: DepartementDomainMonth,
+    SchoolActivityMonth: DepartementActivityMonth,
+}
+GROUP = ("departement_id", "kind", "sector")
+# A school's SchoolStat as its group's DepartementStat counts it (sql.NATIONAL's columns, in order).
+STAT_COLUMNS = sql.NATIONAL[DepartementStat][1]
+
+
+def _departements(school_ids: set[int]) -> set[int]:
+    """The départements whose roll-ups count these schools' rows now."""
+    return {
+        dep
+        for chunk in sql.chunks(sorted(school_ids))
+        for dep in SchoolStat.objects.filter(school_id__in=chunk).values_list("departement_id", flat=True)
+        if dep is not None
+    }
+
+
+def _contributions(school_ids: set[int], coverage_ids: set[int]) -> dict:
+    """{roll-up: {(département, kind, sector, *key): [summed columns]}}: what these schools' rows add
+    to the roll-up rows of their groups (a key is there when one of them has a row for it)."""
+    result: dict = {rollup: {} for rollup in ROLLUP.values()}
+    groups = {}
+    stats = result[DepartementStat]
+    for chunk in sql.chunks(sorted(coverage_ids)):
+        for school_id, *group, teachers, coverage, pending in SchoolStat.objects.filter(
+            school_id__in=chunk
+        ).values_list("school_id", *GROUP, "teachers", "coverage", "pending"):
+            if group[0] is None:
+                continue
+            groups[school_id] = tuple(group)
+            values = stats.setdefault(tuple(group), [0] * len(STAT_COLUMNS))
+            values[0] += 1
+            values[1] += teachers
+            if coverage in COVERAGE_STATUSES:
+                values[2 + COVERAGE_STATUSES.index(coverage)] += 1
+            values[-1] += pending
+    for per_school, rollup in ROLLUP.items():
+        if per_school is SchoolStat:
+            continue
+        keys, columns = sql.NATIONAL[rollup]
+        found = result[rollup]
+        for chunk in sql.chunks(sorted(school_ids)):
+            for school_id, *row in per_school.objects.filter(school_id__in=chunk).values_list(
+                "school_id", *keys, *columns
+            ):
+                group = groups.get(school_id)
+                if group is None:
+                    continue
+                values = found.setdefault((*group, *row[: len(keys)]), [0] * len(columns))
+                for i, value in enumerate(row[len(keys) :]):
+                    values[i] += value
+    return result
+
+
+def _rollups_follow(before: dict, after: dict) -> None:
+    """Add the differences between the schools' rows `before` and `after` their rebuild to the roll-up
+    rows of their groups, then the differences of those rows to the national rows."""
+    for rollup in ROLLUP.values():
+        old, new = _apply(rollup, before[rollup], after[rollup], national=False)
+        _apply(rollup, _national(old), _national(new), national=True)
+
+
+def _national(rows: dict) -> dict:
+    """Département roll-up rows summed under their national key (département None)."""
+    summed: dict = {}
+    for key, values in rows.items():
+        total = summed.setdefault((None, *key[1:]), [0] * len(values))
+        for i, value in enumerate(values):
+            total[i] += value
+    return summed
+
+
+def _apply(rollup, old: dict, new: dict, *, national: bool) -> tuple[dict, dict]:
+    """Add `new` − `old` (what some schools', or some départements', rows summed to before and after
+    they changed) to the roll-up rows of those keys: a row is written when a key appears, deleted when
+    no row of its group is left under it. Returns the rows changed, as they were and as they are."""
+    keys, columns = sql.NATIONAL[rollup]
+    changed = [key for key in old.keys() | new.keys() if old.get(key) != new.get(key)]
+    if not changed:
+        return {}, {}
+    rows = _rollup_rows(rollup, changed, keys, columns, national=national)
+    zeros = [0] * len(columns)
+    deletes, inserts, was, now = [], [], {}, {}
+    for key in changed:
+        pk, current = rows.get(key, (None, None))
+        if key not in new and pk is None:
+            continue  # gone from these schools, and not there anyway
+        values = [c + n - o for c, n, o in zip(current or zeros, new.get(key, zeros), old.get(key, zeros), strict=True)]
+        exists = key in new or _counted_elsewhere(rollup, key, keys, national=national)
+        if pk is not None:
+            if exists and values == current:
+                continue
+            deletes.append(pk)
+            was[key] = current
+        if exists:
+            inserts.append(rollup(**dict(zip((*GROUP, *keys, *columns), (*key, *values), strict=True))))
+            now[key] = values
+    if deletes:
+        rollup.objects.filter(pk__in=deletes).delete()
+    rollup.objects.bulk_create(inserts)
+    return was, now
+
+
+def _rollup_rows(rollup, changed: list[tuple], keys: list[str], columns: list[str], *, national: bool) -> dict:
+    """{key: (pk, [summed columns])} of the roll-up's rows under these keys."""
+    by_group = defaultdict(list)
+    for key in changed:
+        by_group[key[:3]].append(key[3:])
+    condition = Q()
+    for (departement_id, kind, sector), rest in by_group.items():
+        group = Q(kind=kind, sector=sector) & (
+            Q(departement__isnull=True) if national else Q(departement_id=departement_id)
+        )
+        for i, name in enumerate(keys):
+            group &= Q(**{f"{name}__in": sorted({values[i] for values in rest})})
+        condition |= group
+    wanted = set(changed)
+    rows = {}
+    for pk, *row in rollup.objects.filter(condition).values_list("pk", *GROUP, *keys, *columns):
+        key = tuple(row[: 3 + len(keys)])
+        if key in wanted:
+            rows[key] = (pk, list(row[3 + len(keys) :]))
+    return rows
+
+
+def _counted_elsewhere(rollup, key: tuple, keys: list[str], *, national: bool) -> bool:
+    """Whether another row still counts under this roll-up key: a département's (national rows), or a
+    school's of the group (département rows). Rare: when a school or département loses its last row
+    under a key."""
+    departement_id, kind, sector, *rest = key
+    named = dict(zip(keys, rest, strict=True))
+    if national:
+        return rollup.objects.filter(departement__isnull=False, kind=kind, sector=sector, **named).exists()
+    schools = SchoolStat.objects.filter(departement_id=departement_id, kind=kind, sector=sector)
+    if rollup is DepartementStat:
+        return schools.exists()
+    per_school = next(model for model, up in ROLLUP.items() if up is rollup)
+    return per_school.objects.filter(school_id__in=schools.values("school_id"), **named).exists()
 
 
 # ---------------------------------------------------------------------------
@@ -78,12 +251,6 @@ class Slice:
     sector: str = ""
 
 
-ROLLUP = {
-    SchoolStat: DepartementStat,
-    SchoolCompetencyStat: DepartementCompetencyStat,
-    SchoolDomainMonth: DepartementDomainMonth,
-    SchoolActivityMonth: DepartementActivityMonth,
-}
 GROUP_FIELDS = {
     # by → (roll-up fields, per-school fields)
     "departement": (["departement_id"], ["school__departement_id"]),

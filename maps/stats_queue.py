@@ -1,8 +1,8 @@
 """The maps' aggregates refreshed once for many stored batches.
 
-A one-school refresh also rebuilds its département's roll-ups (about a second at national scale),
-so refreshing after every stored batch would make the worker's queue grow without end under a
-steady ingest. Instead each batch marks its teachers' schools (`StatsPending`) in its own
+A refresh costs a few milliseconds per school (it adds the schools' differences to the roll-ups,
+`stats.py`), but refreshing after every stored batch would still run one per batch, each in its
+own transaction and under the refresh's lock. Instead each batch marks its teachers' schools (`StatsPending`) in its own
 transaction, and one refresh at a time (a PostgreSQL advisory lock) takes every school marked so
 far. A process asks for a refresh at most every `DEBOUNCE_SECONDS`, a few seconds later, so that
 the batches in between are taken by the same refresh; a beat task every minute takes whatever is
@@ -22,10 +22,8 @@ from django.utils import timezone
 
 from . import sql
 from .models import StatsPending
-from .stats import stats_refresh
+from .stats import LOCK_KEY, stats_refresh
 
-# pg_advisory_xact_lock key of the refresh (any number no other lock in the database uses).
-LOCK_KEY = 0x5E1A15
 DEBOUNCE_SECONDS = 5
 _ASKED = "competencies:stats-refresh-asked"
 # The beat's and the debounced refresh's task (maps.tasks.stats_refresh_pending), enqueued by name.

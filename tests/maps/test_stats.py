@@ -10,6 +10,7 @@ from ambassadors.models import AmbassadorProposal
 from evidence.models import CompetencyState, CompletedModule, Evidence, LevelChange
 from frameworks.models import Competency
 from lms.models import Departement, Membership, School
+from maps import stats
 from maps.models import (
     DepartementActivityMonth,
     DepartementCompetencyStat,
@@ -156,3 +157,55 @@ def test_refresh_of_nothing_changes_nothing(territory):
     before = dump()
     stats_refresh(set())
     assert dump() == before
+
+
+def test_one_school_refreshes_after_many_changes_equal_a_full_refresh(territory):
+    """Each one-school refresh adds its school's differences to the roll-ups and national rows (it does
+    not sum its département again): after changes of every kind, refreshed one school at a time, the
+    aggregates are the full refresh's, rows that appear and rows that go included."""
+    ecole0, ecole1, college, lycee = territory[0], territory[1], territory[2], territory[3]
+    competency = Competency.objects.get(framework__slug="crcn-edu", code="1.1")
+    # A teacher of école 0 moves to the collège, with a level in a competency nobody there had.
+    teacher = Membership.objects.filter(school=ecole0).first()
+    CompetencyState.objects.update_or_create(
+        user=teacher.user, competency=competency, defaults={"level": 5, "updated_at": timezone.now()}
+    )
+    LevelChange.objects.create(user=teacher.user, competency=competency, previous=0, level=5, changed_at=timezone.now())
+    teacher.school = college
+    teacher.save()
+    # Every teacher of the lycée leaves it: its level, history and activity rows go.
+    Membership.objects.filter(school=lycee).delete()
+    # École 1's pending proposal is confirmed (the other écoles of its circonscription are covered).
+    AmbassadorProposal.objects.filter(school=ecole1).update(status="confirmed")
+    # The collège moves to the other département and sector (its old group may lose its last school).
+    other = Departement.objects.exclude(pk=college.departement_id).get()
+    School.objects.filter(pk=college.pk).update(departement=other, sector="private")
+    for school in (ecole0, college, lycee, ecole1):
+        stats_refresh({school.pk})
+    incremental = dump()
+    assert SchoolStat.objects.get(school=college).departement_id == other.pk
+    assert not SchoolCompetencyStat.objects.filter(school=lycee).exists()
+    stats_refresh(None)
+    assert dump() == incremental
+    # Back again: the groups they left are as the full refresh writes them too.
+    School.objects.filter(pk=college.pk).update(departement=ecole1.departement, sector="public")
+    AmbassadorProposal.objects.filter(school=ecole1).update(status="proposed")
+    stats_refresh({college.pk, ecole1.pk})
+    incremental = dump()
+    stats_refresh(None)
+    assert dump() == incremental
+
+
+def test_a_refresh_of_many_schools_sums_their_departements_again(territory, monkeypatch):
+    """Above DELTA_SCHOOLS_MAX schools the roll-ups of the départements they were and are counted in are
+    summed again: the same rows as a full refresh, a school that moved included."""
+    monkeypatch.setattr(stats, "DELTA_SCHOOLS_MAX", 1)
+    college, lycee = territory[2], territory[3]
+    other = Departement.objects.exclude(pk=college.departement_id).get()
+    School.objects.filter(pk=college.pk).update(departement=other)
+    Membership.objects.filter(school=lycee).delete()
+    stats_refresh({college.pk, lycee.pk})
+    incremental = dump()
+    assert SchoolStat.objects.get(school=college).departement_id == other.pk
+    stats_refresh(None)
+    assert dump() == incremental

@@ -22,7 +22,7 @@ from xapi.announcing import statements_announce, statements_announced_together  
 from xapi.bulk import activity_rows_insert, agent_rows_insert, statements_insert
 from xapi.canonical import DEFAULT_VERSION, content_hash, format_time, normalize_for_storage
 from xapi.errors import StatementConflict, StatementForbidden, StatementValidationError
-from xapi.forwarding.hook import forwarding_enqueue
+from xapi.forwarding.hook import forwarding_enqueue, forwarding_single_part
 from xapi.identity import agent_key, anonymous_group_key, has_ifi
 from xapi.indexing import statement_activities, statement_agents
 from xapi.models import Statement, StatementActivity, StatementAgent
@@ -116,6 +116,13 @@ def _store(items: list[Any], *, authority: dict | None, batch: bool, may_void: V
     # already stored (IntegrityError), then take the full path, which looks the batch up first (same
     # statement again, conflict). Voiding statements need their targets: full path from the start.
     look_ups = (True, True) if any(entry.statement.is_voiding for entry in entries) else (False, True, True)
+    if look_ups[0] is False and len(entries) == 1 and connection.vendor == "postgresql":
+        try:
+            by_id = _store_single(entries[0])
+        except IntegrityError:
+            by_id, look_ups = None, (True, True)
+        if by_id is not None:
+            return [by_id[entry.statement.id] for entry in pending]
     for attempt, look_up in enumerate(look_ups):
         try:
             with transaction.atomic():
@@ -126,6 +133,46 @@ def _store(items: list[Any], *, authority: dict | None, batch: bool, may_void: V
             if attempt == len(look_ups) - 1:
                 raise
     return [by_id[entry.statement.id] for entry in pending]
+
+
+def _store_single(entry: _Pending) -> dict[uuid.UUID, Statement] | None:
+    """One new, non-voiding statement in one SQL statement (xapi.single_insert), on PostgreSQL.
+
+    Outside a transaction that statement is its own: no BEGIN, no COMMIT. Inside the caller's, a
+    savepoint keeps the caller's transaction usable when the id turns out to be stored already
+    (IntegrityError, raised). None when forwarding cannot take part, or its targets kept changing:
+    the caller stores through the general path.
+    """
+    if connection.get_autocommit() and not connection.in_atomic_block:
+        return _insert_single(entry)
+    with transaction.atomic():
+        return _insert_single(entry)
+
+
+def _insert_single(entry: _Pending) -> dict[uuid.UUID, Statement] | None:
+    statement = entry.statement
+    for _attempt in range(3):
+        part = forwarding_single_part(statement=statement)
+        if part is None:
+            return None
+        if statement_insert_one(statement, entry.agents, entry.activities, part=part):
+            break
+        if part.stale is not None:
+            part.stale()  # the targets changed since they were read: read them again
+    else:
+        return None
+    statement_id = str(statement.id)
+    transaction.on_commit(
+        partial(
+            statements_announce,
+            statement_ids=[statement_id],
+            voided_ids=[statement_id] if statement.voided else [],
+            verb_ids=[statement.verb_id],
+        )
+    )
+    if part.stored is not None:
+        transaction.on_commit(part.stored)
+    return {statement.id: statement}
 
 
 def _prepare(data: dict, *, index: int, authority: dict, stored: datetime) -> _Pending:
@@ -281,12 +328,7 @@ def _persist(
     stored id makes the insert fail (IntegrityError) instead of being compared."""
     incoming = {entry.statement.id: entry for entry in entries}
     existing: dict[uuid.UUID, Statement] = {}
-    # One new statement (a single-statement POST): one SQL statement, which also finds out whether
-    # a stored voiding statement targets it (xapi.single_insert).
-    single = not look_up and len(entries) == 1 and connection.vendor == "postgresql"
-    if single:
-        voided_by_stored = set()
-    elif look_up:
+    if look_up:
         targets = {entry.statement.object_statement_id for entry in entries if entry.statement.is_voiding}
         voidable = [entry.statement.id for entry in entries if not entry.statement.is_voiding]
         voided_by_stored: set[uuid.UUID] = set()
@@ -350,10 +392,7 @@ def _persist(
             to_void.append(target_id)
 
     statements = [entry.statement for entry in new]
-    if single:
-        statement_insert_one(new[0].statement, new[0].agents, new[0].activities)
-    else:
-        _rows_insert(new)
+    _rows_insert(new)
     if to_void:
         Statement.objects.filter(id__in=to_void, voided=False).update(voided=True)
         for target_id in to_void:

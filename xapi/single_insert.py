@@ -5,17 +5,23 @@ of stored voiding statements, then a COPY per table: two round trips each) it co
 trips to the database; here it is one. Whether a stored voiding statement already targets the new
 one is asked inside the INSERT, and the id's primary key still refuses an id already stored
 (IntegrityError), which sends the store down its look-up path: same statement again, or conflict.
+
+One SQL statement is atomic by itself: outside a caller's transaction it runs in autocommit, with
+no BEGIN and no COMMIT (two round trips fewer). The outbox rows of the forwarding targets are part
+of it (``xapi.forwarding.hook.SingleInsertPart``), with a guard: when it is false as the statement
+runs, nothing is written and the caller asks again.
 """
 
 from __future__ import annotations
 
 from django.db import connection
 
+from xapi.forwarding.hook import SingleInsertPart
 from xapi.json_codec import dumps
 from xapi.models import Statement, StatementActivity, StatementAgent
 
 
-def _sql() -> str:
+def _sql(part: SingleInsertPart) -> str:
     quote = connection.ops.quote_name
     statements = quote(Statement._meta.db_table)
     agents = quote(StatementAgent._meta.db_table)
@@ -31,33 +37,39 @@ def _sql() -> str:
                 EXISTS (SELECT 1 FROM {statements} WHERE is_voiding AND object_statement_id IS NOT NULL
                         AND object_statement_id = %(id)s),
                 false, %(authority)s::jsonb, %(payload)s::jsonb
+            WHERE {part.guard}
             RETURNING voided
         ), agent_rows AS (
             INSERT INTO {agents} (statement_id, stored, agent_key, relation)
             SELECT %(id)s, %(stored)s, key, relation
             FROM unnest(%(agent_keys)s::text[], %(agent_relations)s::text[]) AS row (key, relation)
+            WHERE EXISTS (SELECT 1 FROM new)
         ), activity_rows AS (
             INSERT INTO {activities} (statement_id, stored, activity_id, relation)
             SELECT %(id)s, %(stored)s, key, relation
             FROM unnest(%(activity_ids)s::text[], %(activity_relations)s::text[]) AS row (key, relation)
-        )
+            WHERE EXISTS (SELECT 1 FROM new)
+        ){part.cte}
         SELECT voided FROM new
     """  # noqa: S608 (table names from the models, values as parameters)
 
 
-_SQL: str | None = None
+# The SQL text per (guard, cte): a handful of distinct texts, each built once.
+_SQL: dict[tuple[str, str], str] = {}
 
 
 def statement_insert_one(
-    statement: Statement, agents: list[tuple[str, str]], activities: list[tuple[str, str]]
-) -> None:
-    """Insert a new, non-voiding ``statement`` with its (key, relation) index rows; set its ``voided``.
+    statement: Statement, agents: list[tuple[str, str]], activities: list[tuple[str, str]], *, part: SingleInsertPart
+) -> bool:
+    """Insert a new, non-voiding ``statement`` with its (key, relation) index rows and ``part``; set
+    its ``voided``. False when ``part``'s guard was false: nothing was written.
 
     Raises IntegrityError when the id is stored already. PostgreSQL only.
     """
-    global _SQL
-    if _SQL is None:
-        _SQL = _sql()
+    key = (part.guard, part.cte)
+    sql = _SQL.get(key)
+    if sql is None:
+        sql = _SQL[key] = _sql(part)
     s = statement
     params = {
         "id": s.id,
@@ -74,7 +86,12 @@ def statement_insert_one(
         "agent_relations": [str(relation) for _key, relation in agents],
         "activity_ids": [key for key, _relation in activities],
         "activity_relations": [str(relation) for _key, relation in activities],
+        **part.params,
     }
     with connection.cursor() as cursor:
-        cursor.execute(_SQL, params)
-        s.voided = cursor.fetchone()[0]
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    s.voided = row[0]
+    return True

@@ -3,6 +3,7 @@ announcement list and its drain task as in production, and in the in-process mod
 
 import base64
 import json
+import os
 import uuid
 
 import pytest
@@ -21,7 +22,7 @@ from xapi.models import Client
 pytestmark = pytest.mark.django_db
 
 PASSED = "http://adlnet.gov/expapi/verbs/passed"
-REDIS_URL = "redis://127.0.0.1:6379/12"
+REDIS_URL = os.environ.get("RELAIS_TEST_SINGLE_POST_REDIS_URL", "redis://127.0.0.1:6379/12")
 
 
 @pytest.fixture

@@ -12,4 +12,4 @@ class ForwardingConfig(AppConfig):
         # tasks: registered in every process, so that the services can queue them by name.
         from . import hook, outbox, tasks, trust  # noqa: F401  (trust: a deleted source's statements stop counting)
 
-        hook.register(outbox.forwarding_enqueue)
+        hook.register(outbox.forwarding_enqueue, single=outbox.forwarding_single_part)

@@ -16,17 +16,21 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from urllib.parse import urlsplit
 
 from celery import current_app
 from django.db import connection, transaction
 from django.db.models import Count, Min, Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from xapi.models import Statement
 from xapi.validation.verbs import VOIDED
 from xapi.wakeup import wake_needed
 
+from .hook import SingleInsertPart
 from .models import ForwardTarget, OutboxEntry
 
 logger = logging.getLogger(__name__)
@@ -83,6 +87,89 @@ def forwarding_enqueue(*, statements: Sequence) -> None:
     OutboxEntry.objects.bulk_create(rows, batch_size=500)
     target_ids = sorted({row.target_id for row in rows})
     transaction.on_commit(lambda: deliver_later(target_ids))
+
+
+@dataclass(frozen=True)
+class _Targets:
+    """The enabled targets as this process last read them, and their version (see _targets_sql)."""
+
+    version: str
+    targets: list[ForwardTarget]
+
+
+# Per process. Never trusted on its own: the single-statement insert writes nothing unless the
+# targets' version is still this one when it runs (forwarding_single_part), so a target created,
+# changed or disabled anywhere is taken into account by the very next statement, as with a look-up.
+_targets_memo: _Targets | None = None
+
+
+def _version_sql(table: str) -> str:
+    """The enabled targets' version: a hash of what decides which statements each one gets."""
+    return (
+        "SELECT md5(coalesce(string_agg(id::text || ':' || md5(verbs) || ':' || md5(activity_prefixes),"  # noqa: S608
+        f" ',' ORDER BY id), '')) FROM {table} WHERE enabled"
+    )
+
+
+def _targets_load() -> _Targets:
+    """The enabled targets and their version, read by one statement (one snapshot)."""
+    global _targets_memo
+    table = connection.ops.quote_name(ForwardTarget._meta.db_table)
+    sql = (
+        f"SELECT v.version, t.id, t.verbs, t.activity_prefixes, t.endpoint FROM ({_version_sql(table)}) AS v (version)"  # noqa: S608
+        f" LEFT JOIN {table} AS t ON t.enabled ORDER BY t.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    targets = [
+        ForwardTarget(id=pk, verbs=verbs, activity_prefixes=prefixes, endpoint=endpoint)
+        for _version, pk, verbs, prefixes, endpoint in rows
+        if pk is not None
+    ]
+    _targets_memo = _Targets(rows[0][0], targets)
+    return _targets_memo
+
+
+@receiver(post_save, sender=ForwardTarget, dispatch_uid="xapi.forwarding.outbox.target_saved")
+@receiver(post_delete, sender=ForwardTarget, dispatch_uid="xapi.forwarding.outbox.target_deleted")
+def _targets_forget(*args, **kwargs) -> None:
+    """A change saved in this process: read the targets again at once rather than after a refused insert."""
+    global _targets_memo
+    _targets_memo = None
+
+
+def forwarding_single_part(*, statement) -> SingleInsertPart | None:
+    """The outbox rows of one new statement, for the one SQL statement that stores it (xapi.single_insert).
+
+    The rows are computed from the remembered targets; the statement's guard compares their version
+    with the targets' as the statement runs, in its own snapshot, and writes nothing when they
+    differ (the store then forgets them and asks again). A statement is therefore forwarded to every
+    target enabled when it is stored, exactly as with a look-up in a transaction, without that
+    look-up's round trip. PostgreSQL only; not while importing from a source (the classic path
+    leaves out the targets on the source's host)."""
+    if connection.vendor != "postgresql" or _importing_from.get():
+        return None
+    memo = _targets_memo or _targets_load()
+    target_ids = [target.pk for target in memo.targets if statement_matches(target, statement)]
+    targets = connection.ops.quote_name(ForwardTarget._meta.db_table)
+    outbox = connection.ops.quote_name(OutboxEntry._meta.db_table)
+    cte = ""
+    if target_ids:
+        cte = (
+            f", outbox_rows AS (INSERT INTO {outbox} (target_id, statement_id, status, attempts, next_attempt_at,"  # noqa: S608
+            " last_error, created_at, delivered_at)"
+            " SELECT target, %(id)s, %(fwd_status)s, 0, %(fwd_now)s, '', %(fwd_now)s, NULL"
+            " FROM unnest(%(fwd_targets)s::bigint[]) AS target WHERE EXISTS (SELECT 1 FROM new))"
+        )
+    now = timezone.now()
+    return SingleInsertPart(
+        guard=f"({_version_sql(targets)}) = %(fwd_version)s",
+        cte=cte,
+        params={"fwd_version": memo.version, "fwd_targets": target_ids, "fwd_now": now, "fwd_status": Status.PENDING},
+        stored=partial(deliver_later, target_ids) if target_ids else None,
+        stale=_targets_forget,
+    )
 
 
 def wake_key(target_id: int) -> str:

@@ -27,7 +27,6 @@ def _has_long_integer(data: bytes) -> bool:
     return _LONG_RUN in data.translate(_DIGITS_AS_ZEROS)
 
 
-
 def _no_constant(name: str):
     # json accepts NaN and Infinity, which are not JSON (and PostgreSQL's jsonb refuses them).
     raise json.JSONDecodeError(f"{name} is not valid JSON", name, 0)

@@ -25,6 +25,41 @@ PEER_DB_NAME = DB_NAME + "_peer"
 PEER_ENV = {"CELERY_BROKER_URL": "memory://", "CELERY_TASK_ALWAYS_EAGER": "0"}
 
 
+def _cpu_seconds() -> dict[str, float]:
+    """CPU seconds (user + system) so far of this process's descendants, by side: the Celery worker
+    (the sender) and gunicorn (the peer's master and workers). Read from /proc (Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents, usage, commands = {}, {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                commands[int(entry)] = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        usage[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks
+
+    def descends(pid: int) -> bool:
+        while pid > 1:
+            pid = parents.get(pid, 0)
+            if pid == os.getpid():
+                return True
+        return False
+
+    sides = {"sender": 0.0, "peer": 0.0}
+    for pid, seconds in usage.items():
+        if descends(pid):
+            if "celery" in commands[pid]:
+                sides["sender"] += seconds
+            elif "gunicorn" in commands[pid]:
+                sides["peer"] += seconds
+    return sides
+
+
 def _worker_idle(timeout: float = 300) -> None:
     """Wait until the worker has taken every queued task (the evidence work of the statements just
     stored), so that the drain's clock measures forwarding alone."""
@@ -120,6 +155,7 @@ def drain_rate(*, total: int, batch_size: int, seed: int) -> float:
     target_backfill(target=target, since=since)
     _worker_idle()
     pending = OutboxEntry.objects.filter(target=target, status=OutboxEntry.Status.PENDING)
+    cpu_before = _cpu_seconds()
     started = time.perf_counter()
     ForwardTarget.objects.filter(pk=target.pk).update(enabled=True)
     outbox_sweep()
@@ -129,6 +165,12 @@ def drain_rate(*, total: int, batch_size: int, seed: int) -> float:
             raise RuntimeError("forwarding did not drain within 10 minutes")
         time.sleep(0.05)
     elapsed = time.perf_counter() - started
+    cpu_after = _cpu_seconds()
+    per_thousand = {side: (cpu_after[side] - cpu_before[side]) * 1000 / total for side in cpu_after}
+    print(
+        f"  CPU seconds per 1,000 statements: sender {per_thousand['sender']:.3f}, peer {per_thousand['peer']:.3f}",
+        file=sys.stderr,
+    )
     dead = OutboxEntry.objects.filter(target=target, status=OutboxEntry.Status.DEAD).count()
     if dead:
         raise RuntimeError(f"{dead} rows dead-lettered: {target.last_error}")

@@ -15,7 +15,16 @@ from typing import Any
 
 import orjson
 
-_LONG_INTEGER = re.compile(rb"\d{19}")
+# A run of 19 ASCII digits anywhere (in a number or not: the slow path is then merely taken for
+# nothing). Found by mapping every digit to "0" and everything else to a space, then searching for
+# nineteen zeros: both steps are C loops over the bytes, several times faster than the regular
+# expression rb"\d{19}" over a batch of a thousand statements (where uuids give many short runs).
+_DIGITS_AS_ZEROS = bytes(0x30 if 0x30 <= byte <= 0x39 else 0x20 for byte in range(256))
+_LONG_RUN = b"0" * 19
+
+
+def _has_long_integer(data: bytes) -> bool:
+    return _LONG_RUN in data.translate(_DIGITS_AS_ZEROS)
 
 
 def _no_constant(name: str):
@@ -31,7 +40,7 @@ def loads(data: bytes | str) -> Any:
     """
     if isinstance(data, str):
         data = data.encode("utf-8", errors="surrogatepass")
-    if _LONG_INTEGER.search(data):
+    if _has_long_integer(data):
         try:
             value = json.loads(data.decode("utf-8"), parse_constant=_no_constant)
         except RecursionError:

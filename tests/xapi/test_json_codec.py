@@ -1,6 +1,7 @@
 """xapi.json_codec: orjson on the hot path, with exactly the standard library's results."""
 
 import json
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -44,6 +45,18 @@ def test_exponents_and_long_integers_take_the_standard_path(value):
     expected = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
     assert json_codec.dumps_sorted(value) == expected
     assert json_codec.loads(json.dumps(value).encode()) == value
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"0", b"7", b"9", b"/", b":", b"a", b" ", b"\xc3\xa9"]), max_size=60))
+def test_the_long_integer_check_finds_what_the_regular_expression_finds(parts):
+    data = b"".join(parts) + b"1234567890" * (len(parts) % 3)
+    assert json_codec._has_long_integer(data) == bool(re.search(rb"\d{19}", data))
+
+
+@pytest.mark.parametrize(("text", "found"), [(b"[123456789012345678]", False), (b"[1234567890123456789]", True)])
+def test_the_long_integer_check_starts_at_nineteen_digits(text, found):
+    assert json_codec._has_long_integer(text) is found
 
 
 def test_long_integers_are_read_exactly():

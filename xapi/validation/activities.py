@@ -8,12 +8,10 @@ from django.utils.translation import gettext as _
 
 from .fields import (
     check_properties,
-    child,
     expect_list,
     expect_object,
     expect_string,
     fail,
-    item,
     validate_extensions,
     validate_iri,
     validate_irl,
@@ -44,10 +42,10 @@ def validate_activity(value: Any, path: str) -> dict:
     activity = expect_object(value, path)
     check_properties(activity, path, allowed=("objectType", "id", "definition"), required=("id",), name="Activity")
     if "objectType" in activity and activity["objectType"] != "Activity":
-        fail(child(path, "objectType"), "object_type", _("La valeur doit être « Activity »."))
-    validate_iri(activity["id"], child(path, "id"))
+        fail((path, "objectType"), "object_type", _("La valeur doit être « Activity »."))
+    validate_iri(activity["id"], (path, "id"))
     if "definition" in activity:
-        validate_definition(activity["definition"], child(path, "definition"))
+        validate_definition(activity["definition"], (path, "definition"))
     return activity
 
 
@@ -56,13 +54,13 @@ def validate_definition(value: Any, path: str) -> dict:
     check_properties(definition, path, allowed=DEFINITION_PROPERTIES, name="definition")
     for key in ("name", "description"):
         if key in definition:
-            validate_language_map(definition[key], child(path, key))
+            validate_language_map(definition[key], (path, key))
     if "type" in definition:
-        validate_iri(definition["type"], child(path, "type"))
+        validate_iri(definition["type"], (path, "type"))
     if "moreInfo" in definition:
-        validate_irl(definition["moreInfo"], child(path, "moreInfo"))
+        validate_irl(definition["moreInfo"], (path, "moreInfo"))
     if "extensions" in definition:
-        validate_extensions(definition["extensions"], child(path, "extensions"))
+        validate_extensions(definition["extensions"], (path, "extensions"))
     _validate_interaction(definition, path)
     return definition
 
@@ -70,7 +68,7 @@ def validate_definition(value: Any, path: str) -> dict:
 def _validate_interaction(definition: dict, path: str) -> None:
     interaction_type = definition.get("interactionType")
     if interaction_type is not None:
-        type_path = child(path, "interactionType")
+        type_path = (path, "interactionType")
         expect_string(interaction_type, type_path)
         if interaction_type not in INTERACTION_TYPES:
             fail(
@@ -80,7 +78,7 @@ def _validate_interaction(definition: dict, path: str) -> None:
                 % {"value": interaction_type[:100], "types": ", ".join(INTERACTION_TYPES)},
             )
     if "correctResponsesPattern" in definition:
-        pattern_path = child(path, "correctResponsesPattern")
+        pattern_path = (path, "correctResponsesPattern")
         if interaction_type is None:
             fail(
                 pattern_path,
@@ -88,12 +86,12 @@ def _validate_interaction(definition: dict, path: str) -> None:
                 _("« correctResponsesPattern » n’a de sens qu’avec un « interactionType »."),
             )
         for index, response in enumerate(expect_list(definition["correctResponsesPattern"], pattern_path)):
-            expect_string(response, item(pattern_path, index))
+            expect_string(response, (pattern_path, index))
     allowed = ALLOWED_COMPONENTS.get(interaction_type, set())
     for key in COMPONENT_LISTS:
         if key not in definition:
             continue
-        list_path = child(path, key)
+        list_path = (path, key)
         if key not in allowed:
             fail(
                 list_path,
@@ -107,18 +105,18 @@ def _validate_interaction(definition: dict, path: str) -> None:
 def _validate_components(value: Any, path: str) -> None:
     seen: set[str] = set()
     for index, component in enumerate(expect_list(value, path)):
-        component_path = item(path, index)
+        component_path = (path, index)
         expect_object(component, component_path)
         check_properties(
             component, component_path, allowed=("id", "description"), required=("id",), name="interaction component"
         )
-        component_id = expect_string(component["id"], child(component_path, "id"), non_empty=True)
+        component_id = expect_string(component["id"], (component_path, "id"), non_empty=True)
         if component_id in seen:
             fail(
-                child(component_path, "id"),
+                (component_path, "id"),
                 "duplicate_component_id",
                 _("L’identifiant « %(id)s » apparaît deux fois dans la liste.") % {"id": component_id[:100]},
             )
         seen.add(component_id)
         if "description" in component:
-            validate_language_map(component["description"], child(component_path, "description"))
+            validate_language_map(component["description"], (component_path, "description"))

@@ -8,12 +8,10 @@ from django.utils.translation import gettext as _
 
 from .fields import (
     check_properties,
-    child,
     expect_list,
     expect_object,
     expect_string,
     fail,
-    item,
     validate_iri,
     validate_irl,
     validate_mailto,
@@ -29,23 +27,23 @@ def _validate_ifis(obj: dict, path: str) -> int:
     """Validate the IFIs present and return how many there are."""
     present = [key for key in IFIS if key in obj]
     if "mbox" in obj:
-        validate_mailto(obj["mbox"], child(path, "mbox"))
+        validate_mailto(obj["mbox"], (path, "mbox"))
     if "mbox_sha1sum" in obj:
-        validate_sha1(obj["mbox_sha1sum"], child(path, "mbox_sha1sum"))
+        validate_sha1(obj["mbox_sha1sum"], (path, "mbox_sha1sum"))
     if "openid" in obj:
         # The spec calls openid a URI; an IRI check accepts every URI.
-        validate_iri(obj["openid"], child(path, "openid"))
+        validate_iri(obj["openid"], (path, "openid"))
     if "account" in obj:
-        account_path = child(path, "account")
+        account_path = (path, "account")
         account = expect_object(obj["account"], account_path)
         check_properties(
             account, account_path, allowed=("homePage", "name"), required=("homePage", "name"), name="account"
         )
-        validate_irl(account["homePage"], child(account_path, "homePage"))
-        expect_string(account["name"], child(account_path, "name"))
+        validate_irl(account["homePage"], (account_path, "homePage"))
+        expect_string(account["name"], (account_path, "name"))
     if len(present) > 1:
         fail(
-            child(path, present[1]),
+            (path, present[1]),
             "multiple_ifi",
             _("Un agent ou groupe porte un seul identifiant (mbox, mbox_sha1sum, openid ou account) ; ici : %(ifis)s.")
             % {"ifis": ", ".join(present)},
@@ -58,9 +56,9 @@ def validate_agent(value: Any, path: str) -> dict:
     agent = expect_object(value, path)
     check_properties(agent, path, allowed=AGENT_PROPERTIES, name="Agent")
     if "objectType" in agent and agent["objectType"] != "Agent":
-        fail(child(path, "objectType"), "object_type", _("La valeur doit être « Agent »."))
+        fail((path, "objectType"), "object_type", _("La valeur doit être « Agent »."))
     if "name" in agent:
-        expect_string(agent["name"], child(path, "name"))
+        expect_string(agent["name"], (path, "name"))
     if _validate_ifis(agent, path) == 0:
         fail(
             path,
@@ -75,25 +73,25 @@ def validate_group(value: Any, path: str) -> dict:
     group = expect_object(value, path)
     check_properties(group, path, allowed=GROUP_PROPERTIES, required=("objectType",), name="Group")
     if group["objectType"] != "Group":
-        fail(child(path, "objectType"), "object_type", _("La valeur doit être « Group »."))
+        fail((path, "objectType"), "object_type", _("La valeur doit être « Group »."))
     if "name" in group:
-        expect_string(group["name"], child(path, "name"))
+        expect_string(group["name"], (path, "name"))
     identified = _validate_ifis(group, path) == 1
     if "member" in group:
-        members_path = child(path, "member")
+        members_path = (path, "member")
         members = expect_list(group["member"], members_path, non_empty=not identified)
         for index, member in enumerate(members):
-            member_path = item(members_path, index)
+            member_path = (members_path, index)
             if isinstance(member, dict) and member.get("objectType") == "Group":
                 fail(
-                    child(member_path, "objectType"),
+                    (member_path, "objectType"),
                     "group_member",
                     _("Les membres d’un groupe sont des agents, pas des groupes."),
                 )
             validate_agent(member, member_path)
     elif not identified:
         fail(
-            child(path, "member"),
+            (path, "member"),
             "anonymous_group_members",
             _("Un groupe anonyme doit énumérer ses membres (« member »)."),
         )
@@ -108,8 +106,8 @@ def validate_actor(value: Any, path: str) -> dict:
         return validate_group(actor, path)
     if object_type == "Agent":
         return validate_agent(actor, path)
-    expect_string(object_type, child(path, "objectType"))
-    fail(child(path, "objectType"), "object_type", _("La valeur doit être « Agent » ou « Group »."))
+    expect_string(object_type, (path, "objectType"))
+    fail((path, "objectType"), "object_type", _("La valeur doit être « Agent » ou « Group »."))
 
 
 def validate_authority(value: Any, path: str) -> dict:

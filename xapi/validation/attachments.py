@@ -9,13 +9,11 @@ from django.utils.translation import gettext as _
 
 from .fields import (
     check_properties,
-    child,
     expect_integer,
     expect_list,
     expect_object,
     expect_string,
     fail,
-    item,
     validate_iri,
     validate_irl,
     validate_language_map,
@@ -37,27 +35,27 @@ def validate_attachment(value: Any, path: str) -> dict:
         required=("usageType", "display", "contentType", "length", "sha2"),
         name="attachment",
     )
-    validate_iri(attachment["usageType"], child(path, "usageType"))
-    validate_language_map(attachment["display"], child(path, "display"))
+    validate_iri(attachment["usageType"], (path, "usageType"))
+    validate_language_map(attachment["display"], (path, "display"))
     if "description" in attachment:
-        validate_language_map(attachment["description"], child(path, "description"))
-    content_type = expect_string(attachment["contentType"], child(path, "contentType"))
+        validate_language_map(attachment["description"], (path, "description"))
+    content_type = expect_string(attachment["contentType"], (path, "contentType"))
     if not _MEDIA_TYPE.match(content_type):
         fail(
-            child(path, "contentType"),
+            (path, "contentType"),
             "content_type",
             _("« %(value)s » n’est pas un type de média.") % {"value": content_type[:100]},
         )
-    expect_integer(attachment["length"], child(path, "length"), minimum=0)
-    validate_sha2(attachment["sha2"], child(path, "sha2"))
+    expect_integer(attachment["length"], (path, "length"), minimum=0)
+    validate_sha2(attachment["sha2"], (path, "sha2"))
     if "fileUrl" in attachment:
-        validate_irl(attachment["fileUrl"], child(path, "fileUrl"))
+        validate_irl(attachment["fileUrl"], (path, "fileUrl"))
     if (
         attachment["usageType"] == SIGNATURE_USAGE_TYPE
         and content_type.split(";")[0].strip() != "application/octet-stream"
     ):
         fail(
-            child(path, "contentType"),
+            (path, "contentType"),
             "signature_content_type",
             _("Une pièce jointe de signature doit avoir le type « application/octet-stream »."),
         )
@@ -67,5 +65,5 @@ def validate_attachment(value: Any, path: str) -> dict:
 def validate_attachments(value: Any, path: str) -> list:
     attachments = expect_list(value, path)
     for index, attachment in enumerate(attachments):
-        validate_attachment(attachment, item(path, index))
+        validate_attachment(attachment, (path, index))
     return attachments

@@ -12,12 +12,10 @@ from .activities import validate_activity
 from .agents import validate_actor, validate_agent, validate_group
 from .fields import (
     check_properties,
-    child,
     expect_list,
     expect_object,
     expect_string,
     fail,
-    item,
     validate_extensions,
     validate_iri,
     validate_language_tag,
@@ -42,40 +40,40 @@ def validate_context(value: Any, path: str, *, object_type: str) -> dict:
     allowed = CONTEXT_PROPERTIES_V2 if versions.is_v2() else CONTEXT_PROPERTIES
     check_properties(context, path, allowed=allowed, name="context")
     if "registration" in context:
-        validate_uuid(context["registration"], child(path, "registration"))
+        validate_uuid(context["registration"], (path, "registration"))
     if "instructor" in context:
-        validate_actor(context["instructor"], child(path, "instructor"))
+        validate_actor(context["instructor"], (path, "instructor"))
     if "team" in context:
-        team_path = child(path, "team")
+        team_path = (path, "team")
         team = expect_object(context["team"], team_path)
         if team.get("objectType") != "Group":
             fail(
-                child(team_path, "objectType"),
+                (team_path, "objectType"),
                 "team_group",
                 _("L’équipe (« team ») doit être un groupe (objectType « Group »)."),
             )
         validate_group(team, team_path)
     if "contextActivities" in context:
-        validate_context_activities(context["contextActivities"], child(path, "contextActivities"))
+        validate_context_activities(context["contextActivities"], (path, "contextActivities"))
     for key in ("revision", "platform"):
         if key in context:
-            expect_string(context[key], child(path, key))
+            expect_string(context[key], (path, key))
             if object_type != "Activity":
                 fail(
-                    child(path, key),
+                    (path, key),
                     "context_requires_activity",
                     _("« %(key)s » n’est admis que si l’objet de la déclaration est une activité.") % {"key": key},
                 )
     if "language" in context:
-        validate_language_tag(context["language"], child(path, "language"))
+        validate_language_tag(context["language"], (path, "language"))
     if "statement" in context:
-        validate_statement_ref(context["statement"], child(path, "statement"))
+        validate_statement_ref(context["statement"], (path, "statement"))
     if "extensions" in context:
-        validate_extensions(context["extensions"], child(path, "extensions"))
+        validate_extensions(context["extensions"], (path, "extensions"))
     if "contextAgents" in context:
-        _validate_context_entries(context["contextAgents"], child(path, "contextAgents"), kind="agent")
+        _validate_context_entries(context["contextAgents"], (path, "contextAgents"), kind="agent")
     if "contextGroups" in context:
-        _validate_context_entries(context["contextGroups"], child(path, "contextGroups"), kind="group")
+        _validate_context_entries(context["contextGroups"], (path, "contextGroups"), kind="group")
     return context
 
 
@@ -88,20 +86,20 @@ def _validate_context_entries(value: Any, path: str, *, kind: str) -> None:
     object_type = "contextAgent" if kind == "agent" else "contextGroup"
     properties = CONTEXT_AGENT_PROPERTIES if kind == "agent" else CONTEXT_GROUP_PROPERTIES
     for index, entry in enumerate(expect_list(value, path)):
-        entry_path = item(path, index)
+        entry_path = (path, index)
         expect_object(entry, entry_path)
         check_properties(entry, entry_path, allowed=properties, required=("objectType", kind), name=object_type)
         if entry["objectType"] != object_type:
             fail(
-                child(entry_path, "objectType"),
+                (entry_path, "objectType"),
                 "object_type",
                 _("La valeur doit être « %(type)s ».") % {"type": object_type},
             )
-        member_path = child(entry_path, kind)
+        member_path = (entry_path, kind)
         if kind == "agent":
             if isinstance(entry["agent"], dict) and entry["agent"].get("objectType") == "Group":
                 fail(
-                    child(member_path, "objectType"),
+                    (member_path, "objectType"),
                     "context_agent_group",
                     _("« agent » d’un contextAgent est un agent ; un groupe va dans « contextGroups »."),
                 )
@@ -109,9 +107,9 @@ def _validate_context_entries(value: Any, path: str, *, kind: str) -> None:
         else:
             validate_group(entry["group"], member_path)
         if "relevantTypes" in entry:
-            types_path = child(entry_path, "relevantTypes")
+            types_path = (entry_path, "relevantTypes")
             for type_index, relevant in enumerate(expect_list(entry["relevantTypes"], types_path, non_empty=True)):
-                validate_iri(relevant, item(types_path, type_index))
+                validate_iri(relevant, (types_path, type_index))
 
 
 def validate_context_activities(value: Any, path: str) -> dict:
@@ -119,10 +117,10 @@ def validate_context_activities(value: Any, path: str) -> dict:
     activities = expect_object(value, path)
     check_properties(activities, path, allowed=CONTEXT_ACTIVITY_KEYS, name="contextActivities")
     for key, entry in activities.items():
-        key_path = child(path, key)
+        key_path = (path, key)
         if isinstance(entry, list):
             for index, activity in enumerate(entry):
-                validate_activity(activity, item(key_path, index))
+                validate_activity(activity, (key_path, index))
         else:
             validate_activity(entry, key_path)
     return activities

@@ -13,28 +13,54 @@ from django.utils.translation import gettext as _
 from xapi import versions
 from xapi.errors import StatementValidationError
 
-
-def fail(path: str, rule: str, message: str) -> NoReturn:
-    raise StatementValidationError(path, rule, message)
-
-
-def child(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
+# A path into the statement is a string ("", "[3]", "context.registration") or, to be written only when
+# an error is reported, a pair (parent path, key) for a property or (parent path, index) for an item
+# of an array: validators build ``(path, "id")`` for every property they check, and a statement has
+# dozens of them, while a path is read only when the statement is refused.
+Path = str | tuple
 
 
-def item(path: str, index: int) -> str:
-    return f"{path}[{index}]"
+def path_text(path: Path) -> str:
+    """The written path: ``(("", "object"), "id")`` is ``object.id``, ``("context.team.member", 2)``
+    is ``context.team.member[2]``."""
+    keys = []
+    while path.__class__ is tuple:  # a loop, not a recursion: an extension may nest deeply
+        path, key = path
+        keys.append(key)
+    text = path
+    for key in reversed(keys):
+        if key.__class__ is int:
+            text = f"{text}[{key}]"
+        elif text:
+            text = f"{text}.{key}"
+        else:
+            text = key
+    return text
+
+
+def fail(path: Path, rule: str, message: str) -> NoReturn:
+    raise StatementValidationError(path_text(path), rule, message)
+
+
+def child(path: Path, key: str) -> Path:
+    """The path of ``key`` in the object at ``path`` (validators write the pair themselves)."""
+    return (path, key)
+
+
+def item(path: Path, index: int) -> Path:
+    """The path of the item ``index`` of the array at ``path``."""
+    return (path, index)
 
 
 # --- JSON types ---------------------------------------------------------------------------------
 
 
-def _not_null(value: Any, path: str) -> None:
+def _not_null(value: Any, path: Path) -> None:
     if value is None:
         fail(path, "null_value", _("La valeur null n’est pas admise ici."))
 
 
-def expect_object(value: Any, path: str) -> dict:
+def expect_object(value: Any, path: Path) -> dict:
     if value.__class__ is dict:  # the common case, first
         return value
     _not_null(value, path)
@@ -43,7 +69,7 @@ def expect_object(value: Any, path: str) -> dict:
     return value
 
 
-def expect_list(value: Any, path: str, *, non_empty: bool = False) -> list:
+def expect_list(value: Any, path: Path, *, non_empty: bool = False) -> list:
     _not_null(value, path)
     if not isinstance(value, list):
         fail(path, "type", _("Un tableau JSON est attendu."))
@@ -52,7 +78,7 @@ def expect_list(value: Any, path: str, *, non_empty: bool = False) -> list:
     return value
 
 
-def expect_string(value: Any, path: str, *, non_empty: bool = False) -> str:
+def expect_string(value: Any, path: Path, *, non_empty: bool = False) -> str:
     if value.__class__ is str and (value or not non_empty):  # the common case, first
         return value
     _not_null(value, path)
@@ -63,14 +89,14 @@ def expect_string(value: Any, path: str, *, non_empty: bool = False) -> str:
     return value
 
 
-def expect_bool(value: Any, path: str) -> bool:
+def expect_bool(value: Any, path: Path) -> bool:
     _not_null(value, path)
     if not isinstance(value, bool):
         fail(path, "type", _("Un booléen (true ou false) est attendu."))
     return value
 
 
-def expect_number(value: Any, path: str) -> float | int:
+def expect_number(value: Any, path: Path) -> float | int:
     _not_null(value, path)
     # bool is an int in Python, never a number in JSON.
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -78,7 +104,7 @@ def expect_number(value: Any, path: str) -> float | int:
     return value
 
 
-def expect_integer(value: Any, path: str, *, minimum: int | None = None) -> int:
+def expect_integer(value: Any, path: Path, *, minimum: int | None = None) -> int:
     _not_null(value, path)
     if isinstance(value, bool) or not isinstance(value, int):
         fail(path, "type", _("Un nombre entier est attendu."))
@@ -88,25 +114,25 @@ def expect_integer(value: Any, path: str, *, minimum: int | None = None) -> int:
 
 
 def check_properties(
-    obj: dict, path: str, *, allowed: Collection[str], required: Iterable[str] = (), name: str = ""
+    obj: dict, path: Path, *, allowed: Collection[str], required: Iterable[str] = (), name: str = ""
 ) -> None:
     """Reject unknown keys (case counts), null values, and missing required keys."""
     for key, value in obj.items():
         if key not in allowed:
             fail(
-                child(path, key),
+                (path, key),
                 "unknown_property",
                 _("La propriété « %(key)s » n’est pas admise dans %(name)s.")
                 % {"key": key, "name": name or "cet objet"},
             )
         if value is None:  # _not_null, without building the path of every valid property
-            _not_null(value, child(path, key))
+            _not_null(value, (path, key))
     for key in required:
         if key not in obj:
-            fail(child(path, key), "required", _("La propriété « %(key)s » est obligatoire.") % {"key": key})
+            fail((path, key), "required", _("La propriété « %(key)s » est obligatoire.") % {"key": key})
 
 
-def expect_constant(value: Any, path: str, expected: str) -> str:
+def expect_constant(value: Any, path: Path, expected: str) -> str:
     expect_string(value, path)
     if value != expected:
         fail(path, "value", _("La valeur doit être exactement « %(expected)s ».") % {"expected": expected})
@@ -134,7 +160,7 @@ def _known_valid(value: str) -> None:
     _KNOWN_VALID.add(value)
 
 
-def validate_iri(value: Any, path: str, *, rule: str = "iri") -> str:
+def validate_iri(value: Any, path: Path, *, rule: str = "iri") -> str:
     """Best-effort IRI check, as the spec allows: an absolute IRI with a scheme and no forbidden character."""
     if value.__class__ is str and value in _KNOWN_VALID:
         return value
@@ -145,7 +171,7 @@ def validate_iri(value: Any, path: str, *, rule: str = "iri") -> str:
     return value
 
 
-def validate_irl(value: Any, path: str) -> str:
+def validate_irl(value: Any, path: Path) -> str:
     """An IRL is an IRI meant to be dereferenced: same form, its own rule name."""
     return validate_iri(value, path, rule="irl")
 
@@ -153,7 +179,7 @@ def validate_irl(value: Any, path: str) -> str:
 _MAILTO = re.compile(r"^mailto:[^@\s:/?#]+@[^@\s/?#]+\.?[^@\s/?#]*$")
 
 
-def validate_mailto(value: Any, path: str) -> str:
+def validate_mailto(value: Any, path: Path) -> str:
     expect_string(value, path)
     if not _MAILTO.match(value):
         fail(path, "mailto", _("Une adresse de la forme « mailto:nom@domaine » est attendue."))
@@ -164,14 +190,14 @@ _SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
 _SHA2 = re.compile(r"^(?:[0-9a-fA-F]{56}|[0-9a-fA-F]{64}|[0-9a-fA-F]{96}|[0-9a-fA-F]{128})$")
 
 
-def validate_sha1(value: Any, path: str) -> str:
+def validate_sha1(value: Any, path: Path) -> str:
     expect_string(value, path)
     if not _SHA1.match(value):
         fail(path, "sha1", _("Une empreinte SHA-1 hexadécimale de 40 caractères est attendue."))
     return value
 
 
-def validate_sha2(value: Any, path: str) -> str:
+def validate_sha2(value: Any, path: Path) -> str:
     expect_string(value, path)
     if not _SHA2.match(value):
         fail(path, "sha2", _("Une empreinte SHA-2 hexadécimale (224, 256, 384 ou 512 bits) est attendue."))
@@ -181,7 +207,7 @@ def validate_sha2(value: Any, path: str) -> str:
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
-def validate_uuid(value: Any, path: str) -> str:
+def validate_uuid(value: Any, path: Path) -> str:
     """RFC 4122 string form, 8-4-4-4-12 hexadecimal digits; no braces, no URN prefix."""
     expect_string(value, path)
     if not _UUID.match(value):
@@ -209,20 +235,20 @@ _GRANDFATHERED = {
 }  # fmt: skip
 
 
-def validate_language_tag(value: Any, path: str) -> str:
+def validate_language_tag(value: Any, path: Path) -> str:
     expect_string(value, path)
     if not (_LANGTAG.match(value) or value.lower() in _GRANDFATHERED):
         fail(path, "language_tag", _("« %(value)s » n’est pas une étiquette de langue RFC 5646.") % {"value": value})
     return value
 
 
-def validate_language_map(value: Any, path: str) -> dict:
+def validate_language_map(value: Any, path: Path) -> dict:
     """A map of RFC 5646 tags to strings."""
     expect_object(value, path)
     for tag, text in value.items():
         if text.__class__ is str and tag in _KNOWN_TAGS:
             continue
-        key_path = child(path, tag)
+        key_path = (path, tag)
         if not (_LANGTAG.match(tag) or tag.lower() in _GRANDFATHERED):
             fail(
                 key_path,
@@ -239,18 +265,18 @@ def validate_language_map(value: Any, path: str) -> dict:
 _KNOWN_TAGS: set[str] = set()
 
 
-def validate_extensions(value: Any, path: str) -> dict:
+def validate_extensions(value: Any, path: Path) -> dict:
     """Keys must be IRIs; values are any JSON, null included."""
     expect_object(value, path)
     for key in value:
-        validate_iri(key, child(path, key), rule="extension_key")
+        validate_iri(key, (path, key), rule="extension_key")
     return value
 
 
 # --- Text a database can store -------------------------------------------------------------------
 
 
-def check_storable_text(value: Any, path: str) -> None:
+def check_storable_text(value: Any, path: Path) -> None:
     """Refuse a NUL character (U+0000) or a lone surrogate in any string or key of ``value``.
 
     JSON allows both (as ``\\u0000``, ``\\ud800``); PostgreSQL stores neither in text or jsonb, and no
@@ -270,15 +296,15 @@ def check_storable_text(value: Any, path: str) -> None:
             _check_storable_string(node, node_path)
         elif isinstance(node, dict):
             for key, child_value in node.items():
-                key_path = child(node_path, str(key))
+                key_path = (node_path, str(key))
                 if isinstance(key, str):
                     _check_storable_string(key, key_path)
                 stack.append((child_value, key_path))
         elif isinstance(node, list):
-            stack.extend((child_value, item(node_path, index)) for index, child_value in enumerate(node))
+            stack.extend((child_value, (node_path, index)) for index, child_value in enumerate(node))
 
 
-def _check_storable_string(text: str, path: str) -> None:
+def _check_storable_string(text: str, path: Path) -> None:
     if "\x00" in text:
         fail(path, "nul_character", _("Le caractère nul (U+0000) n’est pas admis dans une déclaration."))
     try:
@@ -301,7 +327,7 @@ _TIMESTAMP = re.compile(
 _RFC3339_VARIANT = re.compile(r"^(\d{4}-\d{2}-\d{2})[ t](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(z|Z|[+-]\d{2}:\d{2})$")
 
 
-def parse_timestamp(value: Any, path: str) -> datetime:
+def parse_timestamp(value: Any, path: Path) -> datetime:
     """ISO 8601 date and time, extended or basic; an offset of -00:00 is refused (RFC 3339 "unknown").
 
     Under xAPI 2.0 the RFC 3339 spellings ISO 8601 lacks (a space or "t" between date and time,
@@ -345,7 +371,7 @@ _DURATION = re.compile(
 )
 
 
-def validate_duration(value: Any, path: str) -> str:
+def validate_duration(value: Any, path: Path) -> str:
     expect_string(value, path)
     if not _DURATION.match(value):
         fail(

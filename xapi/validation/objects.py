@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from .activities import validate_activity
 from .agents import IFIS, validate_agent, validate_group
-from .fields import check_properties, child, expect_object, expect_string, fail, validate_uuid
+from .fields import check_properties, expect_object, expect_string, fail, validate_uuid
 
 OBJECT_TYPES = ("Activity", "Agent", "Group", "StatementRef", "SubStatement")
 
@@ -22,8 +22,8 @@ def validate_statement_ref(value: Any, path: str) -> dict:
     ref = expect_object(value, path)
     check_properties(ref, path, allowed=("objectType", "id"), required=("objectType", "id"), name="StatementRef")
     if ref["objectType"] != "StatementRef":
-        fail(child(path, "objectType"), "object_type", _("La valeur doit être « StatementRef »."))
-    validate_uuid(ref["id"], child(path, "id"))
+        fail((path, "objectType"), "object_type", _("La valeur doit être « StatementRef »."))
+    validate_uuid(ref["id"], (path, "id"))
     return ref
 
 
@@ -34,7 +34,7 @@ def validate_object(value: Any, path: str) -> dict:
     if "objectType" not in obj and any(key in obj for key in (*IFIS, "member")):
         # As a statement object an Agent or Group must say so (xAPI-Data 2.4.2.1, 2.4.4.2).
         fail(
-            child(path, "objectType"),
+            (path, "objectType"),
             "required",
             _("Un agent ou un groupe en objet de la déclaration doit porter « objectType » (« Agent » ou « Group »)."),
         )
@@ -46,9 +46,9 @@ def validate_object(value: Any, path: str) -> dict:
         return validate_group(obj, path)
     if kind == "StatementRef":
         return validate_statement_ref(obj, path)
-    expect_string(kind, child(path, "objectType"))
+    expect_string(kind, (path, "objectType"))
     fail(
-        child(path, "objectType"),
+        (path, "objectType"),
         "object_type",
         _("« %(value)s » n’est pas un objectType admis : %(types)s.")
         % {"value": kind[:100], "types": ", ".join(OBJECT_TYPES)},

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from .fields import (
     check_properties,
-    child,
     expect_bool,
     expect_number,
     expect_object,
@@ -22,18 +21,16 @@ from .fields import (
 def validate_score(value: Any, path: str) -> dict:
     score = expect_object(value, path)
     check_properties(score, path, allowed=("scaled", "raw", "min", "max"), name="score")
-    numbers = {
-        key: expect_number(score[key], child(path, key)) for key in ("scaled", "raw", "min", "max") if key in score
-    }
+    numbers = {key: expect_number(score[key], (path, key)) for key in ("scaled", "raw", "min", "max") if key in score}
     if "scaled" in numbers and not -1 <= numbers["scaled"] <= 1:
-        fail(child(path, "scaled"), "score_scaled_range", _("Le score normalisé doit être compris entre -1 et 1."))
+        fail((path, "scaled"), "score_scaled_range", _("Le score normalisé doit être compris entre -1 et 1."))
     if "min" in numbers and "max" in numbers and numbers["min"] >= numbers["max"]:
-        fail(child(path, "min"), "score_min_max", _("Le score minimal doit être inférieur au score maximal."))
+        fail((path, "min"), "score_min_max", _("Le score minimal doit être inférieur au score maximal."))
     if "raw" in numbers:
         if "min" in numbers and numbers["raw"] < numbers["min"]:
-            fail(child(path, "raw"), "score_raw_range", _("Le score brut ne peut pas être inférieur au score minimal."))
+            fail((path, "raw"), "score_raw_range", _("Le score brut ne peut pas être inférieur au score minimal."))
         if "max" in numbers and numbers["raw"] > numbers["max"]:
-            fail(child(path, "raw"), "score_raw_range", _("Le score brut ne peut pas dépasser le score maximal."))
+            fail((path, "raw"), "score_raw_range", _("Le score brut ne peut pas dépasser le score maximal."))
     return score
 
 
@@ -43,14 +40,14 @@ def validate_result(value: Any, path: str) -> dict:
         result, path, allowed=("score", "success", "completion", "response", "duration", "extensions"), name="result"
     )
     if "score" in result:
-        validate_score(result["score"], child(path, "score"))
+        validate_score(result["score"], (path, "score"))
     for key in ("success", "completion"):
         if key in result:
-            expect_bool(result[key], child(path, key))
+            expect_bool(result[key], (path, key))
     if "response" in result:
-        expect_string(result["response"], child(path, "response"))
+        expect_string(result["response"], (path, "response"))
     if "duration" in result:
-        validate_duration(result["duration"], child(path, "duration"))
+        validate_duration(result["duration"], (path, "duration"))
     if "extensions" in result:
-        validate_extensions(result["extensions"], child(path, "extensions"))
+        validate_extensions(result["extensions"], (path, "extensions"))
     return result

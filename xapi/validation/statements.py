@@ -15,7 +15,6 @@ from .contexts import validate_context
 from .fields import (
     check_properties,
     check_storable_text,
-    child,
     expect_object,
     expect_string,
     fail,
@@ -43,23 +42,23 @@ def validate_statement(value: Any, path: str = "") -> dict:
         statement, path, allowed=STATEMENT_PROPERTIES, required=("actor", "verb", "object"), name="Statement"
     )
     if "id" in statement:
-        validate_uuid(statement["id"], child(path, "id"))
+        validate_uuid(statement["id"], (path, "id"))
     _validate_body(statement, path, substatement=False)
     if "stored" in statement:
-        parse_timestamp(statement["stored"], child(path, "stored"))
+        parse_timestamp(statement["stored"], (path, "stored"))
     if "authority" in statement:
-        validate_authority(statement["authority"], child(path, "authority"))
+        validate_authority(statement["authority"], (path, "authority"))
     if "version" in statement:
-        version = expect_string(statement["version"], child(path, "version"))
+        version = expect_string(statement["version"], (path, "version"))
         if versions.is_v2():
             if not _VERSION_V2.match(version):
-                fail(child(path, "version"), "version", _("La version doit être de la forme « 1.0.x » ou « 2.0.x »."))
+                fail((path, "version"), "version", _("La version doit être de la forme « 1.0.x » ou « 2.0.x »."))
         elif not _VERSION.match(version):
-            fail(child(path, "version"), "version", _("La version doit être de la forme « 1.0.x »."))
+            fail((path, "version"), "version", _("La version doit être de la forme « 1.0.x »."))
     check_storable_text(statement, path)
     if statement["verb"]["id"] == VOIDED and object_type(statement["object"]) != "StatementRef":
         fail(
-            child(path, "object"),
+            (path, "object"),
             "voiding_object",
             _("Une déclaration d’annulation (verbe « voided ») doit avoir pour objet une StatementRef."),
         )
@@ -72,7 +71,7 @@ def validate_substatement(value: Any, path: str) -> dict:
     for key in ("id", "stored", "version", "authority"):
         if key in sub:
             fail(
-                child(path, key),
+                (path, key),
                 "substatement_property",
                 _("Une sous-déclaration (SubStatement) ne peut pas porter « %(key)s ».") % {"key": key},
             )
@@ -85,15 +84,15 @@ def validate_substatement(value: Any, path: str) -> dict:
 
 def _validate_body(statement: dict, path: str, *, substatement: bool) -> None:
     """What statements and SubStatements share."""
-    validate_actor(statement["actor"], child(path, "actor"))
-    validate_verb(statement["verb"], child(path, "verb"))
-    object_path = child(path, "object")
+    validate_actor(statement["actor"], (path, "actor"))
+    validate_verb(statement["verb"], (path, "verb"))
+    object_path = (path, "object")
     obj = expect_object(statement["object"], object_path)
     kind = object_type(obj)
     if kind == "SubStatement":
         if substatement:
             fail(
-                child(object_path, "objectType"),
+                (object_path, "objectType"),
                 "nested_substatement",
                 _("Une sous-déclaration ne peut pas contenir une autre sous-déclaration."),
             )
@@ -101,10 +100,10 @@ def _validate_body(statement: dict, path: str, *, substatement: bool) -> None:
     else:
         validate_object(obj, object_path)
     if "result" in statement:
-        validate_result(statement["result"], child(path, "result"))
+        validate_result(statement["result"], (path, "result"))
     if "context" in statement:
-        validate_context(statement["context"], child(path, "context"), object_type=kind)
+        validate_context(statement["context"], (path, "context"), object_type=kind)
     if "timestamp" in statement:
-        parse_timestamp(statement["timestamp"], child(path, "timestamp"))
+        parse_timestamp(statement["timestamp"], (path, "timestamp"))
     if "attachments" in statement:
-        validate_attachments(statement["attachments"], child(path, "attachments"))
+        validate_attachments(statement["attachments"], (path, "attachments"))

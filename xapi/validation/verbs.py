@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .fields import check_properties, child, expect_object, validate_iri, validate_language_map
+from .fields import check_properties, expect_object, validate_iri, validate_language_map
 
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 
@@ -12,7 +12,7 @@ VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 def validate_verb(value: Any, path: str) -> dict:
     verb = expect_object(value, path)
     check_properties(verb, path, allowed=("id", "display"), required=("id",), name="Verb")
-    validate_iri(verb["id"], child(path, "id"))
+    validate_iri(verb["id"], (path, "id"))
     if "display" in verb:
-        validate_language_map(verb["display"], child(path, "display"))
+        validate_language_map(verb["display"], (path, "display"))
     return verb

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,15 +55,15 @@ class Candidate:
     missing: list[int] = field(default_factory=list)  # competency ids still below the required level
 
 
-def _completed_modules(user_ids: list[int]) -> dict[int, int]:
-    """How many distinct modules each teacher completed (derived from statements, any system)."""
-    rows = (
-        CompletedModule.objects.filter(user_id__in=user_ids)
+def _completed_modules_count() -> Subquery:
+    """How many distinct modules the membership's teacher completed (derived from statements, any
+    system), as a subquery of the memberships: one query for both (issue #20). NULL when none."""
+    return Subquery(
+        CompletedModule.objects.filter(user_id=OuterRef("user_id"))
         .values("user_id")
         .annotate(n=Count("activity_id", distinct=True))
-        .values_list("user_id", "n")
+        .values("n")[:1]
     )
-    return dict(rows)
 
 
 def framework_competencies() -> dict[int, Competency]:
@@ -80,9 +80,11 @@ def candidates_evaluate(
     memberships = list(
         Membership.objects.filter(school__in=schools, role=Membership.Role.TEACHER)
         .filter(user__ambassador_consent__consented=True)
-        .values_list("school_id", "user_id")
+        .annotate(modules=_completed_modules_count())
+        .values_list("school_id", "user_id", "modules")
     )
-    user_ids = sorted({u for _, u in memberships})
+    user_ids = sorted({u for _, u, _ in memberships})
+    modules = {u: n or 0 for _, u, n in memberships}
     levels: dict[int, dict[int, int]] = defaultdict(dict)
     latest: dict[tuple[int, int], object] = {}
     for user_id, competency_id, level, evidence_at in CompetencyState.objects.filter(
@@ -90,10 +92,9 @@ def candidates_evaluate(
     ).values_list("user_id", "competency_id", "level", "evidence_at"):
         levels[user_id][competency_id] = level
         latest[(user_id, competency_id)] = evidence_at
-    modules = _completed_modules(user_ids)
     school_academie = {s.pk: s.departement.academie_id for s in schools}
     result: dict[int, list[Candidate]] = defaultdict(list)
-    for school_id, user_id in memberships:
+    for school_id, user_id, _modules in memberships:
         policy = policies[school_academie[school_id]]
         horizon = as_of - timedelta(days=policy.recency_days)
         qualifying = {
@@ -252,7 +253,8 @@ def _propose_chunk(chunk, *, policies, competencies, as_of, now, report: Proposa
                     proposal.computed_at = now
                     changed.append(proposal)
         report.schools += 1
-    AmbassadorProposal.objects.filter(pk__in=deletes).delete()
+    if deletes:
+        AmbassadorProposal.objects.filter(pk__in=deletes).delete()
     AmbassadorProposal.objects.bulk_update(
         changed, ["score", "rank", "reasons", "status", "computed_at"], batch_size=500
     )

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 BEFORE = [
     ("competencies", "0010_evidence_of_untrusted_writers_withdrawn"),
     ("courses", "0009_session_waitlist_reminder"),
+    ("lms", "0001_initial"),  # the accounts as they were then (no language yet)
     ("frameworks", None),
     ("evidence", None),
     ("ambassadors", None),

@@ -327,10 +327,10 @@ def _teachers(rng: random.Random, schools: list[tuple[int, str]], count: int) ->
         "lms_user",
         (
             "password", "email", "first_name", "last_name", "role", "xapi_uuid", "is_staff", "is_active",
-            "is_superuser", "date_joined",
+            "is_superuser", "date_joined", "language",
         ),
         (
-            ("!", f"enseignant{i}@bench.relais.test", "", "", "teacher", uuids[i], False, True, False, now)
+            ("!", f"enseignant{i}@bench.relais.test", "", "", "teacher", uuids[i], False, True, False, now, "")
             for i in range(count)
         ),
     )  # fmt: skip

@@ -8,6 +8,8 @@ identifiers (pseudonym, address, its SHA-1, openid) are also replaced wherever e
 text, keys included: extensions of the context, the result or an activity definition, attachments'
 metadata, activity ids. Those statements are found through the agent index and through a text
 search of the stored JSON (one query, in the database); their derived columns and index rows follow.
+The content of the attachments the person's own statements carried goes too, unless a statement
+that stays still references it (contents are stored once per SHA-256 and shared).
 Each identifier is replaced by one of the same shape (a UUID by a UUID, an address by an address),
 so the statement stays valid xAPI. Documents about the person go, and clients bound to them.
 
@@ -35,7 +37,7 @@ from django.utils import timezone
 from .forwarding.models import ErasureNotice, ForwardTarget, OutboxEntry
 from .identity import agent_key, anonymous_group_key, has_ifi
 from .indexing import statement_activities, statement_agents
-from .models import Client, Document, Statement, StatementActivity, StatementAgent
+from .models import Attachment, Client, Document, Statement, StatementActivity, StatementAgent
 
 logger = logging.getLogger(__name__)
 CHUNK = 500
@@ -46,6 +48,7 @@ class ErasureReport:
     deleted: int = 0
     rewritten: int = 0
     documents: int = 0
+    attachments: int = 0
     # Forwarding target name → statements naming the person already delivered there.
     forwarded: Counter = field(default_factory=Counter)
 
@@ -193,6 +196,30 @@ def _reindex(statement: Statement) -> None:
     )
 
 
+def _attachment_hashes(statements) -> set[str]:
+    """The SHA-256 of every attachment these statements (and their SubStatements) declare."""
+    found = set()
+    for payload in statements.values_list("payload", flat=True).iterator(chunk_size=CHUNK):
+        for node in (payload, payload.get("object") or {}):
+            for attachment in node.get("attachments") or ():
+                if isinstance(attachment, dict) and isinstance(attachment.get("sha2"), str):
+                    found.add(attachment["sha2"].lower())
+    return found
+
+
+def _attachments_orphaned_delete(hashes: set[str]) -> int:
+    """Delete the contents of `hashes` that no remaining statement declares; how many went.
+
+    The remaining statements that mention one of the hashes are found by one text search in the
+    database, then read: a hash kept by another person's statement keeps its content.
+    """
+    if not hashes:
+        return 0
+    mentioning = Statement.objects.filter(id__in=_text_candidates(sorted(hashes)), payload__has_key="attachments")
+    orphaned = hashes - _attachment_hashes(mentioning)
+    return Attachment.objects.filter(sha2__in=sorted(orphaned)).delete()[0]
+
+
 @transaction.atomic
 def agent_erase(*, keys: set[str], strings: list[str], tombstone: dict) -> ErasureReport:
     """Erase the agent known by `keys` (agent keys) from the store.
@@ -225,11 +252,13 @@ def agent_erase(*, keys: set[str], strings: list[str], tombstone: dict) -> Erasu
         ErasureNotice.objects.create(target=target, statements=delivered[target.pk], erased_at=now)
     # Deleted statements must not reach a target later, nor stay as dead letters pointing at nothing.
     OutboxEntry.objects.filter(statement_id__in=own).delete()
+    carried = _attachment_hashes(Statement.objects.filter(id__in=own, payload__has_key="attachments"))
     ids = sorted(own)
     for start in range(0, len(ids), CHUNK):
         report.deleted += (
             Statement.objects.filter(id__in=ids[start : start + CHUNK]).delete()[1].get(Statement._meta.label, 0)
         )
+    report.attachments = _attachments_orphaned_delete(carried)
     report.documents = Document.objects.filter(agent_key__in=keys).delete()[0]
     Client.objects.filter(bound_actor_key__in=keys).delete()
     if report.forwarded:

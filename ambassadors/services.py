@@ -16,15 +16,16 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evidence.models import CompetencyState, CompletedModule, Evidence
+from evidence.models import Evidence
 from frameworks.models import Competency, Framework
-from lms.models import Membership, School
+from lms.models import Academie, Membership, School
 from xapi.models import Relation, Statement
 
+from . import sql
 from .badge_status import badge_statuses_sync
 from .badges import badge_issue
 from .models import AmbassadorConsent, AmbassadorDecision, AmbassadorPolicy, AmbassadorProposal
@@ -41,6 +42,14 @@ def policy_for(academie_id: int | None) -> AmbassadorPolicy:
     return policy or AmbassadorPolicy(academie_id=academie_id)
 
 
+def _policy_of(academie: Academie) -> AmbassadorPolicy:
+    """`policy_for`, from an académie read with its policy (select_related): no query."""
+    try:
+        return academie.ambassador_policy
+    except AmbassadorPolicy.DoesNotExist:
+        return AmbassadorPolicy(academie_id=academie.pk)
+
+
 @dataclass
 class Candidate:
     user_id: int
@@ -55,46 +64,59 @@ class Candidate:
     missing: list[int] = field(default_factory=list)  # competency ids still below the required level
 
 
-def _completed_modules_count() -> Subquery:
-    """How many distinct modules the membership's teacher completed (derived from statements, any
-    system), as a subquery of the memberships: one query for both (issue #20). NULL when none."""
-    return Subquery(
-        CompletedModule.objects.filter(user_id=OuterRef("user_id"))
-        .values("user_id")
-        .annotate(n=Count("activity_id", distinct=True))
-        .values("n")[:1]
-    )
+# The CRCN Édu competencies, kept in this process while their fingerprint (read with the candidates,
+# `sql.candidates_rows`) says they are the same: (fingerprint, {id: competency}).
+_competencies_memo: tuple[str, dict[int, Competency]] | None = None
 
 
-def framework_competencies() -> dict[int, Competency]:
-    """The CRCN Édu competencies (with their domain), by id."""
-    return {c.pk: c for c in Competency.objects.filter(framework__slug=FRAMEWORK).select_related("domain")}
+def _fingerprint(competencies: dict[int, Competency]) -> str:
+    """What `sql.competencies_fingerprint_sql` reads, from the competencies themselves."""
+    return ",".join(f"{c.pk}:{c.code}:{c.domain.code}" for c in sorted(competencies.values(), key=lambda c: c.pk))
+
+
+def framework_competencies(*, fingerprint: str | None = None) -> dict[int, Competency]:
+    """The CRCN Édu competencies (with their domain), by id.
+
+    With the `fingerprint` the database gave in the same transaction, those kept in memory when it
+    is theirs (no query): a framework loaded again, by this process or another, changes it (ids,
+    codes, domains: what the proposals read). Without one, read."""
+    global _competencies_memo  # one tuple swapped whole: safe across threads
+    memo = _competencies_memo
+    if fingerprint is not None and memo is not None and memo[0] == fingerprint:
+        return memo[1]
+    competencies = {c.pk: c for c in Competency.objects.filter(framework__slug=FRAMEWORK).select_related("domain")}
+    _competencies_memo = (_fingerprint(competencies), competencies)
+    return competencies
 
 
 def candidates_evaluate(
     *, schools: list[School], policies: dict[int, AmbassadorPolicy], as_of=None, competencies=None
 ) -> dict:
     """{school id: [Candidate…]} for the consenting teachers of `schools`, best first."""
+    return _candidates(schools=schools, policies=policies, as_of=as_of, competencies=competencies)[0]
+
+
+def _candidates(
+    *, schools: list[School], policies: dict[int, AmbassadorPolicy], as_of=None, competencies=None
+) -> tuple[dict, dict[int, Competency]]:
+    """`candidates_evaluate`, and the competencies it used: teachers, modules and levels in one read."""
     as_of = as_of or timezone.now()
-    competencies = framework_competencies() if competencies is None else competencies
-    memberships = list(
-        Membership.objects.filter(school__in=schools, role=Membership.Role.TEACHER)
-        .filter(user__ambassador_consent__consented=True)
-        .annotate(modules=_completed_modules_count())
-        .values_list("school_id", "user_id", "modules")
-    )
-    user_ids = sorted({u for _, u, _ in memberships})
-    modules = {u: n or 0 for _, u, n in memberships}
+    rows, fingerprint = sql.candidates_rows([s.pk for s in schools], framework=FRAMEWORK)
+    if competencies is None:
+        competencies = framework_competencies(fingerprint=fingerprint) if rows else {}
+    memberships: dict[tuple[int, int], None] = {}
+    modules: dict[int, int] = {}
     levels: dict[int, dict[int, int]] = defaultdict(dict)
     latest: dict[tuple[int, int], object] = {}
-    for user_id, competency_id, level, evidence_at in CompetencyState.objects.filter(
-        user_id__in=user_ids, competency_id__in=list(competencies)
-    ).values_list("user_id", "competency_id", "level", "evidence_at"):
-        levels[user_id][competency_id] = level
-        latest[(user_id, competency_id)] = evidence_at
+    for school_id, user_id, n_modules, competency_id, level, evidence_at in rows:
+        memberships[(school_id, user_id)] = None
+        modules[user_id] = n_modules or 0
+        if competency_id is not None and competency_id in competencies:
+            levels[user_id][competency_id] = level
+            latest[(user_id, competency_id)] = evidence_at
     school_academie = {s.pk: s.departement.academie_id for s in schools}
     result: dict[int, list[Candidate]] = defaultdict(list)
-    for school_id, user_id, _modules in memberships:
+    for school_id, user_id in memberships:
         policy = policies[school_academie[school_id]]
         horizon = as_of - timedelta(days=policy.recency_days)
         qualifying = {
@@ -132,7 +154,7 @@ def candidates_evaluate(
         result[school_id].append(candidate)
     for candidates in result.values():
         candidates.sort(key=lambda c: (-c.qualifies, -c.score, c.gap, c.user_id))
-    return result
+    return result, competencies
 
 
 def reasons_for(candidate: Candidate, *, policy: AmbassadorPolicy, competencies: dict[int, Competency]) -> list[dict]:
@@ -168,10 +190,24 @@ def proposals_recompute_for_users(user_ids) -> ProposalReport:
     Only consenting teachers are candidates, so another teacher's new level changes no proposal
     (and withdrawing one's consent withdraws one's proposals at once: `consent_set`).
     """
-    schools = School.objects.filter(
-        memberships__user_id__in=list(user_ids), memberships__user__ambassador_consent__consented=True
-    ).distinct()
-    return proposals_recompute(schools=schools)
+    consenting = Membership.objects.filter(
+        user_id__in=sorted(user_ids), user__ambassador_consent__consented=True
+    ).values("school_id")
+    return proposals_recompute(schools=School.objects.filter(pk__in=consenting))
+
+
+def proposals_concerned(user_ids, *, level_changes=None, module_user_ids=None) -> set[int]:
+    """Of the teachers whose levels or modules changed (`evidence.signals.levels_changed`), those whose
+    proposals may change: a module completed or withdrawn, a CRCN Édu level reached or lost at the
+    lowest level a policy may require (below it, a level counts in no policy: a change from 1 to 3
+    changes no proposal). All of `user_ids` when the details are not known."""
+    if level_changes is None or module_user_ids is None:
+        return set(user_ids)
+    lowest = min(AmbassadorPolicy.RequiredLevel.values)
+    levels = {
+        user_id for user_id, previous, level in level_changes.get(FRAMEWORK, ()) if max(previous, level) >= lowest
+    }
+    return levels | set(module_user_ids)
 
 
 def proposals_recompute(*, schools=None, as_of=None) -> ProposalReport:
@@ -179,24 +215,24 @@ def proposals_recompute(*, schools=None, as_of=None) -> ProposalReport:
     now = timezone.now()
     report = ProposalReport()
     queryset = School.objects.all() if schools is None else schools
-    school_list = list(queryset.select_related("departement").order_by("pk"))
-    competencies = framework_competencies()
+    # The schools with their académie's policy, in one read.
+    school_list = list(queryset.select_related("departement__academie__ambassador_policy").order_by("pk"))
     policies: dict[int, AmbassadorPolicy] = {}
     for school in school_list:
-        academie_id = school.departement.academie_id
-        if academie_id not in policies:
-            policies[academie_id] = policy_for(academie_id)
+        academie = school.departement.academie
+        if academie.pk not in policies:
+            policies[academie.pk] = _policy_of(academie)
     for start in range(0, len(school_list), CHUNK):
         chunk = school_list[start : start + CHUNK]
-        _propose_chunk(chunk, policies=policies, competencies=competencies, as_of=as_of, now=now, report=report)
+        _propose_chunk(chunk, policies=policies, as_of=as_of, now=now, report=report)
     # The maps and the ambassadors page read coverage from the derived tables: without this, a
     # recomputation (the demo's, a manager's, a new policy's) left them showing the old proposals.
     _coverage_changed(sorted(report.changed_schools))
     return report
 
 
-def _propose_chunk(chunk, *, policies, competencies, as_of, now, report: ProposalReport) -> None:
-    evaluated = candidates_evaluate(schools=chunk, policies=policies, as_of=as_of, competencies=competencies)
+def _propose_chunk(chunk, *, policies, as_of, now, report: ProposalReport) -> None:
+    evaluated, competencies = _candidates(schools=chunk, policies=policies, as_of=as_of)
     existing = defaultdict(dict)
     for proposal in AmbassadorProposal.objects.filter(school__in=chunk):
         existing[proposal.school_id][proposal.user_id] = proposal

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from frameworks.models import Competency
 from lms.bulk import is_postgresql, table_clear, tables_vacuum
 from xapi.identity import agent_key
 from xapi.models import Relation, Statement, StatementAgent
@@ -72,7 +73,7 @@ class _Plan:
         else:
             self.updates.append((pk, level, latest))
 
-    def apply(self, changed_users: set[int] | None = None) -> int:
+    def apply(self, changes: list[tuple[int, int, int, int]] | None = None) -> int:
         now = self.now
         if self.deletes:
             for start in range(0, len(self.deletes), _CHUNK):
@@ -93,8 +94,8 @@ class _Plan:
             ],
             batch_size=500,
         )
-        if changed_users is not None:
-            changed_users.update(row[0] for row in self.history)
+        if changes is not None:
+            changes.extend(self.history)
         return len(self.history)
 
 
@@ -102,12 +103,13 @@ def levels_update(
     *,
     pairs: Iterable[tuple[int, int]],
     as_of: date | None = None,
-    changed_users: set[int] | None = None,
+    changes: list[tuple[int, int, int, int]] | None = None,
     now: datetime | None = None,
 ) -> int:
     """Recompute CompetencyState for each (user id, competency id); returns how many levels changed.
 
-    Every change is kept in LevelChange, for the history, dated `now` (default: the present).
+    Every change is kept in LevelChange, for the history, dated `now` (default: the present);
+    `changes` receives (user id, competency id, previous level, level) of each change.
     """
     pairs_list = sorted(set(pairs))
     now = now or timezone.now()
@@ -115,11 +117,13 @@ def levels_update(
     changed = 0
     for start in range(0, len(pairs_list), _CHUNK):
         chunk = pairs_list[start : start + _CHUNK]
-        changed += _levels_update_chunk(chunk, as_of=as_of, now=now, changed_users=changed_users)
+        changed += _levels_update_chunk(chunk, as_of=as_of, now=now, changes=changes)
     return changed
 
 
-def _levels_update_chunk(pairs: list[tuple[int, int]], *, as_of: date, now, changed_users: set[int] | None) -> int:
+def _levels_update_chunk(
+    pairs: list[tuple[int, int]], *, as_of: date, now, changes: list[tuple[int, int, int, int]] | None
+) -> int:
     user_ids = {u for u, _ in pairs}
     competency_ids = {c for _, c in pairs}
     wanted = set(pairs)
@@ -139,7 +143,7 @@ def _levels_update_chunk(pairs: list[tuple[int, int]], *, as_of: date, now, chan
     plan = _Plan(now)
     for pair in pairs:
         plan.consider(pair, current.get(pair), *_assess(proofs.get(pair, []), as_of))
-    return plan.apply(changed_users)
+    return plan.apply(changes)
 
 
 def _levels_recompute_all(*, as_of: date, now: datetime) -> int:
@@ -207,7 +211,6 @@ def statements_process(*, statement_ids: list[str], voided_ids: list[str] = (), 
         modules = CompletedModule.objects.filter(statement_id__in=voided_ids)
         withdrawn_modules = set(modules.values_list("user_id", flat=True))
         modules.delete()
-    changed_users: set[int] = set()
     # Voided ones are derived again: a void from a writer not trusted for them withdraws nothing.
     derived_ids = list(dict.fromkeys([*statement_ids, *voided_ids]))
     if is_postgresql():
@@ -215,22 +218,45 @@ def statements_process(*, statement_ids: list[str], voided_ids: list[str] = (), 
         pairs, module_users = evidence_sql.evidence_insert(derived_ids)
         touched |= pairs
         history = evidence_sql.levels_update(touched, as_of=now.date(), now=now)
-        changed, changed_users = len(history), set(history)
     else:
         rows = derivable_rows(Statement.objects.filter(pk__in=derived_ids, verb_id__in=list(VERB_KINDS)))
         items, modules = derive(rows) if rows else ([], [])
         _evidence_insert(items, modules)
         touched |= {(i.user_id, i.competency_id) for i in items}
         module_users = {m.user_id for m in modules}
-        changed = levels_update(pairs=touched, changed_users=changed_users, as_of=now.date(), now=now)
+        changes: list[tuple[int, int, int, int]] = []
+        levels_update(pairs=touched, changes=changes, as_of=now.date(), now=now)
+        history = _with_framework(changes)
+    changed = len(history)
+    # Per framework, the teachers whose levels changed: a listener may care for one framework only
+    # (the ambassador policies are written on the CRCN Édu).
+    level_changes: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    for user_id, slug, previous, level in history:
+        level_changes[slug].append((user_id, previous, level))
     # A module completed or withdrawn changes what the ambassador policies count.
-    changed_users |= module_users | withdrawn_modules
+    module_user_ids = module_users | withdrawn_modules
+    changed_users = {row[0] for row in history} | module_user_ids
     # The ambassador proposals of these teachers' schools (in this transaction) and the maps'
     # aggregates (levels, completions, attendance, coverage: refreshed after commit) listen.
     concerned = changed_users | {u for u, _ in touched}
     if concerned:
-        levels_changed.send(sender=__name__, user_ids=changed_users, evidence_user_ids=concerned)
+        levels_changed.send(
+            sender=__name__,
+            user_ids=changed_users,
+            evidence_user_ids=concerned,
+            level_changes=dict(level_changes),
+            module_user_ids=module_user_ids,
+        )
     return changed
+
+
+def _with_framework(changes: list[tuple[int, int, int, int]]) -> list[tuple[int, str, int, int]]:
+    """(user id, framework slug, previous, level) of each (user id, competency id, previous, level)."""
+    if not changes:
+        return []
+    ids = {row[1] for row in changes}
+    slugs = dict(Competency.objects.filter(pk__in=ids).values_list("pk", "framework__slug"))
+    return [(user_id, slugs[competency_id], previous, level) for user_id, competency_id, previous, level in changes]
 
 
 def writer_evidence_rederive(*, authority: dict, chunk: int = _CHUNK) -> int:

@@ -12,4 +12,8 @@ from django.dispatch import Signal
 #   None: every teacher (a daily refresh or a full rebuild).
 # evidence_user_ids: the teachers whose evidence changed, a superset of user_ids (what the maps
 #   count: levels, completions, attendance); None with user_ids None.
+# With user_ids given (the incremental path), what changed in detail (both included in user_ids):
+# level_changes: {framework slug: [(user id, previous level, level) of each level changed on one of
+#   its competencies]};
+# module_user_ids: the teachers who completed a module or whose completion was withdrawn.
 levels_changed = Signal()

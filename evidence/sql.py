@@ -318,9 +318,9 @@ def levels_recompute_all(*, as_of: date, now: datetime) -> int:
     return changed
 
 
-def levels_update(pairs: set[tuple[int, int]], *, as_of: date, now: datetime) -> list[int]:
+def levels_update(pairs: set[tuple[int, int]], *, as_of: date, now: datetime) -> list[tuple[int, str, int, int]]:
     """The levels of `pairs` (user id, competency id) brought to their evidence in one statement,
-    each change kept in LevelChange; returns the user of each change."""
+    each change kept in LevelChange; returns (user id, framework slug, previous level, level) of each."""
     if not pairs:
         return []
     t = _tables()
@@ -341,7 +341,7 @@ def levels_update(pairs: set[tuple[int, int]], *, as_of: date, now: datetime) ->
         ), history AS (
             INSERT INTO {t["change"]} (user_id, competency_id, previous, level, changed_at)
             SELECT user_id, competency_id, previous, level, %(now)s FROM diff WHERE previous <> level
-            RETURNING user_id
+            RETURNING user_id, competency_id, previous, level
         ), deleted AS (
             DELETE FROM {t["state"]} WHERE id IN (SELECT id FROM diff WHERE level = 0 AND previous <> 0)
         ), updated AS (
@@ -352,12 +352,13 @@ def levels_update(pairs: set[tuple[int, int]], *, as_of: date, now: datetime) ->
             INSERT INTO {t["state"]} (user_id, competency_id, level, evidence_at, updated_at)
             SELECT user_id, competency_id, level, at, %(now)s FROM diff WHERE id IS NULL AND level > 0
         )
-        SELECT user_id FROM history"""  # noqa: S608
+        SELECT h.user_id, f.slug, h.previous, h.level FROM history h
+        JOIN {t["competency"]} c ON c.id = h.competency_id JOIN {t["framework"]} f ON f.id = c.framework_id"""  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(
             sql, {**_enums(), "users": list(users), "competencies": list(competencies), "as_of": as_of, "now": now}
         )
-        return [row[0] for row in cursor.fetchall()]
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def derived_tables_lock() -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -195,9 +196,8 @@ def _prepare(data: dict, *, index: int, authority: dict, stored: datetime) -> _P
     obj = payload["object"]
     is_voiding = payload["verb"]["id"] == VOIDED
     object_type = obj["objectType"]
-    # Positional, in the order of Statement's fields (test_store.test_columns checks them): Django
-    # builds an instance from positional values in a third of the time it takes with keywords.
-    statement = Statement(
+    # Positional, in the order of Statement's fields (test_store.test_columns checks them).
+    statement = _statement_new(
         statement_id,  # id
         stored,
         timestamp or stored,  # timestamp
@@ -212,6 +212,24 @@ def _prepare(data: dict, *, index: int, authority: dict, stored: datetime) -> _P
         payload,
     )
     return _Pending(index, statement, statement_agents(payload), statement_activities(payload))
+
+
+# Statement's columns in field order: what Model.__init__ sets from positional values.
+_STATEMENT_ATTNAMES = tuple(field.attname for field in Statement._meta.concrete_fields)
+
+
+def _statement_new(*values) -> Statement:
+    """Statement(*values) without Model.__init__, which walks the fields one setattr at a time and
+    sends pre_init and post_init (nothing listens for a Statement's): a fifth of ``_prepare``.
+    The instance is the one the constructor makes: the same attributes, a fresh ModelState."""
+    statement = _object_new(Statement)
+    attributes = statement.__dict__
+    attributes["_state"] = ModelState()
+    attributes.update(zip(_STATEMENT_ATTNAMES, values))
+    return statement
+
+
+_object_new = object.__new__
 
 
 _UTC_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$")

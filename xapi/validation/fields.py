@@ -323,6 +323,10 @@ _TIMESTAMP = re.compile(
 )
 
 
+# Extended format in UTC, "Z", ASCII digits: its own fast path in parse_timestamp.
+_UTC_TIMESTAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?Z$")
+
+
 # RFC 3339 (5.6, note) also lets the "T" be a space or a lower-case "t", and "Z" a lower-case "z".
 _RFC3339_VARIANT = re.compile(r"^(\d{4}-\d{2}-\d{2})[ t](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(z|Z|[+-]\d{2}:\d{2})$")
 
@@ -333,6 +337,13 @@ def parse_timestamp(value: Any, path: Path) -> datetime:
     Under xAPI 2.0 the RFC 3339 spellings ISO 8601 lacks (a space or "t" between date and time,
     "z" for UTC) are read as well; the store then writes such a timestamp back in UTC.
     """
+    if value.__class__ is str and _UTC_TIMESTAMP.match(value):
+        # The common form (what an LRS stores and forwards): UTC with "Z". Read as the general path
+        # below would; a value it cannot read (year 0, 25:00) goes there for its error.
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
     expect_string(value, path)
     if versions.is_v2():
         variant = _RFC3339_VARIANT.match(value)

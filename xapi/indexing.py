@@ -34,14 +34,37 @@ def _is_agent(obj: dict) -> bool:
     return obj.get("objectType") in ("Agent", "Group")
 
 
-def statement_agents(payload: dict) -> list[tuple[str, str]]:
-    """(agent_key, relation) pairs; the anonymous Group itself has no key and is not indexed."""
+def authority_agents(authority: dict | None) -> list[tuple[str, str]]:
+    """The pairs ``statement_agents`` gives for a statement's authority: a batch shares one."""
     collector = _Collector()
-    _add_agent(collector, payload["actor"], Relation.DIRECT)
+    _add_agent(collector, authority, Relation.RELATED)
+    return collector.rows()
+
+
+def statement_agents(
+    payload: dict, *, actor_key: str | None = None, authority: list[tuple[str, str]] | None = None
+) -> list[tuple[str, str]]:
+    """(agent_key, relation) pairs; the anonymous Group itself has no key and is not indexed.
+
+    The store passes what it has computed already: ``actor_key``, the actor's (when it has an
+    IFI), and ``authority``, ``authority_agents(payload["authority"])``.
+    """
+    collector = _Collector()
+    actor = payload["actor"]
+    if actor_key is None:
+        _add_agent(collector, actor, Relation.DIRECT)
+    else:
+        collector.add(actor_key, Relation.DIRECT)
+        for member in actor.get("member", ()):
+            collector.add(agent_key(member), Relation.RELATED)
     obj = payload["object"]
     if _is_agent(obj):
         _add_agent(collector, obj, Relation.DIRECT)
-    _add_agent(collector, payload.get("authority"), Relation.RELATED)
+    if authority is None:
+        _add_agent(collector, payload.get("authority"), Relation.RELATED)
+    else:
+        for key, relation in authority:
+            collector.add(key, relation)
     _add_context_agents(collector, payload.get("context"))
     if obj.get("objectType") == "SubStatement":
         _add_agent(collector, obj["actor"], Relation.RELATED)

@@ -284,3 +284,39 @@ def test_selectors():
     assert list(statements_for_actor(actor_key=key)) == [mine]
     assert set(statements_for_actor(actor_key=key, include_voided=True)) == {mine, voided}
     assert list(statements_for_actor(actor_key=key, verb_id=ex.VOIDED)) == []
+
+
+def test_special_characters_round_trip_through_the_insert():
+    """On PostgreSQL statement rows go to COPY as text lines written by the store: what needs
+    escaping there (tab, newline, carriage return, backslash, a literal \\N) comes back as sent."""
+    weird = 'tab\there back\\slash \\\\two nl\ncr\r "quoted" \\N \\. é'
+    actor = {"account": {"homePage": "https://ecole.example", "name": weird}}
+    extensions = {"https://relais.example/ext": [weird, 12345678901234567890, 1.5, None, True]}
+    data = ex.statement(actor=actor, result={"response": weird, "extensions": extensions})
+    stored = statement_store(data=data)
+    row = Statement.objects.get(id=stored.id)
+    assert row.actor_key == f"account:https://ecole.example|{weird}"
+    assert row.payload["actor"]["account"]["name"] == weird
+    assert row.payload["result"] == {"response": weird, "extensions": extensions}
+    assert row.payload == stored.payload and row.authority == stored.authority
+    assert (row.stored, row.timestamp, row.registration, row.voided) == (stored.stored, stored.timestamp, None, False)
+
+
+@pytest.mark.parametrize(
+    ("sent", "expected"),
+    [
+        ("2026-03-01T10:00:00Z", datetime(2026, 3, 1, 10, tzinfo=UTC)),
+        ("2026-03-01T10:00:00.1234567Z", datetime(2026, 3, 1, 10, 0, 0, 123456, tzinfo=UTC)),
+        ("2026-03-01T11:00:00.5+01:00", datetime(2026, 3, 1, 10, 0, 0, 500000, tzinfo=UTC)),
+    ],
+)
+def test_timestamp_column_is_the_instant_sent(sent, expected):
+    statement = statement_store(data=ex.statement(timestamp=sent))
+    assert statement.timestamp == expected
+    assert statement.payload["timestamp"] == sent
+
+
+def test_a_utc_timestamp_out_of_the_calendar_is_refused():
+    with pytest.raises(StatementValidationError) as error:
+        statement_store(data=ex.statement(timestamp="0000-01-01T00:00:00Z"))
+    assert (error.value.path, error.value.rule) == ("timestamp", "timestamp")

@@ -7,11 +7,14 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from .fields import (
+    already_valid,
     check_properties,
     expect_list,
     expect_object,
     expect_string,
     fail,
+    known_valid_object,
+    valid_object_key,
     validate_extensions,
     validate_iri,
     validate_irl,
@@ -39,6 +42,9 @@ DEFINITION_PROPERTIES = (
 
 def validate_activity(value: Any, path: str) -> dict:
     """An Activity: objectType "Activity" or absent, an IRI id, an optional definition."""
+    key = valid_object_key("activity", value)
+    if already_valid(key):
+        return value
     activity = expect_object(value, path)
     check_properties(activity, path, allowed=("objectType", "id", "definition"), required=("id",), name="Activity")
     if "objectType" in activity and activity["objectType"] != "Activity":
@@ -46,6 +52,7 @@ def validate_activity(value: Any, path: str) -> dict:
     validate_iri(activity["id"], (path, "id"))
     if "definition" in activity:
         validate_definition(activity["definition"], (path, "definition"))
+    known_valid_object(key)
     return activity
 
 

@@ -7,11 +7,14 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from .fields import (
+    already_valid,
     check_properties,
     expect_list,
     expect_object,
     expect_string,
     fail,
+    known_valid_object,
+    valid_object_key,
     validate_iri,
     validate_irl,
     validate_mailto,
@@ -100,12 +103,19 @@ def validate_group(value: Any, path: str) -> dict:
 
 def validate_actor(value: Any, path: str) -> dict:
     """An Agent or a Group, told apart by objectType."""
+    key = valid_object_key("actor", value)
+    if already_valid(key):
+        return value
     actor = expect_object(value, path)
     object_type = actor.get("objectType", "Agent")
     if object_type == "Group":
-        return validate_group(actor, path)
+        validate_group(actor, path)
+        known_valid_object(key)
+        return actor
     if object_type == "Agent":
-        return validate_agent(actor, path)
+        validate_agent(actor, path)
+        known_valid_object(key)
+        return actor
     expect_string(object_type, (path, "objectType"))
     fail((path, "objectType"), "object_type", _("La valeur doit être « Agent » ou « Group »."))
 

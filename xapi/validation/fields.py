@@ -160,6 +160,42 @@ def _known_valid(value: str) -> None:
     _KNOWN_VALID.add(value)
 
 
+# Objects (verbs, activities, actors) already found valid, by their JSON text: statements repeat
+# them over and over (the same verbs, course activities, teachers, and in a forwarded batch one
+# authority). The same text is the same JSON value, so the same verdict; only a valid one is kept
+# (an invalid one is refused by the full check, with its error). Bounded as _KNOWN_VALID.
+_KNOWN_VALID_OBJECTS: set[tuple[str, str, bytes]] = set()
+_KNOWN_VALID_OBJECT_MAX = 20_000
+_KNOWN_VALID_OBJECT_TEXT = 1_024  # longer texts are checked every time
+
+
+def valid_object_key(kind: str, value: Any) -> tuple[str, str, bytes] | None:
+    """The key ``value`` is (or will be) known valid under; None when it cannot be cached."""
+    if value.__class__ is not dict:
+        return None
+    try:
+        text = orjson.dumps(value)
+    except TypeError:
+        return None
+    if len(text) > _KNOWN_VALID_OBJECT_TEXT:
+        return None
+    return (kind, versions.current(), text)
+
+
+def already_valid(key: tuple[str, str, bytes] | None) -> bool:
+    """Whether the object of ``key`` (from ``valid_object_key``) passed its full check before."""
+    return key in _KNOWN_VALID_OBJECTS
+
+
+def known_valid_object(key: tuple[str, str, bytes] | None) -> None:
+    """Remember that the object of ``key`` (from ``valid_object_key``) passed its full check."""
+    if key is None:
+        return
+    if len(_KNOWN_VALID_OBJECTS) >= _KNOWN_VALID_OBJECT_MAX:
+        _KNOWN_VALID_OBJECTS.clear()
+    _KNOWN_VALID_OBJECTS.add(key)
+
+
 def validate_iri(value: Any, path: Path, *, rule: str = "iri") -> str:
     """Best-effort IRI check, as the spec allows: an absolute IRI with a scheme and no forbidden character."""
     if value.__class__ is str and value in _KNOWN_VALID:
@@ -323,6 +359,10 @@ _TIMESTAMP = re.compile(
 )
 
 
+# Extended format in UTC, "Z", ASCII digits: its own fast path in parse_timestamp.
+_UTC_TIMESTAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?Z$")
+
+
 # RFC 3339 (5.6, note) also lets the "T" be a space or a lower-case "t", and "Z" a lower-case "z".
 _RFC3339_VARIANT = re.compile(r"^(\d{4}-\d{2}-\d{2})[ t](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(z|Z|[+-]\d{2}:\d{2})$")
 
@@ -333,6 +373,13 @@ def parse_timestamp(value: Any, path: Path) -> datetime:
     Under xAPI 2.0 the RFC 3339 spellings ISO 8601 lacks (a space or "t" between date and time,
     "z" for UTC) are read as well; the store then writes such a timestamp back in UTC.
     """
+    if value.__class__ is str and _UTC_TIMESTAMP.match(value):
+        # The common form (what an LRS stores and forwards): UTC with "Z". Read as the general path
+        # below would; a value it cannot read (year 0, 25:00) goes there for its error.
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
     expect_string(value, path)
     if versions.is_v2():
         variant = _RFC3339_VARIANT.match(value)

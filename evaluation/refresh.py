@@ -17,6 +17,10 @@ Rules, one per indicator:
   of the test over the learners who answered every question; how many chose each choice.
 - effect: `effect.py`; each learner's levels before and after a module (`Participation`, the
   evaluators' export): the day before their first statement in it, 3 months after its completion.
+
+The statements are read once for every course, grouped per learner, IRI and verb (`Seen`: when
+first, the durations, the first answer) by the database on PostgreSQL (`sql.statements_seen`), in
+Python elsewhere (`statements_seen_python`); the rules above only need those groups.
 """
 
 import math
@@ -439,11 +443,12 @@ def course_rows(course: Course, counts: Counts, departements: dict[int, set[int]
         }
 
     started_any = set().union(*counts.started.values())
+    timed_users = {user for user, _iri in counts.seconds}  # the others count for no time anywhere
     enrolled_all = counts.enrolled | started_any | counts.completed[None]
     funnels, stats = [], []
     for dep, users in _split(enrolled_all, departements).items():
         started = started_any & users
-        timed, total, median = _times(started, course_seconds)
+        timed, total, median = _times(started & timed_users, course_seconds)
         funnels.append(
             Funnel(
                 course=course,
@@ -460,7 +465,7 @@ def course_rows(course: Course, counts: Counts, departements: dict[int, set[int]
         )
         for m in modules:
             m_started = counts.started[m.pk] & users
-            timed, total, median = _times(m_started, module_seconds(m.pk))
+            timed, total, median = _times(m_started & timed_users, module_seconds(m.pk))
             funnels.append(
                 Funnel(
                     course=course,
@@ -477,7 +482,9 @@ def course_rows(course: Course, counts: Counts, departements: dict[int, set[int]
             )
             for a in activities[m.pk]:
                 reached = counts.reached[a.pk] & users
-                timed, _total, median = _times(reached, lambda user, iri=a.iri: counts.seconds.get((user, iri), 0))
+                timed, _total, median = _times(
+                    reached & timed_users, lambda user, iri=a.iri: counts.seconds.get((user, iri), 0)
+                )
                 stats.append(
                     ActivityStat(
                         activity=a,
@@ -634,10 +641,11 @@ def _course_refresh(
         if row.iri == course.iri and row.verb == COMPLETED:
             day = row.first_at.astimezone(UTC).date()
             completions[row.user] = min(completions.get(row.user, day), day)
-    Funnel.objects.bulk_create(funnels, batch_size=2000)
-    ActivityStat.objects.bulk_create(activity_stats, batch_size=2000)
-    ItemStat.objects.bulk_create(items, batch_size=2000)
-    EffectStat.objects.bulk_create(
+    sql.rows_write(Funnel, funnels)
+    sql.rows_write(ActivityStat, activity_stats)
+    sql.rows_write(ItemStat, items)
+    sql.rows_write(
+        EffectStat,
         effect_rows(
             course=course,
             competency_ids=[c.pk for c in course.competencies.all()],
@@ -645,11 +653,8 @@ def _course_refresh(
             takers=counts.enrolled | set().union(*counts.started.values()) | set(completions),
             today=today,
         ),
-        batch_size=2000,
     )
-    Participation.objects.bulk_create(
-        participation_rows(course, counts, course_answers, module_answers, today), batch_size=2000
-    )
+    sql.rows_write(Participation, participation_rows(course, counts, course_answers, module_answers, today))
 
 
 def evaluation_refresh(*, today=None) -> float:
@@ -683,7 +688,7 @@ def evaluation_refresh(*, today=None) -> float:
             _course_refresh(by_pk[pk], seen, owners[pk], course_answers[pk], module_answers, today)
         user_deps = user_departements(set(answerers.values()))
         actor_deps = {actor: user_deps.get(user, set()) for actor, user in answerers.items()}
-        ResponseStat.objects.bulk_create(response_rows(latest, actor_deps), batch_size=2000)
+        sql.rows_write(ResponseStat, response_rows(latest, actor_deps))
         seconds = time.monotonic() - started_at
         Refresh.objects.all().delete()
         Refresh.objects.create(finished_at=timezone.now(), seconds=seconds)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from .models import Participation, ResponseStat
@@ -168,22 +169,27 @@ def dictionary_markdown(dataset: Dataset) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def dataset_xlsx(dataset: Dataset) -> bytes:
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = _("donnees")[:31]
-    sheet.append(dataset.headers)
-    for cell in sheet[1]:
+def _bold(sheet, values) -> list[WriteOnlyCell]:
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=value)
         cell.font = Font(bold=True)
+        cells.append(cell)
+    return cells
+
+
+def dataset_xlsx(dataset: Dataset) -> bytes:
+    # Write-only workbook: rows streamed to the file, not a cell object per value held until the save.
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("donnees")[:31])
     sheet.freeze_panes = "B2"
+    sheet.append(_bold(sheet, dataset.headers))
     for row in dataset.rows:
         sheet.append(row)
     dictionary = workbook.create_sheet(_("dictionnaire")[:31])
-    dictionary.append([_("colonne"), _("type"), _("signification")])
-    for cell in dictionary[1]:
-        cell.font = Font(bold=True)
-    dictionary.column_dimensions["A"].width = 28
+    dictionary.column_dimensions["A"].width = 28  # column styles before the first row (write-only)
     dictionary.column_dimensions["C"].width = 100
+    dictionary.append(_bold(dictionary, [_("colonne"), _("type"), _("signification")]))
     for entry in dataset.dictionary:
         dictionary.append(list(entry))
     out = io.BytesIO()

@@ -17,18 +17,23 @@ Rules, one per indicator:
   of the test over the learners who answered every question; how many chose each choice.
 - effect: `effect.py`; each learner's levels before and after a module (`Participation`, the
   evaluators' export): the day before their first statement in it, 3 months after its completion.
+
+The statements are read once for every course, grouped per learner, IRI and verb (`Seen`: when
+first, the durations, the first answer) by the database on PostgreSQL (`sql.statements_seen`), in
+Python elsewhere (`statements_seen_python`); the rules above only need those groups.
 """
 
 import math
 import statistics
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_duration
 
@@ -36,6 +41,7 @@ from evidence.trust import Trust
 from lms.models import Membership
 from xapi.models import Statement
 
+from . import sql
 from .effect import add_months, effect_rows
 from .level_history import levels_at
 from .models import (
@@ -53,6 +59,7 @@ from .models import (
 )
 from .outline import outlines_collect
 from .responses import responses_collect
+from .sql import Seen
 
 ADL = "http://adlnet.gov/expapi/verbs/"
 REGISTERED, LAUNCHED, COMPLETED = ADL + "registered", ADL + "launched", ADL + "completed"
@@ -220,13 +227,14 @@ class Row:
 def statements_about(iris: list[str], trust: Trust | None = None) -> list[Row]:
     """The statements (not voided) whose object is one of `iris`, with their actor as a user id; only
     those whose writer is trusted for their actor (evidence's rule, `evidence.trust`): an LRS client
-    with no evidence policy, or bound to another actor, does not count in the indicators."""
+    with no evidence policy, or bound to another actor, does not count in the indicators. In the
+    order of their timestamp, then stored, then id (the first answer is the first of that order)."""
     trust = trust or Trust.load()
     raw = []
     for start in range(0, len(iris), CHUNK):
         raw.extend(
             Statement.objects.filter(object_activity_id__in=iris[start : start + CHUNK], voided=False, is_voiding=False)
-            .order_by()
+            .order_by("timestamp", "stored", "id")
             .values_list("actor_key", "verb_id", "object_activity_id", "timestamp", "payload__result", "authority")
         )
     users = actor_users({row[0] for row in raw})
@@ -235,6 +243,41 @@ def statements_about(iris: list[str], trust: Trust | None = None) -> list[Row]:
         for key, verb, iri, at, result, authority in raw
         if key in users and trust.trusts(authority, lambda key=key: key)
     ]
+
+
+def seen_of(rows: list[Row]) -> list[Seen]:
+    """`rows` grouped per learner, IRI and verb (what `sql.statements_seen` gives on PostgreSQL)."""
+    groups: dict[tuple[int, str, str], list] = {}
+    for row in rows:
+        key = (row.user, row.iri, row.verb)
+        duration = row.result.get("duration")
+        if key not in groups:
+            groups[key] = [row.at, set(), row.result if row.verb == ANSWERED else None]
+        group = groups[key]
+        if row.at < group[0]:
+            group[0] = row.at
+            if row.verb == ANSWERED:
+                group[2] = row.result
+        if isinstance(duration, str):
+            group[1].add(duration)
+    return [
+        Seen(user, verb, iri, at, frozenset(durations), first)
+        for (user, iri, verb), (at, durations, first) in groups.items()
+    ]
+
+
+def statements_seen_python(iris_by_course: dict[int, list[str]], trust: Trust) -> Iterator[tuple[int, list[Seen]]]:
+    """`sql.statements_seen` in Python, one course's statements at a time (SQLite, and the reference
+    `tests/evaluation/test_seen_sql.py` holds the SQL equal to)."""
+    for course, iris in iris_by_course.items():
+        yield course, seen_of(statements_about(iris, trust))
+
+
+def statements_seen(iris_by_course: dict[int, list[str]], trust: Trust) -> Iterator[tuple[int, list[Seen]]]:
+    """(course id, its `Seen` rows) for each course: grouped by the database on PostgreSQL."""
+    if connection.vendor == "postgresql":
+        return sql.statements_seen(iris_by_course, ANSWERED)
+    return statements_seen_python(iris_by_course, trust)
 
 
 # --- computing ------------------------------------------------------------------------------------
@@ -317,11 +360,11 @@ def item_stats(
     return stats
 
 
-def course_compute(course: Course, rows: list[Row], iri_owner: dict) -> tuple[Counts, dict]:
+def course_compute(course: Course, seen: list[Seen], iri_owner: dict) -> tuple[Counts, dict]:
     """Counts of one course, and each learner's first answer per question."""
     counts = Counts()
     first_answers: dict[tuple[int, str], tuple[datetime, dict]] = {}
-    for row in rows:
+    for row in seen:
         kind, obj = iri_owner[row.iri]
         if kind == "module":
             module_id = obj.pk
@@ -331,16 +374,18 @@ def course_compute(course: Course, rows: list[Row], iri_owner: dict) -> tuple[Co
             module_id = obj.activity.module_id
         else:
             module_id = None
-        day = row.at.astimezone(UTC).date()
+        day = row.first_at.astimezone(UTC).date()
         if module_id is not None and row.verb != REGISTERED:
             key = (row.user, module_id)
             counts.first_seen[key] = min(counts.first_seen.get(key, day), day)
             if kind == "module" and row.verb == COMPLETED:
                 counts.completed_on[key] = min(counts.completed_on.get(key, day), day)
-        seconds = duration_seconds(row.result.get("duration"))
-        if seconds is not None and kind != "question":
-            key = (row.user, row.iri)
-            counts.seconds[key] = max(counts.seconds[key], seconds)
+        if kind != "question":
+            for duration in row.durations:
+                seconds = duration_seconds(duration)
+                if seconds is not None:
+                    key = (row.user, row.iri)
+                    counts.seconds[key] = max(counts.seconds[key], seconds)
         if kind == "course":
             if row.verb == REGISTERED:
                 counts.enrolled.add(row.user)
@@ -366,9 +411,7 @@ def course_compute(course: Course, rows: list[Row], iri_owner: dict) -> tuple[Co
             counts.reached[obj.activity_id].add(row.user)
             counts.started[obj.activity.module_id].add(row.user)
             if row.verb == ANSWERED:
-                key = (row.user, row.iri)
-                if key not in first_answers or row.at < first_answers[key][0]:
-                    first_answers[key] = (row.at, row.result)
+                first_answers[(row.user, row.iri)] = (row.first_at, row.first_result)
     return counts, first_answers
 
 
@@ -400,11 +443,12 @@ def course_rows(course: Course, counts: Counts, departements: dict[int, set[int]
         }
 
     started_any = set().union(*counts.started.values())
+    timed_users = {user for user, _iri in counts.seconds}  # the others count for no time anywhere
     enrolled_all = counts.enrolled | started_any | counts.completed[None]
     funnels, stats = [], []
     for dep, users in _split(enrolled_all, departements).items():
         started = started_any & users
-        timed, total, median = _times(started, course_seconds)
+        timed, total, median = _times(started & timed_users, course_seconds)
         funnels.append(
             Funnel(
                 course=course,
@@ -421,7 +465,7 @@ def course_rows(course: Course, counts: Counts, departements: dict[int, set[int]
         )
         for m in modules:
             m_started = counts.started[m.pk] & users
-            timed, total, median = _times(m_started, module_seconds(m.pk))
+            timed, total, median = _times(m_started & timed_users, module_seconds(m.pk))
             funnels.append(
                 Funnel(
                     course=course,
@@ -438,7 +482,9 @@ def course_rows(course: Course, counts: Counts, departements: dict[int, set[int]
             )
             for a in activities[m.pk]:
                 reached = counts.reached[a.pk] & users
-                timed, _total, median = _times(reached, lambda user, iri=a.iri: counts.seconds.get((user, iri), 0))
+                timed, _total, median = _times(
+                    reached & timed_users, lambda user, iri=a.iri: counts.seconds.get((user, iri), 0)
+                )
                 stats.append(
                     ActivityStat(
                         activity=a,
@@ -562,38 +608,44 @@ def participation_rows(
     return result
 
 
-def _course_refresh(course: Course, course_answers: dict, module_answers: dict, today, trust: Trust) -> None:
-    """Compute and write one course's Funnel, ActivityStat, ItemStat, EffectStat and Participation rows."""
+def iri_owners(course: Course) -> dict[str, tuple[str, object]]:
+    """IRI → (kind, row) for the course, its modules, their activities and the quizzes' questions."""
     iri_owner: dict[str, tuple[str, object]] = {course.iri: ("course", course)}
-    questions_by_quiz: dict[int, list[Question]] = {}
     for module in course.modules.all():
         iri_owner[module.iri] = ("module", module)
         for activity in module.activities.all():
             iri_owner[activity.iri] = ("activity", activity)
-            questions = list(activity.questions.all())
-            if questions:
-                questions_by_quiz[activity.pk] = questions
-            for question in questions:
+            for question in activity.questions.all():
                 question.activity = activity
                 iri_owner[question.iri] = ("question", question)
-    rows = statements_about(list(iri_owner), trust)
-    counts, first_answers = course_compute(course, rows, iri_owner)
-    departements = user_departements({row.user for row in rows})
+    return iri_owner
+
+
+def _course_refresh(
+    course: Course, seen: list[Seen], iri_owner: dict, course_answers: dict, module_answers: dict, today
+) -> None:
+    """Compute and write one course's Funnel, ActivityStat, ItemStat, EffectStat and Participation rows."""
+    questions_by_quiz: dict[int, list[Question]] = {}
+    for kind, obj in iri_owner.values():
+        if kind == "question":
+            questions_by_quiz.setdefault(obj.activity_id, []).append(obj)
+    counts, first_answers = course_compute(course, seen, iri_owner)
+    departements = user_departements({row.user for row in seen})
     funnels, activity_stats = course_rows(course, counts, departements)
     items = []
     for dep, users in _split({user for user, _iri in first_answers}, departements).items():
         answers = {key: value for key, value in first_answers.items() if key[0] in users}
         items += [stat for questions in questions_by_quiz.values() for stat in item_stats(questions, answers, dep)]
     completions = {}
-    for row in rows:
+    for row in seen:
         if row.iri == course.iri and row.verb == COMPLETED:
-            day = row.at.astimezone(UTC).date()
+            day = row.first_at.astimezone(UTC).date()
             completions[row.user] = min(completions.get(row.user, day), day)
-    del rows
-    Funnel.objects.bulk_create(funnels, batch_size=2000)
-    ActivityStat.objects.bulk_create(activity_stats, batch_size=2000)
-    ItemStat.objects.bulk_create(items, batch_size=2000)
-    EffectStat.objects.bulk_create(
+    sql.rows_write(Funnel, funnels)
+    sql.rows_write(ActivityStat, activity_stats)
+    sql.rows_write(ItemStat, items)
+    sql.rows_write(
+        EffectStat,
         effect_rows(
             course=course,
             competency_ids=[c.pk for c in course.competencies.all()],
@@ -601,11 +653,8 @@ def _course_refresh(course: Course, course_answers: dict, module_answers: dict, 
             takers=counts.enrolled | set().union(*counts.started.values()) | set(completions),
             today=today,
         ),
-        batch_size=2000,
     )
-    Participation.objects.bulk_create(
-        participation_rows(course, counts, course_answers, module_answers, today), batch_size=2000
-    )
+    sql.rows_write(Participation, participation_rows(course, counts, course_answers, module_answers, today))
 
 
 def evaluation_refresh(*, today=None) -> float:
@@ -633,12 +682,13 @@ def evaluation_refresh(*, today=None) -> float:
         # rows, whatever the number of courses. Readers see the previous tables until the commit.
         for model in (Funnel, ActivityStat, ItemStat, ResponseStat, EffectStat, Participation):
             model.objects.all().delete()
-        trust = Trust.load()
-        for course in courses:
-            _course_refresh(course, course_answers[course.pk], module_answers, today, trust)
+        owners = {course.pk: iri_owners(course) for course in courses}
+        by_pk = {course.pk: course for course in courses}
+        for pk, seen in statements_seen({pk: list(owner) for pk, owner in owners.items()}, Trust.load()):
+            _course_refresh(by_pk[pk], seen, owners[pk], course_answers[pk], module_answers, today)
         user_deps = user_departements(set(answerers.values()))
         actor_deps = {actor: user_deps.get(user, set()) for actor, user in answerers.items()}
-        ResponseStat.objects.bulk_create(response_rows(latest, actor_deps), batch_size=2000)
+        sql.rows_write(ResponseStat, response_rows(latest, actor_deps))
         seconds = time.monotonic() - started_at
         Refresh.objects.all().delete()
         Refresh.objects.create(finished_at=timezone.now(), seconds=seconds)

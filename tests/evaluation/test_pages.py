@@ -133,6 +133,11 @@ def test_export_downloads(client, history, manager):
     assert len(ids[0]) == 4 and not ids[0] & ids[1]  # a fresh key each time
     book = load_workbook(io.BytesIO(client.get(url + "?format=xlsx").content))
     assert book.sheetnames == ["donnees", "dictionnaire"]
+    data, dictionary = book.worksheets
+    assert data.max_row == 1 + 4 and data.freeze_panes == "B2"  # the header, then one row per participation
+    assert data["A1"].value == "personne" and data["A1"].font.bold and not data["A2"].font.bold
+    assert dictionary["A1"].font.bold and dictionary.column_dimensions["C"].width == 100
+    assert dictionary.max_row - 1 == data.max_column  # one entry per column
     markdown = client.get(url + "?format=dictionnaire-md").content.decode()
     assert "| `personne` |" in markdown
     assert client.get(url + "?format=pdf").status_code == 400

@@ -13,7 +13,7 @@ itself, so the sums are the same whole numbers as the Python rule's, on both dat
 `statements_seen` (PostgreSQL) reads the courses' statements once and keeps one row per learner, IRI
 and verb: when first, the durations declared, the first answer. The learner is the actor's
 pseudonymous account (`refresh.actor_users`), the writer must be trusted for the actor (evidence's
-rule, `evidence.sql._trust`); `refresh.statements_seen_python` is the same rule in Python (SQLite),
+rule, `evidence.sql.trust_sql`); `refresh.statements_seen_python` is the same rule in Python (SQLite),
 and `tests/evaluation/test_seen_sql.py` holds the two equal.
 """
 
@@ -28,9 +28,9 @@ from django.db import connection
 
 from evidence.levels import AGE_STEP_DAYS, CERTIFIED_VALID_DAYS, KIND_WEIGHTS, THRESHOLD, Proof, proof_weight
 from evidence.models import Evidence
-from evidence.sql import _enums as evidence_enums
-from evidence.sql import _tables as evidence_tables
-from evidence.sql import _trust as evidence_trust
+from evidence.sql import sql_enums as evidence_enums
+from evidence.sql import sql_tables as evidence_tables
+from evidence.sql import trust_sql as evidence_trust
 from evidence.trust import OWN_AUTHORITY_NAMES
 from xapi.trust import clients_home, sources_home
 

@@ -26,7 +26,7 @@ from .models import CompetencyState, CompletedModule, Evidence, LevelChange
 from .trust import OWN_AUTHORITY_NAMES, sources_installed
 
 
-def _tables() -> dict[str, str]:
+def sql_tables() -> dict[str, str]:
     quote = connection.ops.quote_name
     models = {
         "statement": Statement,
@@ -45,7 +45,7 @@ def _tables() -> dict[str, str]:
     return {name: quote(model._meta.db_table) for name, model in models.items()}
 
 
-def _enums() -> dict:
+def sql_enums() -> dict:
     """The enum values the statements compare with, as parameters (renaming a choice changes the SQL)."""
     return {
         **{f"kind_{kind.value}": kind.value for kind in Evidence.Kind},
@@ -57,7 +57,7 @@ def _enums() -> dict:
 def _params(statement_ids: list[str] | None) -> dict:
     base = base_iri()
     return {
-        **_enums(),
+        **sql_enums(),
         "home": settings.RELAIS_BASE_URL,
         "verbs": list(VERB_KINDS),
         "kinds": [str(kind) for kind in VERB_KINDS.values()],
@@ -73,7 +73,7 @@ def _params(statement_ids: list[str] | None) -> dict:
     }
 
 
-def _trust(t: dict[str, str], *, alias: str = "st", actor_key: str = "st.actor_key") -> tuple[str, str]:
+def trust_sql(t: dict[str, str], *, alias: str = "st", actor_key: str = "st.actor_key") -> tuple[str, str]:
     """`trust.Trust.trusts` in SQL: (joins, condition) on the statement row `alias`, whose writer must
     be trusted for the actor whose key is `actor_key`.
 
@@ -103,7 +103,7 @@ def _not_voided_by_trusted(t: dict[str, str]) -> str:
 
     The subquery runs for voided statements only (the OR stops at NOT st.voided), through the
     partial index on object_statement_id."""
-    joins, trusted = _trust(t, alias="v", actor_key="st.actor_key")
+    joins, trusted = trust_sql(t, alias="v", actor_key="st.actor_key")
     return f"""(NOT st.voided OR NOT EXISTS (
             SELECT 1 FROM {t["statement"]} v {joins}
             WHERE v.is_voiding AND v.object_statement_id = st.id AND {trusted}))"""  # noqa: S608
@@ -114,7 +114,7 @@ def _source(t: dict[str, str], *, by_id: bool) -> str:
 
     Only statements whose writer is trusted for them (`trust.py`)."""
     where_ids = "AND st.id = ANY(%(ids)s::uuid[])" if by_id else ""
-    trust_joins, trusted = _trust(t)
+    trust_joins, trusted = trust_sql(t)
     return f"""
         SELECT st.id, st.timestamp, st.verb_id, st.payload, u.id AS user_id
         FROM {t["statement"]} st
@@ -181,7 +181,7 @@ def evidence_insert(statement_ids: list[str]) -> tuple[set[tuple[int, int]], set
     Returns the (user id, competency id) pairs that received evidence and the users who completed
     a module. Rows already there (a task run again) are left as they are.
     """
-    t = _tables()
+    t = sql_tables()
     sql = f"""
         WITH src AS ({_source(t, by_id=True)}),
         ev AS (
@@ -210,7 +210,7 @@ def evidence_insert(statement_ids: list[str]) -> tuple[set[tuple[int, int]], set
 def evidence_insert_all() -> tuple[int, int]:
     """Derive the evidence and completed modules of every stored statement (tables emptied first by
     the caller); (evidence rows, module rows)."""
-    t = _tables()
+    t = sql_tables()
     params = _params(None)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -269,8 +269,8 @@ def _levels_select(t: dict[str, str], evidence_source: str) -> str:
 
 def levels_recompute_all(*, as_of: date, now: datetime) -> int:
     """Every level from every piece of evidence, in a few set statements; how many levels changed."""
-    t = _tables()
-    params = {**_enums(), "as_of": as_of, "now": now}
+    t = sql_tables()
+    params = {**sql_enums(), "as_of": as_of, "now": now}
     with connection.cursor() as cursor:
         # Each computed level with the id of the row it replaces, read before any write: the writes
         # below then never read the table they write (an anti-join on a table being filled can
@@ -323,7 +323,7 @@ def levels_update(pairs: set[tuple[int, int]], *, as_of: date, now: datetime) ->
     each change kept in LevelChange; returns (user id, framework slug, previous level, level) of each."""
     if not pairs:
         return []
-    t = _tables()
+    t = sql_tables()
     users, competencies = zip(*sorted(pairs), strict=True)
     sql = f"""
         WITH pairs AS (
@@ -356,7 +356,7 @@ def levels_update(pairs: set[tuple[int, int]], *, as_of: date, now: datetime) ->
         JOIN {t["competency"]} c ON c.id = h.competency_id JOIN {t["framework"]} f ON f.id = c.framework_id"""  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(
-            sql, {**_enums(), "users": list(users), "competencies": list(competencies), "as_of": as_of, "now": now}
+            sql, {**sql_enums(), "users": list(users), "competencies": list(competencies), "as_of": as_of, "now": now}
         )
         return [tuple(row) for row in cursor.fetchall()]
 

@@ -14,7 +14,7 @@ one, an authority the store did not stamp, a Group authority (the store never st
 credentials; a two-member OAuth group names no single trusted writer). Such statements are still
 stored, served and forwarded. A voiding statement is one like the others: it withdraws the
 evidence of what it voids only when its writer is trusted for that statement's actor
-(`voided_by_trusted`). `evidence_sql.py` writes the same rules in SQL (`_trust`,
+(`voided_by_trusted`). `evidence/sql.py` writes the same rules in SQL (`trust_sql`,
 `_not_voided_by_trusted`); `tests/evidence/test_evidence_sql.py` holds the two equal.
 """
 

@@ -14,6 +14,9 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import orjson
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -33,8 +36,11 @@ class Dataset:
 
 
 def rekey(pseudonym: str, key: bytes) -> str:
-    """The export's identifier of one person: 16 hex digits of HMAC-SHA256 under the export's key."""
-    return hmac.new(key, pseudonym.encode(), hashlib.sha256).hexdigest()[:16]
+    """The export's identifier of one person: 16 hex digits of HMAC-SHA256 under the export's key.
+
+    `hmac.digest` (one call into OpenSSL) gives what `hmac.new(...).hexdigest()` gives, without
+    building two hash objects per row: that was a third of a national course's export."""
+    return hmac.digest(key, pseudonym.encode(), hashlib.sha256).hex()[:16]
 
 
 def dataset_build(
@@ -49,19 +55,24 @@ def dataset_build(
     if course_id is not None:
         participations = participations.filter(module__course_id=course_id)
     wanted = None if departement_ids is None else set(departement_ids)
+    # The JSON columns come as their text and are read by orjson: Django's converter (json.loads
+    # per value) cost a fifth of the export of a national course.
+    texts = {name: Cast(name, TextField()) for name in ("levels_before", "levels_after", "answers", "places")}
     read = []
-    for values in participations.values_list(
-        "user__xapi_uuid",
-        "module__course__title",
-        "module__title",
-        "started_on",
-        "completed_on",
-        "seconds",
-        "levels_before",
-        "levels_after",
-        "answers",
-        "places",
-    ).iterator(chunk_size=2000):
+    for row in (
+        participations.annotate(**{f"{name}_text": text for name, text in texts.items()})
+        .values_list(
+            "user__xapi_uuid",
+            "module__course__title",
+            "module__title",
+            "started_on",
+            "completed_on",
+            "seconds",
+            *(f"{name}_text" for name in texts),
+        )
+        .iterator(chunk_size=2000)
+    ):
+        values = (*row[:6], *(orjson.loads(text) for text in row[6:]))
         places = values[-1]
         where = sorted({(kind, code, tne) for kind, code, tne, dep_id in places if wanted is None or dep_id in wanted})
         if wanted is not None and not where:
@@ -85,10 +96,11 @@ def dataset_build(
         *[f"reponse_{i + 1}" for i in range(len(questions))],
     ]
     rows = []
+    keys: dict[str, str] = {}  # a person has a row per module: re-keyed once
     for (uuid, course, module, started_on, completed_on, seconds, before, after, answers), where in read:
         rows.append(
             [
-                rekey(str(uuid), key),
+                keys.get(uuid) or keys.setdefault(uuid, rekey(str(uuid), key)),
                 course,
                 module,
                 "|".join(sorted({kind for kind, _code, _tne in where})),
